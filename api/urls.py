@@ -1,0 +1,38 @@
+"""/api/v1/: composes each app's endpoints. Apps own their views in apis.py."""
+
+from django.urls import path
+
+from accounts.apis import MeApi
+from cms_pages.apis import ImageCreateApi
+from directory.apis.owner import ManagedProfileApi, MyProfileApi, MyProfileListApi
+from directory.apis.public import (
+    AgencyDetailApi,
+    AgencyListApi,
+    CityListApi,
+    EscortDetailApi,
+    EscortListApi,
+)
+from search.apis import SearchApi, SuggestApi
+from search.apis_exposure import ExposureApi
+
+app_name = "api"
+
+urlpatterns = [
+    path("me", MeApi.as_view(), name="me"),
+    path("me/profile", MyProfileApi.as_view(), name="my-profile"),
+    path("me/profiles", MyProfileListApi.as_view(), name="my-profiles"),
+    path("me/exposure", ExposureApi.as_view(), name="my-exposure"),
+    path(
+        "me/profiles/<int:profile_id>",
+        ManagedProfileApi.as_view(),
+        name="my-profile-detail",
+    ),
+    path("images", ImageCreateApi.as_view(), name="image-create"),
+    path("cities", CityListApi.as_view(), name="city-list"),
+    path("escorts", EscortListApi.as_view(), name="escort-list"),
+    path("escorts/<int:profile_id>", EscortDetailApi.as_view(), name="escort-detail"),
+    path("agencies", AgencyListApi.as_view(), name="agency-list"),
+    path("search", SearchApi.as_view(), name="search"),
+    path("search/suggest", SuggestApi.as_view(), name="search-suggest"),
+    path("agencies/<slug:slug>", AgencyDetailApi.as_view(), name="agency-detail"),
+]

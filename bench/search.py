@@ -1,0 +1,793 @@
+"""Search at 100,000 live profiles: bulk generation, then a fixed query mix.
+
+    .venv/bin/python bench/search.py                   # 100k profiles, in-process
+    .venv/bin/python bench/search.py --http            # ... and over uvicorn too
+    .venv/bin/python bench/search.py --profiles 20000  # smaller, faster
+
+Runs against its own database, ``bench_search``, on the same PostgreSQL server as
+dev (created on first run, migrated, then reused); dev data is never touched.
+Profiles are written with COPY straight into the page tables and the search index,
+with no revisions, rates, photos or relations (see bench/README.md), so a 100k run
+generates in about a minute instead of hours of page-by-page saves. Bounded: fixed
+query counts, an HTTP server on 127.0.0.1 stopped at the end, nothing dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import math
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("THROTTLE_ANON", "1000000/min")
+os.environ.setdefault("DB_CONN_MAX_AGE", "60")
+
+BENCH_DB = "bench_search"
+BENCH_SLUG = "bench-"  # every generated profile's slug starts with this
+DEEP_SEED = "bench-deep"  # deep pages: one visitor, so one walk to page 50 per query
+
+
+def _bench_database_url() -> str:
+    """The dev server's URL with the database name swapped for the bench's."""
+    import psycopg
+
+    from config import embedded
+
+    base = os.environ.get("DATABASE_URL") or embedded.postgres_url(
+        embedded.var_dir_from_env(ROOT)
+    )
+    parts = urlsplit(base)
+    bench = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+            print(f"created database {BENCH_DB}")
+    return bench
+
+
+os.environ["DATABASE_URL"] = _bench_database_url()
+
+import django  # noqa: E402
+
+django.setup()
+# Each generated city page would log a line.
+logging.getLogger("wagtail").setLevel(logging.WARNING)
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import QueryDict  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from cms_pages.models import CityIndexPage, CityPage  # noqa: E402
+from directory.models import (  # noqa: E402
+    EscortProfilePage,
+    Language,
+    ProfileIndexPage,
+    Service,
+)
+from search.models import ProfileSearchDocument  # noqa: E402
+from search.params import params_from_query  # noqa: E402
+from search.selectors import (  # noqa: E402
+    search_facets,
+    search_profiles,
+    search_suggestions,
+)
+
+# --- fixed reference data ------------------------------------------------------
+
+CITIES = [  # name, country, code, tz, lat, lng, weight (bigger cities, more profiles)
+    ("London", "United Kingdom", "GB", "Europe/London", 51.50735, -0.12776, 14),
+    ("Paris", "France", "FR", "Europe/Paris", 48.85661, 2.35222, 12),
+    ("Berlin", "Germany", "DE", "Europe/Berlin", 52.52000, 13.40500, 10),
+    ("Madrid", "Spain", "ES", "Europe/Madrid", 40.41678, -3.70379, 8),
+    ("Rome", "Italy", "IT", "Europe/Rome", 41.90278, 12.49636, 7),
+    ("Milan", "Italy", "IT", "Europe/Rome", 45.46427, 9.18951, 7),
+    ("Barcelona", "Spain", "ES", "Europe/Madrid", 41.38506, 2.17340, 7),
+    ("Amsterdam", "Netherlands", "NL", "Europe/Amsterdam", 52.36760, 4.90410, 6),
+    ("Vienna", "Austria", "AT", "Europe/Vienna", 48.20817, 16.37382, 5),
+    ("Munich", "Germany", "DE", "Europe/Berlin", 48.13513, 11.58198, 5),
+    ("Zürich", "Switzerland", "CH", "Europe/Zurich", 47.37689, 8.54169, 5),
+    ("Geneva", "Switzerland", "CH", "Europe/Zurich", 46.20439, 6.14316, 3),
+    ("Brussels", "Belgium", "BE", "Europe/Brussels", 50.85034, 4.35171, 4),
+    ("Prague", "Czechia", "CZ", "Europe/Prague", 50.07554, 14.43780, 4),
+    ("Lisbon", "Portugal", "PT", "Europe/Lisbon", 38.72225, -9.13934, 4),
+    ("Dublin", "Ireland", "IE", "Europe/Dublin", 53.34981, -6.26031, 3),
+    ("Copenhagen", "Denmark", "DK", "Europe/Copenhagen", 55.67610, 12.56834, 3),
+    ("Stockholm", "Sweden", "SE", "Europe/Stockholm", 59.32932, 18.06858, 3),
+    ("Hamburg", "Germany", "DE", "Europe/Berlin", 53.55108, 9.99368, 4),
+    ("Frankfurt", "Germany", "DE", "Europe/Berlin", 50.11092, 8.68213, 3),
+    ("Nice", "France", "FR", "Europe/Paris", 43.71017, 7.26195, 2),
+    ("Lyon", "France", "FR", "Europe/Paris", 45.76404, 4.83566, 2),
+    ("Monaco", "Monaco", "MC", "Europe/Monaco", 43.73841, 7.42462, 1),
+    ("Budapest", "Hungary", "HU", "Europe/Budapest", 47.49791, 19.04023, 3),
+    ("Warsaw", "Poland", "PL", "Europe/Warsaw", 52.22968, 21.01223, 3),
+    ("Athens", "Greece", "GR", "Europe/Athens", 37.98381, 23.72754, 2),
+    ("Edinburgh", "United Kingdom", "GB", "Europe/London", 55.95325, -3.18827, 2),
+    ("Manchester", "United Kingdom", "GB", "Europe/London", 53.48077, -2.24263, 2),
+    ("Oslo", "Norway", "NO", "Europe/Oslo", 59.91387, 10.75225, 2),
+    ("Helsinki", "Finland", "FI", "Europe/Helsinki", 60.16985, 24.93838, 1),
+]
+SERVICES = [  # name, category, popularity
+    ("Dinner date", "social", 60), ("Theatre and opera", "social", 25),
+    ("Travel companion", "travel", 30), ("Weekend getaway", "travel", 15),
+    ("Business events", "social", 20), ("Gallery visits", "social", 10),
+    ("Wine tasting", "social", 12), ("Cocktail evening", "social", 35),
+    ("City tour", "social", 15), ("Shopping company", "social", 10),
+    ("Concert companion", "social", 12), ("Spa day", "wellness", 14),
+    ("Yoga partner", "wellness", 6), ("Massage", "wellness", 30),
+    ("Ballroom dancing", "social", 5), ("Language practice", "social", 4),
+    ("Museum day", "social", 8), ("Gala and charity events", "social", 9),
+    ("Sailing trip", "travel", 3), ("Ski weekend", "travel", 3),
+    ("Cooking evening", "social", 6), ("Jazz club", "social", 7),
+    ("Book club", "social", 2), ("Golf afternoon", "social", 3),
+    ("Film night", "social", 8),
+]  # fmt: skip
+LANGUAGES = [  # code, name, share of profiles
+    ("en", "English", 0.85), ("fr", "French", 0.25), ("de", "German", 0.25),
+    ("es", "Spanish", 0.2), ("it", "Italian", 0.15), ("pt", "Portuguese", 0.06),
+    ("nl", "Dutch", 0.06), ("ru", "Russian", 0.08), ("pl", "Polish", 0.04),
+    ("sv", "Swedish", 0.03),
+]  # fmt: skip
+FIRST = (  # noqa: SIM905 - reads as prose
+    "Amelie Anna Aurora Bianca Camille Carla Chloe Clara Daria Elena Eliza Emma "
+    "Erika Eva Fiona Flora Gabriela Giulia Hanna Helena Ines Irina Isabel Jade "
+    "Julia Katia Lara Laura Lea Lena Lina Livia Lucia Luna Maja Marta Mia Mila "
+    "Nadia Natalia Nina Noemi Olivia Paula Petra Rosa Sara Sofia Stella Tara "
+    "Valentina Vera Victoria Viola Yasmin Zara Zoe Zoë Ada Alba Bella Celine "
+    "Dalia Edith Greta Ivy Jolie Kira Leona Margot Nora Odette Pia Romy Selma"
+).split()
+LAST = (  # noqa: SIM905 - reads as prose
+    "Albers Belmont Conti Delacroix Engel Fontaine Garnier Hoffmann Ivanova Jansen "
+    "Keller Laurent Moreau Novak Orsini Petrova Quinn Rossi Santos Thorne Ulrich "
+    "Varga Weber Young Zeller Brunner Costa Duval Ferrari Gallo Lindqvist Marino"
+).split()
+TAGLINES = [
+    "Elegant company for dinners and events", "Your charming travel companion",
+    "Art lover with a taste for fine wine", "Warm smile, sharp wit",
+    "Opera nights and long conversations", "Discreet, cultured and punctual",
+    "Cocktails at sunset, jazz after dark", "A polished plus-one for galas",
+    "Museums by day, candlelight by night", "Weekend escapes and city walks",
+    "Multilingual and well travelled", "Bright, sporty and easy-going",
+]  # fmt: skip
+BIO = [
+    "I love long dinners where the conversation takes its time.",
+    "Punctuality, discretion and good manners matter to me.",
+    "I studied art history and still spend Sundays in galleries.",
+    "Travel is my passion: I know the quiet corners of many cities.",
+    "I enjoy opera, jazz clubs and a well made cocktail.",
+    "Friends describe me as warm, curious and a good listener.",
+    "I speak several languages and enjoy practising them.",
+    "A walk along the river and a glass of wine is my idea of a perfect evening.",
+    "I am at ease at business dinners and charity galas alike.",
+    "Yoga keeps me balanced; good books keep me curious.",
+    "I appreciate elegant hotels, fine dining and honest conversation.",
+    "My calendar fills quickly, so plan ahead.",
+]
+
+# --- generation ----------------------------------------------------------------
+
+
+def _weighted(rng: random.Random, items: list, weights: list[float], k: int) -> list:
+    chosen: list = []
+    while len(chosen) < k:
+        pick = rng.choices(items, weights=weights)[0]
+        if pick not in chosen:
+            chosen.append(pick)
+    return chosen
+
+
+def seed_reference_data() -> tuple[list[CityPage], list[Service], list[Language]]:
+    index = CityIndexPage.objects.get()
+    existing = {c.title: c for c in CityPage.objects.all()}
+    cities = []
+    for name, country, code, tz, lat, lng, _weight in CITIES:
+        city = existing.get(name)
+        if city is None:
+            city = CityPage(
+                title=name,
+                slug=f"{BENCH_SLUG}{name.lower()}".replace("ü", "u"),
+                country=country,
+                country_code=code,
+                time_zone=tz,
+                latitude=Decimal(f"{lat:.5f}"),
+                longitude=Decimal(f"{lng:.5f}"),
+                live=True,
+                first_published_at=timezone.now(),
+            )
+            index.add_child(instance=city)
+        cities.append(city)
+    services = [
+        Service.objects.get_or_create(
+            name=name, defaults={"slug": _slug(name), "category": category}
+        )[0]
+        for name, category, _ in SERVICES
+    ]
+    languages = [
+        Language.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name, _ in LANGUAGES
+    ]
+    return cities, services, languages
+
+
+def _slug(text: str) -> str:
+    return "-".join(text.lower().replace(" and ", " ").split())
+
+
+@dataclass
+class Generated:
+    profiles: int
+    seconds: float
+
+
+PAGE_COLUMNS = (  # noqa: SIM905 - reads as prose
+    "id path depth numchild title draft_title slug content_type_id live "
+    "has_unpublished_changes url_path seo_title show_in_menus search_description "
+    "expired locked first_published_at last_published_at translation_key locale_id"
+).split()
+PROFILE_COLUMNS = (  # noqa: SIM905 - reads as prose
+    "page_ptr_id age tagline bio contact_preference is_verified verified_at is_vip "
+    "home_city_id"
+).split()
+DOC_COLUMNS = (  # noqa: SIM905 - reads as prose
+    "profile_id city_id latitude longitude display_name is_verified is_vip "
+    "min_hourly_eur max_hourly_eur service_ids language_codes touring_city_ids "
+    "rating_avg rating_count last_active_at published_at updated_at"
+).split()
+
+
+def _copy(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:  # noqa: ANN001
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _array(values: list) -> str:
+    return "{" + ",".join(str(v) for v in values) + "}"
+
+
+def _profile_rows(
+    rng: random.Random,
+    *,
+    number: int,
+    page_id: int,
+    parent: ProfileIndexPage,
+    step: int,
+    refs: tuple,
+) -> tuple[tuple, tuple, tuple]:
+    cities, city_weights, services, content_type, locale_id = refs
+    now = timezone.now()
+    city = rng.choices(cities, weights=city_weights)[0]
+    name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    slug = f"{BENCH_SLUG}{number}"
+    published = now - dt.timedelta(days=rng.uniform(0, 720))
+    verified, vip = rng.random() < 0.4, rng.random() < 0.05
+    tagline = rng.choice(TAGLINES)
+    bio = " ".join(rng.sample(BIO, rng.randint(3, 5)))
+    page = (
+        page_id,
+        EscortProfilePage._get_path(parent.path, parent.depth + 1, step),
+        parent.depth + 1, 0, name, name, slug, content_type, True, False,
+        f"{parent.url_path}{slug}/", "", False, "", False, False,
+        published, published, uuid.uuid4(), locale_id,
+    )  # fmt: skip
+    profile = (
+        page_id, rng.randint(21, 45), tagline, f"<p>{bio}</p>", "messages_bookings",
+        verified, published if verified else None, vip, city.pk,
+    )  # fmt: skip
+    low = None if rng.random() < 0.08 else int(rng.lognormvariate(math.log(250), 0.45))
+    rated = rng.random() < 0.6
+    touring = [rng.choice(cities).pk] if rng.random() < 0.03 else []
+    chosen_services = _weighted(
+        rng, services, [s[2] for s in SERVICES], rng.randint(3, 10)
+    )
+    codes = [code for code, _, share in LANGUAGES if rng.random() < share] or ["en"]
+    document = (
+        page_id, city.pk, float(city.latitude), float(city.longitude), name,
+        verified, vip, None if low is None else low * 100,
+        None if low is None else int(low * rng.uniform(1.0, 2.5)) * 100,
+        _array(sorted(s.pk for s in chosen_services)), _array(sorted(codes)),
+        _array([t for t in touring if t != city.pk]),
+        round(rng.uniform(3.0, 5.0), 2) if rated else None,
+        rng.randint(1, 80) if rated else 0,
+        now - dt.timedelta(hours=rng.expovariate(1 / 72)), published, now,
+    )  # fmt: skip
+    return page, profile, document
+
+
+def generate(count: int, *, batch: int = 10_000) -> Generated:
+    """Adds ``count`` live profiles: page rows, profile rows, index rows."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Locale
+
+    started = time.perf_counter()
+    rng = random.Random(20261123 + count)  # noqa: S311 - reproducible, not secrets
+    cities, services, _ = seed_reference_data()
+    refs = (
+        cities,
+        [c[6] for c in CITIES],
+        services,
+        ContentType.objects.get_for_model(EscortProfilePage).pk,
+        Locale.get_default().pk,
+    )
+    parent = ProfileIndexPage.objects.get()
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
+        cursor.execute("SELECT coalesce(max(id), 0) FROM wagtailcore_page")
+        first_id = cursor.fetchone()[0] + 1
+        for start in range(0, count, batch):
+            rows = [
+                _profile_rows(
+                    rng,
+                    number=first_id + i,
+                    page_id=first_id + i,
+                    parent=parent,
+                    step=parent.numchild + i + 1,
+                    refs=refs,
+                )
+                for i in range(start, min(start + batch, count))
+            ]
+            _copy(cursor, "wagtailcore_page", PAGE_COLUMNS, [r[0] for r in rows])
+            _copy(
+                cursor,
+                "directory_escortprofilepage",
+                PROFILE_COLUMNS,
+                [r[1] for r in rows],
+            )
+            _copy(
+                cursor,
+                "search_profilesearchdocument",
+                DOC_COLUMNS,
+                [r[2] for r in rows],
+            )
+            done = min(start + batch, count)
+            rate = done / (time.perf_counter() - started)
+            print(f"  {done:>7,} / {count:,} profiles ({rate:,.0f}/s)", flush=True)
+        _finish(cursor, parent=parent, count=count)
+    return Generated(count, time.perf_counter() - started)
+
+
+def _finish(cursor, *, parent: ProfileIndexPage, count: int) -> None:  # noqa: ANN001
+    steps = [
+        (
+            "tree",
+            "UPDATE wagtailcore_page SET numchild = numchild + %s WHERE id = %s",
+            [count, parent.pk],
+        ),
+        (
+            "ids",
+            "SELECT setval(pg_get_serial_sequence('wagtailcore_page', 'id'), "
+            "(SELECT max(id) FROM wagtailcore_page))",
+            [],
+        ),
+        ("tsvector", _DOCUMENT_SQL, [f"{BENCH_SLUG}%"]),
+        ("wagtail index", _WAGTAIL_INDEX_SQL, [f"{BENCH_SLUG}%"]),
+        ("analyze", "ANALYZE", []),
+    ]
+    for label, sql, params in steps:
+        t0 = time.perf_counter()
+        cursor.execute(sql, params)
+        print(f"  {label}: {time.perf_counter() - t0:.1f} s", flush=True)
+
+
+# The same weights as search.indexer (A name; B tagline, services, city; C bio).
+_DOCUMENT_SQL = """
+UPDATE search_profilesearchdocument d SET document =
+    setweight(to_tsvector('simple', unaccent(d.display_name)), 'A') ||
+    setweight(to_tsvector('simple', unaccent(p.tagline || ' ' || coalesce(
+        (SELECT string_agg(s.name, ' ') FROM directory_service s
+         WHERE s.id = ANY(d.service_ids)), ''))), 'B') ||
+    setweight(to_tsvector('simple', unaccent(cp.title || ' ' || c.country)), 'B') ||
+    setweight(to_tsvector('simple', unaccent(
+        regexp_replace(p.bio, '<[^>]+>', ' ', 'g'))), 'C')
+FROM directory_escortprofilepage p, cms_pages_citypage c, wagtailcore_page cp
+WHERE p.page_ptr_id = d.profile_id AND c.page_ptr_id = d.city_id
+  AND cp.id = d.city_id AND d.document IS NULL
+  AND d.display_name IS NOT NULL AND EXISTS (
+    SELECT 1 FROM wagtailcore_page g WHERE g.id = d.profile_id
+      AND g.slug LIKE %s)
+"""
+
+# What Wagtail's database backend (PostgreSQL) stores for a page, built in one
+# statement: title and autocomplete from the title, body from tagline and bio.
+_WAGTAIL_INDEX_SQL = """
+INSERT INTO wagtailsearch_indexentry
+    (content_type_id, object_id, title_norm, autocomplete, title, body,
+     title_text, body_text)
+SELECT g.content_type_id, g.id::text, 1.0,
+    to_tsvector('simple', g.title),
+    setweight(to_tsvector('english', g.title), 'B'),
+    to_tsvector('english', p.tagline || ' ' ||
+        regexp_replace(p.bio, '<[^>]+>', ' ', 'g')),
+    g.title, p.tagline || ' ' || regexp_replace(p.bio, '<[^>]+>', ' ', 'g')
+FROM wagtailcore_page g JOIN directory_escortprofilepage p ON p.page_ptr_id = g.id
+WHERE g.slug LIKE %s AND NOT EXISTS (
+    SELECT 1 FROM wagtailsearch_indexentry e
+    WHERE e.content_type_id = g.content_type_id AND e.object_id = g.id::text)
+"""
+
+
+def bench_profiles() -> int:
+    return ProfileSearchDocument.objects.filter(
+        profile__slug__startswith=BENCH_SLUG
+    ).count()
+
+
+# --- the query mix ---------------------------------------------------------------
+
+
+@dataclass
+class Query:
+    kind: str
+    params: dict
+    cursor_pages: int = 0  # >0: page this many times first (untimed), time the next
+
+
+def query_mix(rng: random.Random, count: int) -> list[Query]:
+    cities = list(
+        CityPage.objects.order_by("pk").values_list("pk", "latitude", "longitude")
+    )
+    services = list(Service.objects.values_list("slug", flat=True))
+    words = [
+        "dinner", "opera", "travel companion", "jazz", "gallery", "wine",
+        "discreet", "sofia", "elena laurent", "weekend", "art history", "yoga",
+        "\"fine dining\"", "cocktail -jazz", "zurich", "paris",
+    ]  # fmt: skip
+    typos = ["fionna", "izabel", "valentinna", "margott", "helenna", "julija"]
+    makers: list[tuple[str, int, Callable[[], dict]]] = [
+        ("text", 25, lambda: {"q": rng.choice(words + typos)}),
+        (
+            "text + city",
+            10,
+            lambda: {"q": rng.choice(words), "city": rng.choice(cities)[0]},
+        ),
+        ("city filters", 25, lambda: _city_filters(rng, cities, services)),
+        ("geo radius", 10, lambda: _geo(rng, cities)),
+        ("sorted", 15, lambda: _sorted(rng, cities)),
+        ("deep page 50", 10, lambda: _deep(rng, cities)),
+        ("all profiles", 5, lambda: {}),
+    ]
+    total_weight = sum(w for _, w, _ in makers)
+    mix = []
+    for kind, weight, make in makers:
+        for _ in range(round(count * weight / total_weight)):
+            params = make()
+            pages = params.pop("_pages", 0)
+            mix.append(Query(kind, params, pages))
+    return mix[:count]
+
+
+def _city_filters(rng: random.Random, cities: list, services: list) -> dict:
+    params: dict = {"city": rng.choice(cities)[0]}
+    if rng.random() < 0.6:
+        params["price_min"] = rng.choice([0, 100, 150, 200])
+        params["price_max"] = params["price_min"] + rng.choice([150, 250, 400])
+    if rng.random() < 0.6:
+        params["services"] = ",".join(rng.sample(services[:12], rng.randint(1, 2)))
+        params["services_mode"] = rng.choice(["all", "any"])
+    if rng.random() < 0.3:
+        params["languages"] = rng.choice(["fr", "de", "it,es", "en"])
+    if rng.random() < 0.3:
+        params["verified"] = "true"
+    if rng.random() < 0.1:
+        params["vip"] = "true"
+    if rng.random() < 0.2:
+        params["rating_min"] = 4
+    if rng.random() < 0.1:
+        params["touring_now"] = "true"
+    return params
+
+
+def _geo(rng: random.Random, cities: list) -> dict:
+    _, lat, lng = rng.choice(cities)
+    return {
+        "lat": float(lat),
+        "lng": float(lng),
+        "radius_km": rng.choice([10, 50, 200]),
+        "sort": "distance",
+    }
+
+
+def _sorted(rng: random.Random, cities: list) -> dict:
+    params = {"sort": rng.choice(["price_asc", "price_desc", "rating", "newest"])}
+    if rng.random() < 0.7:
+        params["city"] = rng.choice(cities)[0]
+    return params
+
+
+def _deep(rng: random.Random, cities: list) -> dict:
+    params = rng.choice(
+        [
+            {},
+            {"sort": "newest"},
+            {"sort": "price_asc"},
+            {"sort": "rating"},
+            {"city": cities[0][0]},
+            {"q": "dinner"},
+        ]
+    )
+    return {**params, "_pages": 49}
+
+
+# --- measuring -------------------------------------------------------------------
+
+
+@dataclass
+class Timings:
+    label: str
+    seconds: list[float] = field(default_factory=list)
+    wall: float = 0.0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.seconds)
+        return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)] * 1000
+
+    def mean(self) -> float:
+        return statistics.fmean(self.seconds) * 1000
+
+    def row(self) -> str:
+        if not self.seconds:
+            return f"{self.label:<30} {'-':>5}"
+        per_second = f"{len(self.seconds) / self.wall:.1f}" if self.wall else "-"
+        return (
+            f"{self.label:<30} {len(self.seconds):>5} "
+            f"{self.percentile(50):>8.1f} {self.percentile(95):>8.1f} "
+            f"{self.percentile(99):>8.1f} {self.mean():>8.1f} "
+            f"{per_second:>8}"
+        )
+
+
+HEADER = (
+    f"{'what':<30} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+    f"{'mean ms':>8} {'per s':>8}"
+)
+
+
+def print_table(title: str, rows: list[Timings]) -> None:
+    print(f"\n{title}\n{HEADER}\n{'-' * len(HEADER)}")
+    for timings in rows:
+        print(timings.row())
+
+
+def _params(query: dict, cursor: str | None = None):  # noqa: ANN202
+    data = QueryDict(mutable=True)
+    for key, value in query.items():
+        data[key] = str(value)
+    if cursor:
+        data["cursor"] = cursor
+    return params_from_query(data)
+
+
+def cursor_after(query: Query, seed: str) -> str | None:
+    cursor = None
+    for _ in range(query.cursor_pages):
+        cursor = search_profiles(
+            params=_params(query.params, cursor), seed=seed
+        ).next_cursor
+        if cursor is None:
+            break
+    return cursor
+
+
+def run_in_process(mix: list[Query]) -> tuple[list[Timings], dict[int, str | None]]:
+    by_kind: dict[str, Timings] = {}
+    total, search_only, facets_only = (
+        Timings("all (search + facets)"),
+        Timings("  search only"),
+        Timings("  facets only"),
+    )
+    page_50 = Timings("deep: page 50, search only")
+    page_1 = Timings("deep: same queries page 1")
+    cursors: dict[int, str | None] = {}
+    deep_cursors: dict[str, str | None] = {}  # one walk per distinct query
+    started = time.perf_counter()
+    for number, query in enumerate(mix):
+        seed = DEEP_SEED if query.cursor_pages else f"bench-visitor-{number % 50}"
+        cursor = None
+        if query.cursor_pages:
+            key = urlencode(sorted(query.params.items()))
+            if key not in deep_cursors:
+                deep_cursors[key] = cursor_after(query, seed)
+            cursor = cursors[number] = deep_cursors[key]
+            page_1.seconds.append(_timed_search(query.params, None, seed)[0])
+        search_s, facets_s = _timed_search(query.params, cursor, seed)
+        if query.cursor_pages:
+            page_50.seconds.append(search_s)
+        by_kind.setdefault(query.kind, Timings(f"{query.kind} (+ facets)"))
+        by_kind[query.kind].seconds.append(search_s + facets_s)
+        total.seconds.append(search_s + facets_s)
+        search_only.seconds.append(search_s)
+        facets_only.seconds.append(facets_s)
+        if (number + 1) % 100 == 0:
+            print(f"  {number + 1:>5} / {len(mix)} queries", flush=True)
+    total.wall = time.perf_counter() - started
+    rows = [*by_kind.values(), total, search_only, facets_only, page_1, page_50]
+    return rows, cursors
+
+
+def _timed_search(query: dict, cursor: str | None, seed: str) -> tuple[float, float]:
+    t0 = time.perf_counter()
+    params = _params(query, cursor)
+    result = search_profiles(params=params, seed=seed)
+    [doc.profile.url_path for doc in result.documents]  # what a result card reads
+    t1 = time.perf_counter()
+    search_facets(params=params)
+    return t1 - t0, time.perf_counter() - t1
+
+
+def suggestion_terms(rng: random.Random, count: int) -> list[str]:
+    pool = [n[:k] for n in FIRST for k in (2, 3, 4)]
+    pool += [c[0][:k] for c in CITIES for k in (2, 4)]
+    pool += [s[0][:k] for s in SERVICES for k in (3, 5)]
+    pool += ["fionn", "izabe", "margo", "valen", "helen"]
+    return [rng.choice(pool) for _ in range(count)]
+
+
+def run_suggestions(terms: list[str]) -> Timings:
+    timings = Timings("suggestions")
+    started = time.perf_counter()
+    for term in terms:
+        t0 = time.perf_counter()
+        search_suggestions(q=term)
+        timings.seconds.append(time.perf_counter() - t0)
+    timings.wall = time.perf_counter() - started
+    return timings
+
+
+def run_wagtail_comparison(texts: list[str]) -> list[Timings]:
+    """The same text queries, first 20 results, through Wagtail's default database
+    search backend over the pages, and through the search index."""
+    ours, theirs = Timings("text, search index"), Timings("text, Wagtail DB backend")
+    for text in texts:
+        t0 = time.perf_counter()
+        list(search_profiles(params=_params({"q": text}), seed="bench").documents)
+        t1 = time.perf_counter()
+        list(EscortProfilePage.objects.live().search(text)[:20])
+        ours.seconds.append(t1 - t0)
+        theirs.seconds.append(time.perf_counter() - t1)
+    return [ours, theirs]
+
+
+# --- over HTTP -------------------------------------------------------------------
+
+
+def run_http(
+    mix: dict[int, Query],
+    cursors: dict[int, str | None],
+    terms: list[str],
+    concurrency: int,
+) -> list[Timings]:
+    import pages as page_bench  # bench/pages.py: uvicorn start/stop, HTTP client
+
+    port = page_bench.free_port()
+    server = page_bench.start_uvicorn(port)
+    try:
+        paths = []
+        for number, query in mix.items():
+            params = dict(query.params)
+            if cursors.get(number):
+                params["cursor"] = cursors[number]
+            paths.append(f"/api/v1/search?{urlencode(params)}")
+        search = _http_timings("GET /api/v1/search", port, paths, concurrency)
+        suggest_paths = [f"/api/v1/search/suggest?{urlencode({'q': t})}" for t in terms]
+        suggest = _http_timings(
+            "GET /api/v1/search/suggest", port, suggest_paths, concurrency
+        )
+    finally:
+        page_bench.stop(server)
+    return [search, suggest]
+
+
+def _http_timings(label: str, port: int, paths: list[str], concurrency: int) -> Timings:
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pages as page_bench
+
+    for path in paths[:20]:  # warm-up
+        status, conn = page_bench.http_get(port, path)
+        conn.close()
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+    chunks = [paths[i::concurrency] for i in range(concurrency)]
+
+    def worker(chunk: list[str]) -> list[float]:
+        conn, latencies = None, []
+        for path in chunk:
+            t0 = time.perf_counter()
+            _, conn = page_bench.http_get(port, path, conn)
+            latencies.append(time.perf_counter() - t0)
+        if conn is not None:
+            conn.close()
+        return latencies
+
+    timings = Timings(f"{label} (x{concurrency})")
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        timings.seconds = [s for part in pool.map(worker, chunks) for s in part]
+    timings.wall = time.perf_counter() - started
+    return timings
+
+
+# --- main ------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--profiles", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--suggestions", type=int, default=300)
+    parser.add_argument("--compare", type=int, default=100, help="Wagtail backend")
+    parser.add_argument("--http", action="store_true", help="also over uvicorn")
+    parser.add_argument("--concurrency", type=int, default=1, help="HTTP clients")
+    parser.add_argument(
+        "--http-queries", type=int, default=300, help="an even sample of the mix"
+    )
+    args = parser.parse_args()
+    wanted = max(100, min(args.profiles, 200_000))  # bounded whatever is asked
+    queries = max(10, min(args.queries, 5000))
+
+    print(f"database {connection.settings_dict['NAME']} (only this benchmark's data)")
+    call_command("migrate", verbosity=0)
+    have = bench_profiles()
+    if have < wanted:
+        print(f"generating {wanted - have:,} live profiles (have {have:,})")
+        made = generate(wanted - have)
+        print(f"generated {made.profiles:,} in {made.seconds:.1f} s")
+    live = ProfileSearchDocument.objects.count()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"{live:,} profiles in the search index; {os.cpu_count()} CPUs, "
+        f"load average {load}; Django {django.get_version()}"
+    )
+
+    rng = random.Random(7)  # noqa: S311 - a fixed, reproducible mix
+    mix = query_mix(rng, queries)
+    terms = suggestion_terms(rng, max(10, min(args.suggestions, 5000)))
+    _warm_up(mix[:30], terms[:30])
+    rows, cursors = run_in_process(mix)
+    rows.append(run_suggestions(terms))
+    print_table(f"In-process, {len(mix)} queries, one thread", rows)
+
+    texts = [q.params["q"] for q in mix if q.kind == "text"][: max(1, args.compare)]
+    comparison = run_wagtail_comparison(texts)
+    print_table("Text only, first 20 results: search index vs Wagtail", comparison)
+    ratio = comparison[1].percentile(50) / comparison[0].percentile(50)
+    print(f"Wagtail DB backend p50 / search index p50 = {ratio:.1f}x")
+
+    if args.http:
+        concurrency = max(1, min(args.concurrency, 8))
+        step = max(1, math.ceil(len(mix) / max(10, args.http_queries)))
+        sample = {n: q for n, q in enumerate(mix) if n % step == 0}
+        http_rows = run_http(sample, cursors, terms[::step], concurrency)
+        print_table("HTTP over loopback (uvicorn, 1 worker)", http_rows)
+
+
+def _warm_up(mix: list[Query], terms: list[str]) -> None:
+    for query in mix:
+        if not query.cursor_pages:
+            _timed_search(query.params, None, "warm-up")
+    for term in terms:
+        search_suggestions(q=term)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""Strip every metadata block (EXIF incl. GPS, XMP, IPTC, comments) from an image.
+
+Pillow writes only what it is given: re-encoding the decoded pixels without passing
+``exif``/``xmp``/``pnginfo`` drops them. The EXIF orientation is applied to the pixels
+first so photos keep their intended rotation. The ICC colour profile is kept: it
+describes colours, not the photo's owner or place.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.core.exceptions import ValidationError
+from PIL import Image, ImageOps
+
+_SAVE_OPTIONS = {
+    "JPEG": {"quality": 92, "optimize": True},
+    "PNG": {"optimize": True},
+    "WEBP": {"quality": 92},
+}
+
+
+def strip_metadata(data: bytes) -> tuple[bytes, str]:
+    """Return the re-encoded image without metadata, and its Pillow format name."""
+    try:
+        with Image.open(io.BytesIO(data)) as source:
+            image_format = source.format
+            if image_format not in _SAVE_OPTIONS:
+                raise ValidationError(
+                    "Unsupported image format.", code="invalid_image_format"
+                )
+            # load() decodes every byte: a truncated file fails here, not later.
+            source.load()
+            icc_profile = source.info.get("icc_profile")
+            clean = ImageOps.exif_transpose(source)
+    except (OSError, Image.DecompressionBombError, SyntaxError) as exc:
+        raise ValidationError(
+            "The image is truncated or corrupt.", code="invalid_image"
+        ) from exc
+    return _encode(clean, image_format, icc_profile), image_format
+
+
+def _encode(image: Image.Image, image_format: str, icc_profile: bytes | None) -> bytes:
+    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    options = dict(_SAVE_OPTIONS[image_format])
+    if icc_profile:
+        options["icc_profile"] = icc_profile
+    out = io.BytesIO()
+    image.save(out, format=image_format, **options)
+    return out.getvalue()

@@ -1,0 +1,19 @@
+"""Local development: embedded services unless DATABASE_URL / REDIS_URL are set."""
+
+from .base import *  # noqa: F403
+from .base import ALLOWED_HOSTS, SECRET_KEY, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# A fixed key is fine on a developer's loopback-only server; production refuses it.
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-in-production-0123456789"  # noqa: S105
+ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
+CSRF_TRUSTED_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
+WHITENOISE_AUTOREFRESH = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# WhiteNoise serves from the finders here; the folder only has to exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+WHITENOISE_USE_FINDERS = True

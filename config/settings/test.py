@@ -1,0 +1,56 @@
+"""Test settings: real PostgreSQL and Redis (embedded when the URLs are unset)."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES, REDIS_URL, VAR_DIR
+
+# Several test runs may share one machine (parallel work, a CI run beside a dev run):
+# TEST_RUN_ID keeps their databases, cache keys, channel groups and media apart.
+RUN_ID = os.environ.get("TEST_RUN_ID", "")
+_SUFFIX = f"_{RUN_ID}" if RUN_ID else ""
+DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}{_SUFFIX}"}
+
+DEBUG = False
+SECRET_KEY = "test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Argon2 stays in production (asserted by a test); tests hash fast.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = VAR_DIR / f"test-media{_SUFFIX}"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tests use their own Redis databases so they never touch dev data, and flushing
+# the cache between tests (conftest) leaves the broker and channel layer alone.
+_REDIS_SERVER = REDIS_URL.rsplit("/", 1)[0]
+TEST_REDIS_URL = f"{_REDIS_SERVER}/9"
+TEST_BROKER_URL = f"{_REDIS_SERVER}/10"
+TEST_CHANNELS_URL = f"{_REDIS_SERVER}/11"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": TEST_REDIS_URL,
+        "KEY_PREFIX": f"ped-test{_SUFFIX}",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+}
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [TEST_CHANNELS_URL], "prefix": f"ped-test-ws{_SUFFIX}"},
+    }
+}
+CELERY_BROKER_URL = TEST_BROKER_URL
+CELERY_RESULT_BACKEND = TEST_BROKER_URL
+WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# WhiteNoise serves from the finders here; the folder only has to exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+
+# Tasks enqueued by code under test run in-process so their effects can be asserted;
+# tests/core/test_celery.py turns this off to prove the real worker round trip.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

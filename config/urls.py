@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from cms_pages import views as cms_views
+from cms_pages.api_v2 import api_router
+from core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("dashboard/", include("directory.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
+    path("api/v1/", include("api.urls")),
+    path("api/v2/", api_router.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"
+    ),
+    path("sitemap.xml", sitemap),
+    path("robots.txt", cms_views.robots_txt, name="robots_txt"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [
+    # Unknown API routes answer 404 at once instead of a slash-appending redirect
+    # to Wagtail's page tree.
+    re_path(r"^(?:api|_allauth)/", core_views.page_not_found),
+    path("search/", include("search.urls")),
+    path("", include(wagtail_urls)),
+]
+
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -1,0 +1,54 @@
+"""WebSocket plumbing check: an authenticated echo that goes through the channel
+layer (not straight back), so it proves sockets, sessions and Redis work together."""
+
+from __future__ import annotations
+
+import json
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+# Close codes in the 4000–4999 private range (RFC 6455 §7.4.2).
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_BAD_FRAME = 4400
+MAX_FRAME_BYTES = 4096
+
+
+class EchoConsumer(AsyncWebsocketConsumer):
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.group = f"echo.user.{user.pk}"
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None
+    ) -> None:
+        if text_data is None or len(text_data) > MAX_FRAME_BYTES:
+            await self.close(code=CLOSE_BAD_FRAME)
+            return
+        try:
+            payload = json.loads(text_data)
+        except json.JSONDecodeError:
+            await self.send(text_data=json.dumps({"type": "error", "code": "bad_json"}))
+            return
+        await self.channel_layer.group_send(
+            self.group, {"type": "echo.message", "payload": payload}
+        )
+
+    async def echo_message(self, event: dict) -> None:
+        await self.send(
+            text_data=json.dumps(
+                {
+                    "type": "echo",
+                    "user": self.scope["user"].email,
+                    "payload": event["payload"],
+                }
+            )
+        )

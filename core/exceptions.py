@@ -1,0 +1,51 @@
+"""The one error hierarchy of the project. Services raise these; the API's exception
+handler maps them to HTTP with the shared error shape (DESIGN, invariant 10)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ApplicationError(Exception):
+    """A failure the caller can act on. ``code`` is stable and machine-readable."""
+
+    status_code = 400
+    code = "invalid"
+    default_message = "The request could not be processed."
+
+    def __init__(
+        self, message: str | None = None, *, fields: dict[str, Any] | None = None
+    ):
+        self.message = message or self.default_message
+        self.fields = fields or {}
+        super().__init__(self.message)
+
+
+class ValidationFailed(ApplicationError):
+    status_code = 400
+    code = "validation_error"
+    default_message = "Some fields are invalid."
+
+
+class PermissionDenied(ApplicationError):
+    status_code = 403
+    code = "permission_denied"
+    default_message = "You are not allowed to do this."
+
+
+class NotFound(ApplicationError):
+    status_code = 404
+    code = "not_found"
+    default_message = "Not found."
+
+
+class Conflict(ApplicationError):
+    status_code = 409
+    code = "conflict"
+    default_message = "The request conflicts with the current state."
+
+
+class PayloadTooLarge(ApplicationError):
+    status_code = 413
+    code = "payload_too_large"
+    default_message = "The request body is too large."

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from core import request_id
+from core.errors import error_response, wants_json
+
+HEADER = "X-Request-ID"
+
+
+class RequestIdMiddleware:
+    """Takes ``X-Request-ID`` from the caller (or makes one), binds it for logging and
+    returns it on the response so a client report can be matched to server logs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        value = request_id.accept_or_new(request.headers.get(HEADER))
+        request.request_id = value
+        request_id.bind(value)  # unbound by the request_finished signal
+        response = self.get_response(request)
+        response[HEADER] = value
+        return response
+
+
+class BodySizeLimitMiddleware:
+    """Refuses oversized bodies before anything reads them: 413 in the error shape.
+
+    JSON and form bodies are capped by ``DATA_UPLOAD_MAX_MEMORY_SIZE``; multipart
+    uploads by ``MAX_UPLOAD_SIZE`` plus room for the form's other parts."""
+
+    MULTIPART_OVERHEAD = 64 * 1024
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return error_response(400, "bad_request", "Content-Length is not a number.")
+        if length > self._limit(request):
+            return error_response(
+                413, "payload_too_large", "The request body is too large."
+            )
+        return self.get_response(request)
+
+    def _limit(self, request: HttpRequest) -> int:
+        if request.content_type == "multipart/form-data":
+            return settings.MAX_UPLOAD_SIZE + self.MULTIPART_OVERHEAD
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+class JsonErrorShapeMiddleware:
+    """Gives error responses that bypass DRF (Django's 405s and CSRF failures, 404s
+    from routing) the one JSON error shape when the client speaks JSON."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code < 400 or not wants_json(request):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        shaped = error_response(
+            response.status_code,
+            _CODES.get(response.status_code, "error"),
+            _MESSAGES.get(response.status_code, "The request failed."),
+        )
+        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+            if header in response:
+                shaped[header] = response[header]
+        return shaped
+
+
+_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "throttled",
+    500: "server_error",
+}
+_MESSAGES = {
+    400: "The request could not be understood.",
+    401: "Sign in to do this.",
+    403: "You are not allowed to do this (or the CSRF token is missing).",
+    404: "Not found.",
+    405: "This method is not allowed here.",
+    413: "The request body is too large.",
+    415: "This content type is not supported here.",
+    429: "Too many requests. Try again later.",
+    500: "Something went wrong on our side.",
+}

@@ -1,0 +1,112 @@
+"""Operational endpoints and the site-wide error views."""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core.errors import error_response, wants_json
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers. Dependencies are /readyz's business."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: PostgreSQL answers, Redis answers, no migration is pending."""
+    checks = {
+        "database": _check_database(),
+        "redis": _check_redis(),
+        "migrations": _check_migrations(),
+    }
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks},
+        status=200 if ready else 503,
+    )
+
+
+def _check_database() -> str:
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception:  # Any failure means "not ready"; the reason goes to the log.
+        logger.exception("readyz: database check failed")
+        return "error"
+
+
+def _check_redis() -> str:
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        client.ping()
+        return "ok"
+    except redis.RedisError:
+        logger.warning("readyz: redis check failed", exc_info=True)
+        return "error"
+
+
+def _check_migrations() -> str:
+    try:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        return "ok" if not plan else "pending"
+    except Exception:
+        logger.exception("readyz: migration check failed")
+        return "error"
+
+
+def bad_request(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
+    return _error_view(
+        request, 400, "bad_request", "The request could not be understood."
+    )
+
+
+def permission_denied(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
+    return _error_view(
+        request, 403, "permission_denied", "You are not allowed to do this."
+    )
+
+
+def page_not_found(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
+    return _error_view(request, 404, "not_found", "Not found.")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if wants_json(request):
+        return error_response(500, "server_error", "Something went wrong on our side.")
+    # Rendered without a request context: the failure may be in what a context
+    # processor needs (database, session).
+    return HttpResponse(loader.render_to_string("500.html"), status=500)
+
+
+def _error_view(
+    request: HttpRequest, status: int, code: str, message: str
+) -> HttpResponse:
+    if wants_json(request):
+        return error_response(status, code, message)
+    return render(request, f"{status}.html", {"message": message}, status=status)

@@ -1,0 +1,464 @@
+"""Public, read-only directory endpoints. They read the live rows only (an unpublished
+revision never reaches them) through the public selectors, so a draft, a profile of a
+suspended or unverified owner, a private tour or an owner's account never leaks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound as CursorNotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+from wagtail.rich_text import expand_db_html
+
+from cms_pages.models import CityPage, CustomImage
+from core.exceptions import NotFound, ValidationFailed
+from directory.models import Agency, EscortProfilePage, ProfilePhoto
+from directory.selectors import agency_list, city_list, profile_list
+
+THUMBNAIL = "fill-400x500|format-webp"
+LARGE = "max-1200x1500|format-webp"
+HERO = "fill-1200x500|format-webp"
+MAX_ID = 2**31 - 1  # page and agency ids are 32-bit: larger would overflow the query
+
+
+# --- Reads on top of the public selectors --------------------------------------
+
+
+def _with_renditions(queryset: QuerySet, lookup: str, *specs: str) -> QuerySet:
+    """Existing renditions in one query for the whole page of results; a missing
+    one is generated (and written) on first use only."""
+    renditions = CustomImage.get_rendition_model().objects.filter(filter_spec__in=specs)
+    return queryset.prefetch_related(Prefetch(lookup, queryset=renditions))
+
+
+def _live_profile_count(field: str) -> Coalesce:
+    """How many live profiles point at the outer row through ``field``: the same
+    definition of "live" as the profile endpoints, in one correlated subquery."""
+    counts = (
+        profile_list()
+        .filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def _public_cities() -> QuerySet[CityPage]:
+    cities = city_list().annotate(profile_count=_live_profile_count("home_city"))
+    return _with_renditions(cities, "hero_image__renditions", HERO)
+
+
+def _public_profiles(*specs: str, **filters: Any) -> QuerySet[EscortProfilePage]:
+    return _with_renditions(
+        profile_list(**filters), "photos__image__renditions", *specs
+    )
+
+
+def _public_agencies() -> QuerySet[Agency]:
+    return agency_list().annotate(profile_count=_live_profile_count("agency"))
+
+
+def _public_agency_with_profiles() -> QuerySet[Agency]:
+    # Names and links only: the card prefetches (photos, rates...) are dropped.
+    profiles = profile_list().prefetch_related(None).order_by("title", "id")
+    return _public_agencies().prefetch_related(
+        Prefetch("profiles", queryset=profiles, to_attr="live_profiles")
+    )
+
+
+# --- Serialization helpers ------------------------------------------------------
+
+
+def _absolute(request: Request, url: str | None) -> str | None:
+    return request.build_absolute_uri(url) if url else None
+
+
+def _rendition_urls(request: Request, image: CustomImage, *specs: str) -> list[str]:
+    # get_renditions (unlike get_rendition) does not rewrite prefetched renditions
+    # into the cache on every request.
+    renditions = image.get_renditions(*specs)
+    return [_absolute(request, renditions[spec].url) for spec in specs]
+
+
+def _page_url(request: Request, page: Any) -> str | None:
+    return _absolute(request, page.get_url(request=request))
+
+
+class PageQuerySerializer(serializers.Serializer):
+    """Cursor pagination parameters, validated so a bad value answers 400 instead
+    of being silently replaced (page size) or answered 404 (cursor)."""
+
+    class Meta:
+        ref_name = "PublicPageQuery"
+
+    cursor = serializers.CharField(required=False, max_length=512)
+    page_size = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=api_settings.DEFAULT_PAGINATION_CLASS.max_page_size,
+    )
+
+
+def _paginated(
+    *,
+    request: Request,
+    view: APIView,
+    queryset: QuerySet,
+    serializer: type[serializers.Serializer],
+    ordering: tuple[str, ...],
+) -> Response:
+    PageQuerySerializer(data=request.query_params).is_valid(raise_exception=True)
+    paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+    paginator.ordering = ordering
+    try:
+        page = paginator.paginate_queryset(queryset, request, view=view)
+    except (CursorNotFound, ValueError, DjangoValidationError) as exc:
+        # A cursor that decodes but holds a position of the wrong type fails while
+        # the query is built (ValueError), not in DRF's own decoding.
+        if "cursor" not in request.query_params:
+            raise
+        raise ValidationFailed(
+            fields={"cursor": ["This cursor is not valid."]}
+        ) from exc
+    data = serializer(page, many=True, context={"request": request}).data
+    return paginator.get_paginated_response(data)
+
+
+def _page_of(name: str, item: type[serializers.Serializer]) -> serializers.Serializer:
+    return inline_serializer(
+        name=name,
+        fields={
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item(many=True),
+        },
+    )
+
+
+# --- Shared nested shapes ---------------------------------------------------------
+
+
+class CityRefSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "PublicCityRef"
+
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="title")
+
+
+class AgencyRefSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "PublicAgencyRef"
+
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class PriceSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "PublicPrice"
+
+    amount_minor = serializers.IntegerField()
+    currency = serializers.CharField()
+
+
+class RateSerializer(PriceSerializer):
+    class Meta:
+        ref_name = "PublicRate"
+
+    duration_minutes = serializers.IntegerField()
+    kind = serializers.CharField()
+
+
+class ThumbnailSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "PublicThumbnail"
+
+    thumbnail = serializers.URLField()
+    caption = serializers.CharField()
+
+
+class PhotoSerializer(ThumbnailSerializer):
+    class Meta:
+        ref_name = "PublicPhoto"
+
+    large = serializers.URLField()
+    is_primary = serializers.BooleanField()
+
+
+class TourSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "PublicTour"
+
+    city = CityRefSerializer()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+
+
+# --- Cities -----------------------------------------------------------------------
+
+
+class CityListApi(APIView):
+    """Live cities, by name."""
+
+    permission_classes = [AllowAny]
+
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "PublicCity"
+
+        id = serializers.IntegerField()
+        name = serializers.CharField(source="title")
+        slug = serializers.CharField()
+        country = serializers.CharField()
+        country_code = serializers.CharField()
+        time_zone = serializers.CharField()
+        latitude = serializers.FloatField()
+        longitude = serializers.FloatField()
+        url = serializers.SerializerMethodField()
+        profile_count = serializers.IntegerField()
+        hero_image = serializers.SerializerMethodField()
+
+        def get_url(self, city: CityPage) -> str | None:
+            return _page_url(self.context["request"], city)
+
+        def get_hero_image(self, city: CityPage) -> str | None:
+            if city.hero_image is None:
+                return None
+            return _rendition_urls(self.context["request"], city.hero_image, HERO)[0]
+
+    @extend_schema(
+        parameters=[PageQuerySerializer],
+        responses={200: _page_of("PublicCityPage", OutputSerializer)},
+        operation_id="city_list",
+    )
+    def get(self, request: Request) -> Response:
+        return _paginated(
+            request=request,
+            view=self,
+            queryset=_public_cities(),
+            serializer=self.OutputSerializer,
+            ordering=("title", "id"),
+        )
+
+
+# --- Escort profiles --------------------------------------------------------------
+
+
+class EscortListApi(APIView):
+    """Live profiles, newest first, optionally filtered."""
+
+    permission_classes = [AllowAny]
+
+    class FilterSerializer(PageQuerySerializer):
+        class Meta:
+            ref_name = "PublicEscortFilter"
+
+        city = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+        # default=None: a query string without the key means "any", not False.
+        verified = serializers.BooleanField(default=None, allow_null=True)
+        vip = serializers.BooleanField(default=None, allow_null=True)
+
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "PublicEscort"
+
+        id = serializers.IntegerField()
+        display_name = serializers.CharField(source="title")
+        slug = serializers.CharField()
+        url = serializers.SerializerMethodField()
+        age = serializers.IntegerField()
+        city = CityRefSerializer(source="home_city", allow_null=True)
+        tagline = serializers.CharField()
+        is_verified = serializers.BooleanField()
+        is_vip = serializers.BooleanField()
+        agency = AgencyRefSerializer(allow_null=True)
+        photo = serializers.SerializerMethodField()
+        from_price = serializers.SerializerMethodField()
+        services = serializers.SerializerMethodField()
+        languages = serializers.SerializerMethodField()
+
+        def get_url(self, profile: EscortProfilePage) -> str | None:
+            return _page_url(self.context["request"], profile)
+
+        @extend_schema_field(ThumbnailSerializer(allow_null=True))
+        def get_photo(self, profile: EscortProfilePage) -> dict | None:
+            photo = profile.primary_photo
+            if photo is None:
+                return None
+            (thumbnail,) = _rendition_urls(
+                self.context["request"], photo.image, THUMBNAIL
+            )
+            return {"thumbnail": thumbnail, "caption": photo.caption}
+
+        @extend_schema_field(PriceSerializer(allow_null=True))
+        def get_from_price(self, profile: EscortProfilePage) -> dict | None:
+            rates = list(profile.rates.all())
+            if not rates:
+                return None
+            lowest = min(rates, key=lambda rate: rate.amount_minor)
+            return {"amount_minor": lowest.amount_minor, "currency": lowest.currency}
+
+        def get_services(self, profile: EscortProfilePage) -> list[str]:
+            return [service.name for service in profile.services.all()]
+
+        def get_languages(self, profile: EscortProfilePage) -> list[str]:
+            return [language.code for language in profile.languages.all()]
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses={200: _page_of("PublicEscortPage", OutputSerializer)},
+        operation_id="escort_list",
+    )
+    def get(self, request: Request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        query = filters.validated_data
+        profiles = _public_profiles(
+            THUMBNAIL,
+            city_id=query.get("city"),
+            verified=query["verified"],
+            vip=query["vip"],
+        )
+        return _paginated(
+            request=request,
+            view=self,
+            queryset=profiles,
+            serializer=self.OutputSerializer,
+            ordering=("-id",),
+        )
+
+
+class EscortDetailApi(APIView):
+    """One live profile, as published (a pending revision is not shown)."""
+
+    permission_classes = [AllowAny]
+
+    class OutputSerializer(EscortListApi.OutputSerializer):
+        class Meta:
+            ref_name = "PublicEscortDetail"
+
+        bio = serializers.SerializerMethodField()
+        contact_preference = serializers.CharField()
+        rates = RateSerializer(many=True, source="rates.all")
+        photos = serializers.SerializerMethodField()
+        tours = serializers.SerializerMethodField()
+
+        def get_bio(self, profile: EscortProfilePage) -> str:
+            return expand_db_html(profile.bio)
+
+        @extend_schema_field(PhotoSerializer(many=True))
+        def get_photos(self, profile: EscortProfilePage) -> list[dict]:
+            return [self._photo(photo) for photo in profile.photos.all()]
+
+        def _photo(self, photo: ProfilePhoto) -> dict:
+            request = self.context["request"]
+            thumbnail, large = _rendition_urls(request, photo.image, THUMBNAIL, LARGE)
+            return {
+                "thumbnail": thumbnail,
+                "large": large,
+                "caption": photo.caption,
+                "is_primary": photo.is_primary,
+            }
+
+        @extend_schema_field(TourSerializer(many=True))
+        def get_tours(self, profile: EscortProfilePage) -> list[dict]:
+            # Finished tours are a provider's travel history: of no use to a visitor,
+            # so not published. The private check repeats the selector's on purpose.
+            today = timezone.localdate()
+            tours = [
+                t
+                for t in profile.tours.all()
+                if not t.is_private and t.ends_on >= today
+            ]
+            return TourSerializer(tours, many=True).data
+
+    @extend_schema(responses={200: OutputSerializer}, operation_id="escort_retrieve")
+    def get(self, request: Request, profile_id: int) -> Response:
+        profile = _public_profiles(THUMBNAIL, LARGE).filter(pk=profile_id).first()
+        if profile is None:
+            raise NotFound("No live profile with this id.")
+        return Response(
+            self.OutputSerializer(profile, context={"request": request}).data
+        )
+
+
+# --- Agencies ---------------------------------------------------------------------
+
+
+class AgencyListApi(APIView):
+    """Agencies, by name, with how many live profiles each has."""
+
+    permission_classes = [AllowAny]
+
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "PublicAgency"
+
+        name = serializers.CharField()
+        slug = serializers.CharField()
+        description = serializers.CharField()
+        verified = serializers.BooleanField()
+        profile_count = serializers.IntegerField()
+
+    @extend_schema(
+        parameters=[PageQuerySerializer],
+        responses={200: _page_of("PublicAgencyPage", OutputSerializer)},
+        operation_id="agency_list",
+    )
+    def get(self, request: Request) -> Response:
+        return _paginated(
+            request=request,
+            view=self,
+            queryset=_public_agencies(),
+            serializer=self.OutputSerializer,
+            ordering=("name",),
+        )
+
+
+class AgencyProfileSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "PublicAgencyProfile"
+
+    id = serializers.IntegerField()
+    display_name = serializers.CharField(source="title")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, profile: EscortProfilePage) -> str | None:
+        return _page_url(self.context["request"], profile)
+
+
+class AgencyDetailApi(APIView):
+    """One agency and its live profiles."""
+
+    permission_classes = [AllowAny]
+
+    class OutputSerializer(AgencyListApi.OutputSerializer):
+        class Meta:
+            ref_name = "PublicAgencyDetail"
+
+        profiles = AgencyProfileSerializer(many=True, source="live_profiles")
+
+    @extend_schema(responses={200: OutputSerializer}, operation_id="agency_retrieve")
+    def get(self, request: Request, slug: str) -> Response:
+        agency = _public_agency_with_profiles().filter(slug=slug).first()
+        if agency is None:
+            raise NotFound("No agency with this name.")
+        data = self.OutputSerializer(agency, context={"request": request}).data
+        return Response(data)

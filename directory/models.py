@@ -1,0 +1,435 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from rest_framework import serializers
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField
+from wagtail.images.api.fields import ImageRenditionField
+from wagtail.models import AbstractGroupApprovalTask, Orderable, Page
+from wagtail.search import index
+
+from cms_pages.models import CityPage, CustomImage, SeoMixin
+from core.models import TimestampedModel
+
+MIN_AGE = 18
+MAX_PHOTOS = 12
+MAX_RATE_MINOR = 10_000_000  # 100,000.00 in any currency: beyond that it is a typo
+BIO_FEATURES = ["bold", "italic", "ol", "ul"]
+
+
+class Currency(models.TextChoices):
+    EUR = "EUR", "EUR"
+    GBP = "GBP", "GBP"
+    USD = "USD", "USD"
+    CHF = "CHF", "CHF"
+    CZK = "CZK", "CZK"
+    AED = "AED", "AED"
+
+
+class Service(models.Model):
+    """Non-explicit services, curated by editors (e.g. "Dinner date", "Travel")."""
+
+    class Category(models.TextChoices):
+        SOCIAL = "social", _("Social")
+        TRAVEL = "travel", _("Travel")
+        WELLNESS = "wellness", _("Wellness")
+        EVENTS = "events", _("Events")
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("category")]
+
+    class Meta:
+        ordering = ["category", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Language(models.Model):
+    code = models.CharField(_("ISO 639-1 code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agency(TimestampedModel):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
+    verified = models.BooleanField(_("verified"), default=False)
+
+    class Meta:
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyMembership(TimestampedModel):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MANAGER = "manager", _("Manager")
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="agency_memberships",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "user"], name="directory_membership_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.agency} ({self.role})"
+
+
+class LanguageAPISerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Language
+        fields = ["code", "name"]
+
+
+class ServiceAPISerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Service
+        fields = ["name", "slug", "category"]
+
+
+class ProfileIndexPage(SeoMixin, Page):
+    """Parent of every profile; the "Profile review" workflow is attached here."""
+
+    parent_page_types = ["cms_pages.HomePage"]
+    subpage_types = ["directory.EscortProfilePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("profile index page")
+
+
+class EscortProfilePage(SeoMixin, Page):
+    """A provider's public profile. Owners edit through services that save revisions;
+    moderators publish them. ``title`` is the display name."""
+
+    class ContactPreference(models.TextChoices):
+        MESSAGES = "messages", _("Platform messages only")
+        MESSAGES_AND_BOOKINGS = "messages_bookings", _("Messages and booking requests")
+        BOOKINGS = "bookings", _("Booking requests only")
+
+    age = models.PositiveSmallIntegerField(
+        _("age"), validators=[MinValueValidator(MIN_AGE), MaxValueValidator(99)]
+    )
+    home_city = models.ForeignKey(
+        CityPage, null=True, on_delete=models.PROTECT, related_name="resident_profiles"
+    )
+    tagline = models.CharField(_("tagline"), max_length=140, blank=True)
+    bio = RichTextField(_("bio"), blank=True, features=BIO_FEATURES, max_length=8000)
+    languages = ParentalManyToManyField(Language, blank=True, related_name="profiles")
+    services = ParentalManyToManyField(Service, blank=True, related_name="profiles")
+    contact_preference = models.CharField(
+        _("contact preference"),
+        max_length=24,
+        choices=ContactPreference.choices,
+        default=ContactPreference.MESSAGES_AND_BOOKINGS,
+    )
+    # ``owner`` is Wagtail's Page.owner: the provider's own login. It and the fields
+    # below are read-only to the owner; moderators change them through services,
+    # never through a revision (see with_content_json).
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="profiles",
+    )
+    is_verified = models.BooleanField(_("verified photos"), default=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    is_vip = models.BooleanField(_("VIP"), default=False)
+
+    PROTECTED_FIELDS = ("owner_id", "agency_id", "is_verified", "verified_at", "is_vip")
+
+    content_panels = [
+        FieldPanel("title", heading=_("Display name")),
+        FieldPanel("age"),
+        FieldPanel("home_city"),
+        FieldPanel("tagline"),
+        FieldPanel("bio"),
+        FieldPanel("languages"),
+        FieldPanel("services"),
+        FieldPanel("contact_preference"),
+        InlinePanel("rates", label=_("Rates")),
+        InlinePanel("photos", label=_("Photos"), max_num=MAX_PHOTOS),
+        InlinePanel("tours", label=_("Tours")),
+        MultiFieldPanel(
+            [
+                FieldPanel("owner", read_only=True),
+                FieldPanel("agency", read_only=True),
+                FieldPanel("is_verified", read_only=True),
+                FieldPanel("verified_at", read_only=True),
+                FieldPanel("is_vip", read_only=True),
+            ],
+            heading=_("Set by moderators"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("tagline"),
+        index.SearchField("bio"),
+        index.FilterField("is_vip"),
+        index.FilterField("is_verified"),
+    ]
+    api_fields = [
+        APIField("age"),
+        APIField("home_city"),
+        APIField("tagline"),
+        APIField("bio"),
+        APIField("languages", serializer=LanguageAPISerializer(many=True)),
+        APIField("services", serializer=ServiceAPISerializer(many=True)),
+        APIField("contact_preference"),
+        APIField("rates"),
+        APIField("photos"),
+        APIField("public_tours"),
+        APIField("agency_name"),
+        APIField("is_verified"),
+        APIField("is_vip"),
+    ]
+    # Joins for Wagtail API v2 listings (cms_pages.api_v2), so they stay constant.
+    api_select_related = ("home_city", "agency")
+    api_prefetch_related = (
+        "rates",
+        "photos__image__renditions",
+        "tours__city",
+        "languages",
+        "services",
+    )
+    parent_page_types = ["directory.ProfileIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("escort profile")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(age__gte=MIN_AGE), name="directory_profile_adult"
+            ),
+        ]
+
+    @property
+    def display_name(self) -> str:
+        return self.title
+
+    @property
+    def agency_name(self) -> str | None:
+        return self.agency.name if self.agency_id else None
+
+    @property
+    def public_tours(self) -> list[dict]:
+        return [
+            {
+                "city": t.city.title,
+                "city_id": t.city_id,
+                "starts_on": t.starts_on,
+                "ends_on": t.ends_on,
+            }
+            for t in self.tours.all()
+            if not t.is_private
+        ]
+
+    @property
+    def primary_photo(self) -> ProfilePhoto | None:
+        photos = list(self.photos.all())
+        return next((p for p in photos if p.is_primary), photos[0] if photos else None)
+
+    def clean(self) -> None:
+        super().clean()
+        # The publication gate (DESIGN invariant 2): Wagtail saves with full_clean on
+        # every publish path (workflow approval, admin publish, scheduled publish), so
+        # refusing here refuses them all.
+        if self.live and not self._owner_may_go_live():
+            raise ValidationError(
+                _(
+                    "This profile cannot go live: its owner is not age-verified or is "
+                    "suspended."
+                )
+            )
+
+    def _owner_may_go_live(self) -> bool:
+        owner = self.owner if self.owner_id else None
+        return owner is not None and owner.may_have_live_profile
+
+    def get_sitemap_urls(self, request=None) -> list[dict]:  # noqa: ANN001
+        # A live page can outlast its owner's eligibility for a moment (suspension
+        # unpublishes, but a flag flipped elsewhere doesn't): search engines must
+        # not be told about it meanwhile.
+        if not self._owner_may_go_live():
+            return []
+        return super().get_sitemap_urls(request)
+
+    def with_content_json(self, content: dict) -> EscortProfilePage:
+        # A revision carries the moderator-owned fields as they were when it was
+        # made; the live row is the authority for them.
+        obj = super().with_content_json(content)
+        for field in self.PROTECTED_FIELDS:
+            setattr(obj, field, getattr(self, field))
+        return obj
+
+
+class ProfileRate(Orderable):
+    class Kind(models.TextChoices):
+        INCALL = "incall", _("Incall")
+        OUTCALL = "outcall", _("Outcall")
+
+    page = ParentalKey(
+        EscortProfilePage, on_delete=models.CASCADE, related_name="rates"
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        validators=[MinValueValidator(30), MaxValueValidator(1440)],
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    amount_minor = models.PositiveIntegerField(
+        _("amount (minor units)"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RATE_MINOR)],
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+
+    panels = [
+        FieldPanel("duration_minutes"),
+        FieldPanel("kind"),
+        FieldPanel("amount_minor"),
+        FieldPanel("currency"),
+    ]
+    api_fields = [
+        APIField("duration_minutes"),
+        APIField("kind"),
+        APIField("amount_minor"),
+        APIField("currency"),
+    ]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    amount_minor__gt=0, amount_minor__lte=MAX_RATE_MINOR
+                ),
+                name="directory_rate_amount_sane",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    duration_minutes__gte=30, duration_minutes__lte=1440
+                ),
+                name="directory_rate_duration_sane",
+            ),
+        ]
+
+    @property
+    def amount_display(self) -> str:
+        return f"{self.amount_minor / 100:,.2f} {self.currency}".replace(".00 ", " ")
+
+
+class ProfilePhoto(Orderable):
+    page = ParentalKey(
+        EscortProfilePage, on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="+")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    is_primary = models.BooleanField(_("primary photo"), default=False)
+
+    panels = [FieldPanel("image"), FieldPanel("caption"), FieldPanel("is_primary")]
+    api_fields = [
+        APIField("caption"),
+        APIField("is_primary"),
+        APIField(
+            "thumbnail",
+            serializer=ImageRenditionField("fill-400x500|format-webp", source="image"),
+        ),
+        APIField(
+            "large",
+            serializer=ImageRenditionField("max-1200x1500|format-webp", source="image"),
+        ),
+    ]
+
+
+class ProfileTour(Orderable):
+    page = ParentalKey(
+        EscortProfilePage, on_delete=models.CASCADE, related_name="tours"
+    )
+    city = models.ForeignKey(CityPage, on_delete=models.CASCADE, related_name="tours")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    is_private = models.BooleanField(
+        _("private"),
+        default=False,
+        help_text=_("Shown only to you, not on the profile."),
+    )
+
+    panels = [
+        FieldPanel("city"),
+        FieldPanel("starts_on"),
+        FieldPanel("ends_on"),
+        FieldPanel("is_private"),
+    ]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="directory_tour_dates_ordered",
+            )
+        ]
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A tour cannot end before it starts.")})
+
+
+class ProfileReviewTask(AbstractGroupApprovalTask):
+    """Moderator approval that cannot approve a profile whose owner may not go live:
+    the approve actions are hidden, and refused if posted anyway."""
+
+    def get_actions(self, obj, user):  # noqa: ANN001, ANN201
+        actions = super().get_actions(obj, user)
+        if _is_profile_that_may_not_go_live(obj):
+            return [a for a in actions if a[0] != "approve"]
+        return actions
+
+    def on_action(self, task_state, user, action_name, **kwargs):  # noqa: ANN001, ANN201
+        if action_name == "approve" and _is_profile_that_may_not_go_live(
+            task_state.workflow_state.content_object
+        ):
+            # PermissionDenied: Wagtail's admin answers it with a redirect and a
+            # message, never a 500.
+            raise PermissionDenied(_("The owner is not age-verified or is suspended."))
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    class Meta:
+        verbose_name = _("profile review task")
+
+
+def _is_profile_that_may_not_go_live(obj) -> bool:  # noqa: ANN001
+    """Works on a plain ``Page`` too (some Wagtail admin views pass one): the type
+    comes from ``specific_class`` and the owner from the base page row."""
+    if not isinstance(obj, Page) or obj.specific_class is not EscortProfilePage:
+        return False
+    owner = obj.owner
+    return owner is None or not owner.may_have_live_profile

@@ -1,0 +1,166 @@
+"""Reads of the directory. Every queryset here carries the joins its consumers need,
+so list pages and endpoints run a constant number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import MD5, Cast, Concat
+from django.utils import timezone
+from wagtail.models import WorkflowState
+
+from accounts.models import User
+from cms_pages.models import CityPage
+from core.exceptions import NotFound
+from directory.models import (
+    Agency,
+    EscortProfilePage,
+    ProfilePhoto,
+    ProfileRate,
+    ProfileTour,
+)
+
+
+def profile_public_list() -> QuerySet[EscortProfilePage]:
+    """Live profiles with what a card or list item shows: city, agency, photos
+    (with their image), rates, services, languages, public tours."""
+    return (
+        EscortProfilePage.objects.live()
+        .public()
+        .filter(
+            owner__is_active=True,
+            owner__is_suspended=False,
+            owner__is_age_verified=True,
+        )
+        .select_related("home_city", "agency")
+        .prefetch_related(
+            Prefetch(
+                "photos",
+                queryset=ProfilePhoto.objects.select_related("image").order_by(
+                    "sort_order"
+                ),
+            ),
+            Prefetch("rates", queryset=ProfileRate.objects.order_by("sort_order")),
+            Prefetch(
+                "tours",
+                queryset=ProfileTour.objects.filter(is_private=False)
+                .select_related("city")
+                .order_by("starts_on"),
+            ),
+            "services",
+            "languages",
+        )
+    )
+
+
+def rotation_seed(*, session_key: str | None, day: dt.date | None = None) -> str:
+    """Per visitor and per day: the same visitor pages through a stable order today,
+    another visitor (or tomorrow) sees another one."""
+    return f"{session_key or 'anonymous'}:{(day or timezone.localdate()).isoformat()}"
+
+
+def profiles_for_city(*, city: CityPage, seed: str) -> QuerySet[EscortProfilePage]:
+    """Profiles based in the city: VIP band first, then a fair rotation (a hash of
+    the profile id and the seed) that gives no profile a fixed place."""
+    return (
+        profile_public_list()
+        .filter(home_city=city)
+        .annotate(
+            rotation=MD5(
+                Concat(Cast("id", CharField()), Value(seed), output_field=CharField())
+            )
+        )
+        .order_by(F("is_vip").desc(), "rotation", "id")
+    )
+
+
+def profiles_touring_city(
+    *, city: CityPage, on: dt.date | None = None
+) -> QuerySet[EscortProfilePage]:
+    """Profiles from elsewhere with a public tour in the city covering ``on``."""
+    day = on or timezone.localdate()
+    # An id subquery instead of a join + DISTINCT: DISTINCT over the wide page rows
+    # (bio, JSON) made this the slowest query of the city page.
+    touring_ids = ProfileTour.objects.filter(
+        city=city, is_private=False, starts_on__lte=day, ends_on__gte=day
+    ).values("page_id")
+    return (
+        profile_public_list()
+        .filter(pk__in=touring_ids)
+        .exclude(home_city=city)
+        .order_by("-is_vip", "title")
+    )
+
+
+def profile_list(
+    *, city_id: int | None = None, verified: bool | None = None, vip: bool | None = None
+) -> QuerySet[EscortProfilePage]:
+    profiles = profile_public_list()
+    if city_id is not None:
+        profiles = profiles.filter(home_city_id=city_id)
+    if verified is not None:
+        profiles = profiles.filter(is_verified=verified)
+    if vip is not None:
+        profiles = profiles.filter(is_vip=vip)
+    return profiles
+
+
+def city_list() -> QuerySet[CityPage]:
+    return (
+        CityPage.objects.live().public().select_related("hero_image").order_by("title")
+    )
+
+
+def agency_list() -> QuerySet[Agency]:
+    return Agency.objects.order_by("name")
+
+
+def profiles_editable_by(*, user: User) -> QuerySet[EscortProfilePage]:
+    """Object-level authorization for owner edits: a provider's own profile, and the
+    profiles of agencies where the user is an owner or manager. Drafts included."""
+    if not user.is_authenticated:
+        return EscortProfilePage.objects.none()
+    return EscortProfilePage.objects.filter(
+        Q(owner=user) | Q(agency__memberships__user=user)
+    ).distinct()
+
+
+def profile_editable_get(
+    *, user: User, profile_id: int | None = None
+) -> EscortProfilePage:
+    """The profile ``user`` may edit: their own (``profile_id`` None) or one of their
+    agency's. Anything else is "not found" (DESIGN invariant 8)."""
+    editable = profiles_editable_by(user=user)
+    lookup = {"owner": user} if profile_id is None else {"pk": profile_id}
+    profile = editable.filter(**lookup).first()
+    if profile is None:
+        raise NotFound("Profile not found.")
+    return profile
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    status: str  # "draft" | "in_review" | "changes_requested" | "live"
+    is_live: bool
+    comment: str = ""
+    since: dt.datetime | None = None
+
+
+def profile_review_state(*, profile: EscortProfilePage) -> ReviewState:
+    """What the owner's dashboard shows: where the latest edit stands."""
+    state = profile.current_workflow_state
+    if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        task = state.current_task_state
+        return ReviewState(
+            "changes_requested",
+            profile.live,
+            comment=task.comment if task else "",
+            since=task.finished_at if task else None,
+        )
+    if state is not None:
+        return ReviewState("in_review", profile.live, since=state.created_at)
+    if profile.live and not profile.has_unpublished_changes:
+        return ReviewState("live", True, since=profile.last_published_at)
+    return ReviewState("draft", profile.live, since=profile.latest_revision_created_at)

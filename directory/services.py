@@ -1,0 +1,237 @@
+"""Writes of the directory. Owners never publish: every edit becomes a revision that
+is submitted to the "Profile review" workflow (DESIGN invariant 1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import nh3
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import Revision, WorkflowState
+
+from accounts.models import Role, User
+from cms_pages.models import CityPage, CustomImage
+from core.exceptions import PermissionDenied, ValidationFailed
+from directory.models import (
+    MAX_PHOTOS,
+    EscortProfilePage,
+    Language,
+    ProfileIndexPage,
+    ProfilePhoto,
+    ProfileRate,
+    ProfileTour,
+    Service,
+)
+
+BIO_TAGS = {"p", "br", "b", "strong", "i", "em", "ul", "ol", "li"}
+
+
+@dataclass(frozen=True)
+class RateInput:
+    duration_minutes: int
+    kind: str
+    amount_minor: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class TourInput:
+    city_id: int
+    starts_on: dt.date
+    ends_on: dt.date
+    is_private: bool = False
+
+
+@dataclass(frozen=True)
+class PhotoInput:
+    image_id: int
+    caption: str = ""
+    is_primary: bool = False
+
+
+@dataclass(frozen=True)
+class ProfileEdit:
+    """Everything an owner may change. Field-level validation (lengths, ranges,
+    choices) happened in the serializer or form; here go the cross-object checks."""
+
+    display_name: str
+    age: int
+    home_city_id: int
+    tagline: str = ""
+    bio: str = ""
+    contact_preference: str = EscortProfilePage.ContactPreference.MESSAGES_AND_BOOKINGS
+    language_codes: list[str] = field(default_factory=list)
+    service_slugs: list[str] = field(default_factory=list)
+    rates: list[RateInput] = field(default_factory=list)
+    tours: list[TourInput] = field(default_factory=list)
+    photos: list[PhotoInput] = field(default_factory=list)
+
+
+def sanitize_bio(html: str) -> str:
+    """Keep simple formatting only; scripts, styles, attributes and links go."""
+    return nh3.clean(html, tags=BIO_TAGS, attributes={}, link_rel=None).strip()
+
+
+@transaction.atomic
+def profile_save_and_submit(
+    *, actor: User, edit: ProfileEdit, profile: EscortProfilePage | None = None
+) -> Revision:
+    """Save the owner's edit as a new revision and put it in review. The live page
+    is untouched until a moderator approves. A pending review gets the new revision
+    (no second workflow); a "changes requested" one resumes."""
+    if profile is None:
+        profile = _profile_create(actor=actor, edit=edit)
+    # Row lock: two submits of the same profile serialise here instead of racing
+    # to start two workflows.
+    page = EscortProfilePage.objects.select_for_update().get(pk=profile.pk)
+    draft = page.get_latest_revision_as_object()
+    _apply(draft=draft, edit=edit, actor=actor)
+    revision = draft.save_revision(user=actor, log_action=True)
+    _submit(page=page, revision=revision, actor=actor)
+    return revision
+
+
+def _profile_create(*, actor: User, edit: ProfileEdit) -> EscortProfilePage:
+    if actor.role != Role.ESCORT:
+        raise PermissionDenied("Only provider accounts can create a profile.")
+    # Lock the owner's row: two simultaneous first submissions must not create two
+    # profiles (Page.owner cannot carry a unique constraint from this table).
+    User.objects.select_for_update().filter(pk=actor.pk).get()
+    if EscortProfilePage.objects.filter(owner=actor).exists():
+        raise ValidationFailed("You already have a profile.")
+    city = _live_city(edit.home_city_id, field_name="home_city")
+    index = ProfileIndexPage.objects.get()
+    base = slugify(edit.display_name)[:40] or "profile"
+    page = EscortProfilePage(
+        title=edit.display_name,
+        slug=f"{base}-{actor.pk}",
+        age=edit.age,
+        home_city=city,
+        owner=actor,
+        live=False,
+    )
+    index.add_child(instance=page)
+    return page
+
+
+def _apply(*, draft: EscortProfilePage, edit: ProfileEdit, actor: User) -> None:
+    draft.title = edit.display_name.strip()
+    draft.draft_title = draft.title
+    draft.age = edit.age
+    draft.home_city = _live_city(edit.home_city_id, field_name="home_city")
+    draft.tagline = edit.tagline.strip()
+    draft.bio = sanitize_bio(edit.bio)
+    draft.contact_preference = edit.contact_preference
+    draft.languages = _languages(edit.language_codes)
+    draft.services = _services(edit.service_slugs)
+    draft.rates = [ProfileRate(**vars(rate)) for rate in edit.rates]
+    draft.tours = [_tour(tour) for tour in edit.tours]
+    draft.photos = _photos(draft=draft, photos=edit.photos, actor=actor)
+
+
+def _live_city(city_id: int, *, field_name: str) -> CityPage:
+    city = CityPage.objects.live().filter(pk=city_id).first()
+    if city is None:
+        raise ValidationFailed(fields={field_name: ["Unknown city."]})
+    return city
+
+
+def _languages(codes: list[str]) -> list[Language]:
+    found = list(Language.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {language.code for language in found})
+    if unknown:
+        raise ValidationFailed(
+            fields={"languages": [f"Unknown: {', '.join(unknown)}."]}
+        )
+    return found
+
+
+def _services(slugs: list[str]) -> list[Service]:
+    found = list(Service.objects.filter(slug__in=slugs))
+    unknown = sorted(set(slugs) - {service.slug for service in found})
+    if unknown:
+        raise ValidationFailed(fields={"services": [f"Unknown: {', '.join(unknown)}."]})
+    return found
+
+
+def _tour(tour: TourInput) -> ProfileTour:
+    if tour.ends_on < tour.starts_on:
+        raise ValidationFailed(
+            fields={"tours": ["A tour cannot end before it starts."]}
+        )
+    city = _live_city(tour.city_id, field_name="tours")
+    return ProfileTour(
+        city=city,
+        starts_on=tour.starts_on,
+        ends_on=tour.ends_on,
+        is_private=tour.is_private,
+    )
+
+
+def _photos(
+    *, draft: EscortProfilePage, photos: list[PhotoInput], actor: User
+) -> list[ProfilePhoto]:
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationFailed(fields={"photos": [f"At most {MAX_PHOTOS} photos."]})
+    if sum(photo.is_primary for photo in photos) > 1:
+        raise ValidationFailed(
+            fields={"photos": ["Only one photo can be the primary."]}
+        )
+    # An owner may use images already on the profile, or ones they uploaded
+    # themselves: never another user's upload.
+    already = {photo.image_id for photo in draft.photos.all()}
+    wanted = [photo.image_id for photo in photos]
+    allowed = set(
+        CustomImage.objects.filter(pk__in=wanted, uploaded_by_user=actor).values_list(
+            "pk", flat=True
+        )
+    ) | (already & set(wanted))
+    if missing := sorted(set(wanted) - allowed):
+        raise ValidationFailed(fields={"photos": [f"Unknown image ids: {missing}."]})
+    images = CustomImage.objects.in_bulk(wanted)
+    return [
+        ProfilePhoto(
+            image=images[photo.image_id],
+            caption=photo.caption.strip(),
+            is_primary=photo.is_primary,
+        )
+        for photo in photos
+    ]
+
+
+def _submit(*, page: EscortProfilePage, revision: Revision, actor: User) -> None:
+    state = page.current_workflow_state
+    if state is None:
+        page.get_workflow().start(page, actor)
+    elif state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        state.resume(actor)
+    else:
+        # Already in review: the moderator now reviews (and approving publishes)
+        # the newest revision; no second workflow, no duplicate queue entry.
+        task_state = state.current_task_state
+        task_state.revision = revision
+        task_state.save(update_fields=["revision"])
+
+
+def profile_set_moderation_flags(
+    *,
+    profile: EscortProfilePage,
+    actor: User,
+    is_verified: bool | None = None,
+    is_vip: bool | None = None,
+) -> EscortProfilePage:
+    """Moderator-owned fields are written on the row, never through a revision."""
+    if not (actor.is_superuser or actor.groups.filter(name="Moderators").exists()):
+        raise PermissionDenied()
+    updates: dict = {}
+    if is_verified is not None:
+        updates["is_verified"] = is_verified
+        updates["verified_at"] = timezone.now() if is_verified else None
+    if is_vip is not None:
+        updates["is_vip"] = is_vip
+    EscortProfilePage.objects.filter(pk=profile.pk).update(**updates)
+    profile.refresh_from_db()
+    return profile

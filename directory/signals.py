@@ -1,0 +1,43 @@
+"""Wagtail workflow events -> the owner's email, sent by Celery after commit; and
+the signals directory emits for the apps above it (DESIGN, dependency direction)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.dispatch import Signal, receiver
+from wagtail.signals import task_rejected, workflow_approved
+
+from directory.models import EscortProfilePage
+from directory.tasks import send_review_decision_email
+
+# Sent when a city page lists a page of its profiles, so that search can count
+# impressions without directory importing it. Keyword arguments: ``city_id``,
+# ``profile_ids`` (in the order shown) and ``offset`` (profiles on earlier pages).
+city_profiles_listed = Signal()
+
+
+def _profile_of(workflow_state) -> EscortProfilePage | None:  # noqa: ANN001
+    content = workflow_state.content_object
+    specific = getattr(content, "specific", content)
+    return specific if isinstance(specific, EscortProfilePage) else None
+
+
+@receiver(workflow_approved, dispatch_uid="directory.review_approved")
+def review_approved(sender, instance, user=None, **kwargs) -> None:  # noqa: ANN001
+    profile = _profile_of(instance)
+    if profile is not None:
+        transaction.on_commit(
+            lambda: send_review_decision_email.delay(profile.pk, "approved")
+        )
+
+
+@receiver(task_rejected, dispatch_uid="directory.review_changes_requested")
+def review_changes_requested(sender, instance, user=None, **kwargs) -> None:  # noqa: ANN001
+    profile = _profile_of(instance.workflow_state)
+    if profile is not None:
+        comment = instance.comment or ""
+        transaction.on_commit(
+            lambda: send_review_decision_email.delay(
+                profile.pk, "changes_requested", comment
+            )
+        )

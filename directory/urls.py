@@ -1,0 +1,11 @@
+from django.urls import path
+
+from directory import views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("profile/", views.profile_edit, name="profile-edit"),
+    path("profiles/<int:profile_id>/", views.profile_edit, name="managed-profile-edit"),
+]

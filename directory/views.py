@@ -1,0 +1,176 @@
+"""Provider and agency dashboard (HTML). Writes go through the same services as the
+API; a profile you may not edit is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role
+from cms_pages.services import image_create
+from core.exceptions import ApplicationError, NotFound
+from directory.forms import ProfileEditForm, RateFormSet, TourFormSet, filled
+from directory.models import EscortProfilePage
+from directory.selectors import (
+    profile_editable_get,
+    profile_review_state,
+    profiles_editable_by,
+)
+from directory.services import profile_save_and_submit
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    profiles = list(profiles_editable_by(user=request.user).order_by("title")[:100])
+    rows = [(profile, profile_review_state(profile=profile)) for profile in profiles]
+    return render(
+        request,
+        "directory/dashboard/index.html",
+        {
+            "rows": rows,
+            "can_create": request.user.role == Role.ESCORT
+            and not any(p.owner_id == request.user.pk for p in profiles),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest, profile_id: int | None = None) -> HttpResponse:
+    profile = _editable_or_none(request, profile_id)
+    if profile is None and request.user.role != Role.ESCORT:
+        raise Http404("No profile to edit.")
+    draft = profile.get_latest_revision_as_object() if profile else None
+    photos = list(draft.photos.all()) if draft else []
+    form, rates, tours = _bound_forms(request, draft, photos)
+    if request.method == "POST" and _all_valid(form, rates, tours):
+        try:
+            # One transaction: a refused edit leaves no orphan image row behind.
+            with transaction.atomic():
+                new_image = _upload(request, form)
+                edit = form.to_edit(
+                    rates=filled(rates),
+                    tours=filled(tours),
+                    new_image_id=new_image.pk if new_image else None,
+                )
+                profile_save_and_submit(actor=request.user, edit=edit, profile=profile)
+        except ApplicationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Saved and submitted for review. Your live profile is unchanged "
+                "until a moderator approves.",
+            )
+            return redirect("directory:dashboard")
+    context = {
+        "form": form,
+        "rates": rates,
+        "tours": tours,
+        "profile": profile,
+        "photos": photos,
+        "review": profile_review_state(profile=profile) if profile else None,
+    }
+    return render(request, "directory/dashboard/profile_edit.html", context)
+
+
+def _editable_or_none(
+    request: HttpRequest, profile_id: int | None
+) -> EscortProfilePage | None:
+    try:
+        return profile_editable_get(user=request.user, profile_id=profile_id)
+    except NotFound:
+        if profile_id is not None:
+            raise Http404("Profile not found.") from None
+        return None
+
+
+def _bound_forms(request: HttpRequest, draft: EscortProfilePage | None, photos: list):
+    if request.method == "POST":
+        data, files = request.POST, request.FILES
+        return (
+            ProfileEditForm(data, files, photos=photos),
+            RateFormSet(data, prefix="rates"),
+            TourFormSet(data, prefix="tours"),
+        )
+    return (
+        ProfileEditForm(initial=_initial(draft, photos), photos=photos),
+        RateFormSet(prefix="rates", initial=_rate_rows(draft)),
+        TourFormSet(prefix="tours", initial=_tour_rows(draft)),
+    )
+
+
+def _initial(draft: EscortProfilePage | None, photos: list) -> dict:
+    if draft is None:
+        return {"age": 25}
+    primary = next((p.image_id for p in photos if p.is_primary), "")
+    return {
+        "display_name": draft.title,
+        "age": draft.age,
+        "home_city": draft.home_city_id,
+        "tagline": draft.tagline,
+        "bio": draft.bio,
+        "contact_preference": draft.contact_preference,
+        "languages": [language.code for language in draft.languages.all()],
+        "services": [service.slug for service in draft.services.all()],
+        "keep_photos": [photo.image_id for photo in photos],
+        "primary_photo": str(primary),
+    }
+
+
+def _rate_rows(draft: EscortProfilePage | None) -> list[dict]:
+    if draft is None:
+        return []
+    return [
+        {
+            "duration_minutes": rate.duration_minutes,
+            "kind": rate.kind,
+            "amount": rate.amount_minor / 100,
+            "currency": rate.currency,
+        }
+        for rate in draft.rates.all()
+    ]
+
+
+def _tour_rows(draft: EscortProfilePage | None) -> list[dict]:
+    if draft is None:
+        return []
+    return [
+        {
+            "city_id": tour.city_id,
+            "starts_on": tour.starts_on,
+            "ends_on": tour.ends_on,
+            "is_private": tour.is_private,
+        }
+        for tour in draft.tours.all()
+    ]
+
+
+def _all_valid(*forms) -> bool:  # noqa: ANN002
+    # Validate every form (not all() on a generator, which would stop at the first
+    # invalid one) so the page shows all errors at once.
+    results = [form.is_valid() for form in forms]
+    return all(results)
+
+
+def _upload(request: HttpRequest, form: ProfileEditForm):  # noqa: ANN202
+    upload = form.cleaned_data.get("new_photo")
+    if not upload:
+        return None
+    return image_create(
+        file=upload, title=form.cleaned_data["new_photo_caption"], actor=request.user
+    )
+
+
+def _attach_errors(form: ProfileEditForm, error: ApplicationError) -> None:
+    names = {"file": "new_photo", "photos": "new_photo", "rates": None, "tours": None}
+    if not error.fields:
+        form.add_error(None, error.message)
+    for name, problems in error.fields.items():
+        target = names.get(name, name if name in form.fields else None)
+        for problem in problems:
+            form.add_error(target, problem)

@@ -1,0 +1,153 @@
+"""Directory admin: services and languages (editors), agencies and their members
+(moderators), and the queue of profiles awaiting review (moderators).
+
+Access follows Django model permissions (add/change/delete/view per model) given
+to groups; nothing here names a group, so permissions stay configurable in
+Wagtail's group settings."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from accounts.models import User
+from directory.admin_views import ProfilesAwaitingReviewView, user_may_review_profiles
+from directory.models import Agency, AgencyMembership, Language, Service
+
+
+class ServiceViewSet(SnippetViewSet):
+    model = Service
+    icon = "tag"
+    menu_label = _("Services")
+    list_display = ["name", "category", "slug"]
+    list_filter = ["category"]
+    search_fields = ["name", "slug"]
+    ordering = ["category", "name"]
+    copy_view_enabled = False
+
+
+class LanguageViewSet(SnippetViewSet):
+    model = Language
+    icon = "globe"
+    menu_label = _("Languages")
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    ordering = ["name"]
+    copy_view_enabled = False
+    panels = [FieldPanel("code"), FieldPanel("name")]
+
+
+class AgencyViewSet(ModelViewSet):
+    model = Agency
+    name = "agencies"
+    url_prefix = "directory/agencies"
+    icon = "group"
+    menu_label = _("Agencies")
+    list_display = ["name", "slug", "verified", "created_at"]
+    list_filter = ["verified"]
+    search_fields = ["name", "slug"]
+    ordering = ["name"]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    form_fields = ["name", "slug", "description", "verified"]
+
+
+class MemberEmailField(forms.ModelChoiceField):
+    """The member is typed by email: a select of every user would not scale."""
+
+    widget = forms.EmailInput
+
+    def to_python(self, value: str | None) -> User | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return self.queryset.get(email__iexact=str(value).strip())
+        except User.DoesNotExist as exc:
+            raise ValidationError(
+                _("No user has this email address."), code="invalid_choice"
+            ) from exc
+
+
+class AgencyMembershipForm(WagtailAdminModelForm):
+    user = MemberEmailField(queryset=User.objects.all(), label=_("User email"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.user_id:
+            self.initial["user"] = self.instance.user.email
+
+
+class AgencyMembershipViewSet(ModelViewSet):
+    model = AgencyMembership
+    name = "agency-memberships"
+    url_prefix = "directory/agency-memberships"
+    icon = "user"
+    menu_label = _("Agency members")
+    list_display = ["user", "agency", "role", "created_at"]
+    list_filter = ["agency", "role"]
+    search_fields = ["user__email", "agency__name"]
+    ordering = ["agency__name", "user__email"]
+    copy_view_enabled = False
+    edit_handler = ObjectList(
+        [FieldPanel("agency"), FieldPanel("user"), FieldPanel("role")],
+        base_form_class=AgencyMembershipForm,
+    )
+
+    def get_index_view_kwargs(self, **kwargs) -> dict:
+        # Each row shows its user and agency: join them once for the page.
+        queryset = AgencyMembership.objects.select_related("user", "agency")
+        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
+
+
+class DirectoryViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("Directory")
+    menu_icon = "folder-open-inverse"
+    menu_order = 250
+    items = (ServiceViewSet, LanguageViewSet, AgencyViewSet, AgencyMembershipViewSet)
+
+
+register_snippet(DirectoryViewSetGroup)
+
+
+class ProfilesAwaitingReviewMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return user_may_review_profiles(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_review_urls() -> list:
+    urls = [
+        path("", ProfilesAwaitingReviewView.as_view(), name="index"),
+        path(
+            "results/",
+            ProfilesAwaitingReviewView.as_view(results_only=True),
+            name="results",
+        ),
+    ]
+    return [
+        path(
+            "directory/review/",
+            include((urls, "directory_review"), namespace="directory_review"),
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_review_menu_item() -> MenuItem:
+    return ProfilesAwaitingReviewMenuItem(
+        _("Profiles awaiting review"),
+        reverse("directory_review:index"),
+        name="profiles-awaiting-review",
+        icon_name="tasks",
+        order=150,
+    )

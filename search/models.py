@@ -1,0 +1,104 @@
+"""The search index: one denormalised row per live, publishable profile, so a
+search is one indexed query instead of joins across the page tree."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cms_pages.models import CityPage
+from directory.models import EscortProfilePage
+
+
+class ProfileSearchDocument(models.Model):
+    """Kept current by search.indexer on publish, unpublish, delete, suspension,
+    tour and rating changes. A row exists only while the profile may be shown."""
+
+    profile = models.OneToOneField(
+        EscortProfilePage,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+    )
+    city = models.ForeignKey(CityPage, on_delete=models.CASCADE, related_name="+")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    display_name = models.CharField(max_length=255)
+    is_verified = models.BooleanField(default=False)
+    is_vip = models.BooleanField(default=False)
+    # Hourly rate bounds in EUR cents (converted with settings.SEARCH_EUR_RATES), so
+    # one price filter works across currencies.
+    min_hourly_eur = models.PositiveIntegerField(null=True)
+    max_hourly_eur = models.PositiveIntegerField(null=True)
+    service_ids = ArrayField(models.IntegerField(), default=list)
+    language_codes = ArrayField(models.CharField(max_length=8), default=list)
+    touring_city_ids = ArrayField(models.IntegerField(), default=list)
+    rating_avg = models.DecimalField(max_digits=3, decimal_places=2, null=True)
+    rating_count = models.PositiveIntegerField(default=0)
+    document = SearchVectorField(null=True)
+    last_active_at = models.DateTimeField(null=True)
+    published_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["city", "is_vip"], name="search_doc_city_vip"),
+            models.Index(fields=["min_hourly_eur"], name="search_doc_min_price"),
+            models.Index(fields=["-published_at"], name="search_doc_newest"),
+            models.Index(fields=["-rating_avg"], name="search_doc_rating"),
+            GinIndex(fields=["document"], name="search_doc_fts"),
+            GinIndex(fields=["service_ids"], name="search_doc_services"),
+            GinIndex(fields=["language_codes"], name="search_doc_languages"),
+            GinIndex(fields=["touring_city_ids"], name="search_doc_touring"),
+            GinIndex(
+                fields=["display_name"],
+                name="search_doc_name_trgm",
+                opclasses=["gin_trgm_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class SearchQueryLog(models.Model):
+    """Anonymous: normalised text, filters, result count, latency. No user, no IP."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    query = models.CharField(max_length=200, blank=True, db_index=True)
+    filters = models.JSONField(default=dict)
+    result_count = models.PositiveIntegerField()
+    latency_ms = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("search query")
+
+    def __str__(self) -> str:
+        return self.query or "(no text)"
+
+
+class ProfileImpressionDaily(models.Model):
+    """Impressions on results pages per profile, city and day, flushed from Redis
+    counters by a beat task. ``first_page`` counts showings on page 1."""
+
+    profile = models.ForeignKey(
+        EscortProfilePage, on_delete=models.CASCADE, related_name="+"
+    )
+    city = models.ForeignKey(CityPage, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    impressions = models.PositiveIntegerField(default=0)
+    first_page = models.PositiveIntegerField(default=0)
+    position_sum = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "city", "day"], name="search_impression_unique_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id}@{self.city_id} {self.day}"

@@ -1,0 +1,321 @@
+"""Search over ProfileSearchDocument: filters, fair "recommended" order, keyset
+pagination and facet counts for the current filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core import signing
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.utils.dateparse import parse_datetime
+
+from core.exceptions import ValidationFailed
+from search.models import ProfileSearchDocument
+from search.params import SORTS, SearchParams
+from search.ranking import RECOMMENDED_KEYS, with_recommended_score
+
+__all__ = ["SORTS", "SearchParams", "SearchResult", "search_facets", "search_profiles"]
+
+CURSOR_SALT = "search.cursor"
+NO_PRICE = 2**31 - 1  # profiles without rates sort after every priced one
+PRICE_BUCKETS = [(0, 15000), (15000, 30000), (30000, 50000), (50000, NO_PRICE)]
+EARTH_KM = 6371.0
+_DOC = "search_profilesearchdocument"
+_DISTANCE_SQL = (
+    f"2 * %s * asin(sqrt(power(sin(radians({_DOC}.latitude - %s) / 2), 2) + "
+    f"cos(radians(%s)) * cos(radians({_DOC}.latitude)) * "
+    f"power(sin(radians({_DOC}.longitude - %s) / 2), 2)))"
+)
+
+
+@dataclass
+class SearchResult:
+    documents: list[ProfileSearchDocument]
+    next_cursor: str | None
+    total: int
+    # Results before this page: positions for impressions (1-based = offset + i + 1).
+    offset: int = 0
+
+
+def _text_filter(docs: QuerySet, q: str) -> QuerySet:
+    # websearch_to_tsquery never raises on user syntax; the trigram arm forgives
+    # typos in names ("fionna" finds "Fiona").
+    return docs.annotate(
+        text_match=RawSQL(
+            "document @@ websearch_to_tsquery('simple', unaccent(%s)) "
+            "OR unaccent(display_name) %% unaccent(%s)",
+            [q, q],
+            output_field=BooleanField(),
+        )
+    ).filter(text_match=True)
+
+
+def _with_distance(docs: QuerySet, params: SearchParams) -> QuerySet:
+    docs = docs.annotate(
+        distance_km=RawSQL(  # noqa: S611 - constant SQL, values bound as params
+            _DISTANCE_SQL,
+            [EARTH_KM, params.lat, params.lat, params.lng],
+            output_field=FloatField(),
+        )
+    )
+    if params.radius_km is None:
+        return docs
+    # The box lets the planner drop far rows before the trigonometry.
+    dlat = params.radius_km / 111.0
+    dlng = params.radius_km / max(111.0 * math.cos(math.radians(params.lat)), 0.01)
+    return docs.filter(
+        latitude__range=(params.lat - dlat, params.lat + dlat),
+        longitude__range=(params.lng - dlng, params.lng + dlng),
+        distance_km__lte=params.radius_km,
+    )
+
+
+def _filtered(params: SearchParams) -> QuerySet[ProfileSearchDocument]:
+    docs = ProfileSearchDocument.objects.all()
+    if params.q:
+        docs = _text_filter(docs, params.q)
+    if params.has_point:
+        docs = _with_distance(docs, params)
+    if params.city_id is not None:
+        city_q = Q(city_id=params.city_id)
+        if params.touring_now:
+            city_q |= Q(touring_city_ids__contains=[params.city_id])
+        docs = docs.filter(city_q)
+    elif params.touring_now:
+        docs = docs.exclude(touring_city_ids=[])
+    if params.price_min is not None:
+        docs = docs.filter(max_hourly_eur__gte=params.price_min_cents)
+    if params.price_max is not None:
+        docs = docs.filter(min_hourly_eur__lte=params.price_max_cents)
+    if params.service_ids:
+        mode = "contains" if params.services_mode == "all" else "overlap"
+        docs = docs.filter(**{f"service_ids__{mode}": list(params.service_ids)})
+    if params.languages:
+        docs = docs.filter(language_codes__overlap=list(params.languages))
+    if params.verified_only:
+        docs = docs.filter(is_verified=True)
+    if params.vip_only:
+        docs = docs.filter(is_vip=True)
+    if params.rating_min is not None:
+        docs = docs.filter(rating_avg__gte=Decimal(str(params.rating_min)))
+    return docs
+
+
+def _ordered(docs: QuerySet, params: SearchParams, seed: str) -> tuple[QuerySet, list]:
+    """The queryset in the sort's order and its key fields, most significant first,
+    each as (field, descending)."""
+    sort = params.sort
+    if sort == "recommended":
+        docs, keys = with_recommended_score(docs, seed=seed), RECOMMENDED_KEYS
+    elif sort in ("price_asc", "price_desc"):
+        descending = sort == "price_desc"
+        docs = docs.annotate(
+            price_key=Coalesce(
+                "max_hourly_eur" if descending else "min_hourly_eur",
+                Value(-1 if descending else NO_PRICE),
+                output_field=IntegerField(),
+            )
+        )
+        keys = [("price_key", descending), ("profile_id", False)]
+    elif sort == "rating":
+        docs = docs.annotate(
+            rating_key=Coalesce(
+                "rating_avg",
+                Value(Decimal("-1")),
+                output_field=DecimalField(max_digits=3, decimal_places=2),
+            )
+        )
+        keys = [("rating_key", True), ("rating_count", True), ("profile_id", False)]
+    elif sort == "distance":
+        keys = [("distance_km", False), ("profile_id", False)]
+    else:  # newest
+        keys = [("published_at", True), ("profile_id", True)]
+    order = [F(name).desc() if desc else F(name).asc() for name, desc in keys]
+    return docs.order_by(*order), keys
+
+
+def _after(keys: list, values: list) -> Q:
+    """Rows strictly after ``values`` in the key order (keyset pagination)."""
+    condition = Q()
+    for index, (name, descending) in enumerate(keys):
+        step = Q(**{f"{name}__{'lt' if descending else 'gt'}": values[index]})
+        for earlier in range(index):
+            step &= Q(**{keys[earlier][0]: values[earlier]})
+        condition |= step
+    return condition
+
+
+def _encode(value: object) -> list:
+    if isinstance(value, dt.datetime):
+        return ["t", value.isoformat()]
+    if isinstance(value, Decimal):
+        return ["d", str(value)]
+    return ["v", value]
+
+
+def _decode(item: object) -> object:
+    if not (isinstance(item, list) and len(item) == 2):
+        raise ValueError
+    kind, raw = item
+    if kind == "t":
+        parsed = parse_datetime(raw) if isinstance(raw, str) else None
+        if parsed is None:
+            raise ValueError
+        return parsed
+    if kind == "d":
+        return Decimal(str(raw))
+    if kind == "v" and isinstance(raw, (bool, int, float)):
+        return raw
+    raise ValueError
+
+
+def encode_cursor(*, sort: str, key: list, shown: int = 0) -> str:
+    return signing.dumps(
+        {"sort": sort, "key": [_encode(v) for v in key], "shown": shown},
+        salt=CURSOR_SALT,
+    )
+
+
+def cursor_shown(cursor: str | None) -> int:
+    """How many results came before the cursor's page (0 without a cursor). Only
+    read after decode_cursor accepted the cursor; a missing count reads as 0."""
+    if not cursor:
+        return 0
+    shown = signing.loads(cursor, salt=CURSOR_SALT).get("shown", 0)
+    return shown if isinstance(shown, int) and shown >= 0 else 0
+
+
+def decode_cursor(cursor: str, *, sort: str, size: int) -> list:
+    invalid = ValidationFailed(fields={"cursor": ["Invalid cursor."]})
+    try:
+        data = signing.loads(cursor, salt=CURSOR_SALT)
+    except signing.BadSignature as error:
+        raise invalid from error
+    if not isinstance(data, dict) or data.get("sort") != sort:
+        raise ValidationFailed(fields={"cursor": ["Cursor does not match this sort."]})
+    key = data.get("key")
+    try:
+        if not isinstance(key, list) or len(key) != size:
+            raise ValueError
+        return [_decode(item) for item in key]
+    except (ValueError, TypeError, InvalidOperation) as error:
+        raise invalid from error
+
+
+def search_profiles(*, params: SearchParams, seed: str) -> SearchResult:
+    filtered = _filtered(params)
+    docs, keys = _ordered(filtered, params, seed)
+    if params.cursor:
+        values = decode_cursor(params.cursor, sort=params.sort, size=len(keys))
+        docs = docs.filter(_after(keys, values))
+    rows = list(docs.select_related("city", "profile")[: params.page_size + 1])
+    offset = cursor_shown(params.cursor)
+    next_cursor = None
+    if len(rows) > params.page_size:
+        rows = rows[: params.page_size]
+        last = rows[-1]
+        key = [getattr(last, name) for name, _ in keys]
+        next_cursor = encode_cursor(sort=params.sort, key=key, shown=offset + len(rows))
+    return SearchResult(
+        documents=rows,
+        next_cursor=next_cursor,
+        total=filtered.count(),
+        offset=offset,
+    )
+
+
+def search_facets(*, params: SearchParams) -> dict:
+    """Counts over the filtered results, so each number is how many of the current
+    results have that value."""
+    docs = _filtered(params)
+    totals = docs.aggregate(
+        total=Count("profile_id"),
+        verified=Count("profile_id", filter=Q(is_verified=True)),
+        unpriced=Count("profile_id", filter=Q(min_hourly_eur__isnull=True)),
+        **{
+            f"price_{low}": Count(
+                "profile_id", filter=Q(min_hourly_eur__gte=low, min_hourly_eur__lt=high)
+            )
+            for low, high in PRICE_BUCKETS
+        },
+    )
+    return {
+        "total": totals["total"],
+        "verified": totals["verified"],
+        "cities": _counts(docs, F("city_id")),
+        "services": _counts(docs, Func(F("service_ids"), function="unnest")),
+        "languages": _counts(docs, Func(F("language_codes"), function="unnest")),
+        "price_buckets": [
+            {
+                "min_eur": low // 100,
+                "max_eur": None if high == NO_PRICE else high // 100,
+                "count": totals[f"price_{low}"],
+            }
+            for low, high in PRICE_BUCKETS
+        ],
+        "unpriced": totals["unpriced"],
+    }
+
+
+def _counts(docs: QuerySet, expression) -> dict:  # noqa: ANN001
+    rows = (
+        docs.order_by()
+        .annotate(facet_value=expression)
+        .values("facet_value")
+        .annotate(n=Count("profile_id"))
+    )
+    return {str(row["facet_value"]): row["n"] for row in rows}
+
+
+def search_suggestions(*, q: str, limit: int = 8) -> dict:
+    """Prefix matches first, then names that are merely similar (typos)."""
+    from cms_pages.models import CityPage
+    from directory.models import Service
+
+    cities = CityPage.objects.live().filter(title__unaccent__istartswith=q)
+    services = Service.objects.filter(
+        Q(name__unaccent__istartswith=q) | Q(name__icontains=f" {q}")
+    )
+    names = (
+        ProfileSearchDocument.objects.annotate(
+            prefix=RawSQL(
+                "unaccent(display_name) ILIKE unaccent(%s) || '%%'",
+                [q.replace("%", r"\%").replace("_", r"\_")],
+                output_field=BooleanField(),
+            ),
+            similar=RawSQL(
+                "unaccent(display_name) %% unaccent(%s)",
+                [q],
+                output_field=BooleanField(),
+            ),
+        )
+        .filter(Q(prefix=True) | Q(similar=True))
+        .order_by("-prefix", "display_name")
+    )
+    return {
+        "cities": [
+            {"id": c.pk, "name": c.title} for c in cities.order_by("title")[:limit]
+        ],
+        "services": [
+            {"slug": s.slug, "name": s.name} for s in services.order_by("name")[:limit]
+        ],
+        "profiles": [
+            {"id": d.profile_id, "name": d.display_name} for d in names[:limit]
+        ],
+    }

@@ -1,0 +1,44 @@
+"""Wagtail and auth events that change what search may show. Each enqueues the one
+indexer task after commit (DESIGN invariant 11)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from wagtail.signals import page_published, page_unpublished
+
+from directory.models import EscortProfilePage
+from directory.signals import city_profiles_listed
+from search.impressions import impressions_record
+from search.tasks import refresh_profile
+
+
+def _refresh_after_commit(profile_id: int) -> None:
+    transaction.on_commit(lambda: refresh_profile.delay(profile_id))
+
+
+@receiver(page_published, sender=EscortProfilePage, dispatch_uid="search.published")
+@receiver(page_unpublished, sender=EscortProfilePage, dispatch_uid="search.unpublished")
+def profile_changed(sender, instance, **kwargs) -> None:  # noqa: ANN001
+    _refresh_after_commit(instance.pk)
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="search.owner_changed")
+def owner_changed(sender, instance, created: bool, **kwargs) -> None:  # noqa: ANN001
+    # Suspension, verification or deactivation add or drop the owner's profile;
+    # a login refreshes "last active".
+    if created:
+        return
+    for profile_id in EscortProfilePage.objects.filter(owner=instance).values_list(
+        "pk", flat=True
+    ):
+        _refresh_after_commit(profile_id)
+
+
+@receiver(city_profiles_listed, dispatch_uid="search.city_impressions")
+def city_profiles_shown(
+    sender, city_id: int, profile_ids: list[int], offset: int, **kwargs
+) -> None:  # noqa: ANN001, E501
+    impressions_record(city_id=city_id, profile_ids=profile_ids, offset=offset)

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from directory.models import ProfileTour
+from search.indexer import search_document_refresh, search_documents_refresh
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def refresh_profile(profile_id: int) -> bool:
+    """Bring one profile's search row in line with what may be shown now."""
+    return search_document_refresh(profile_id=profile_id) is not None
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def refresh_touring() -> int:
+    """Daily: tours that start or end move profiles in or out of "touring now"."""
+    today = timezone.localdate()
+    changed = ProfileTour.objects.filter(
+        starts_on__range=(today - dt.timedelta(days=1), today)
+    ) | ProfileTour.objects.filter(ends_on__range=(today - dt.timedelta(days=1), today))
+    ids = sorted(set(changed.values_list("page_id", flat=True)))
+    search_documents_refresh(profile_ids=ids)
+    return len(ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def flush_impressions() -> int:
+    """Every 5 minutes: Redis impression counters into ProfileImpressionDaily."""
+    from search.impressions import impressions_flush
+
+    return impressions_flush()

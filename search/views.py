@@ -1,0 +1,88 @@
+"""/search/: the HTML search page. A plain GET form, so it works without
+JavaScript; the same validation and selectors as the JSON API."""
+
+from __future__ import annotations
+
+import time
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from rest_framework.exceptions import ValidationError
+
+from core.exceptions import ValidationFailed
+from directory.models import Language, Service
+from directory.selectors import city_list, profile_public_list, rotation_seed
+from search.apis import search_log
+from search.impressions import impressions_record_search
+from search.params import SORTS, params_from_query
+from search.selectors import search_facets, search_profiles
+
+
+def _form_context(request: HttpRequest) -> dict:
+    return {
+        "cities": list(city_list()),
+        "services": list(Service.objects.order_by("name")),
+        "languages": list(Language.objects.order_by("name")),
+        "sorts": [s for s in SORTS if s != "distance"],
+        "chosen_services": request.GET.getlist("services"),
+        "chosen_languages": request.GET.getlist("languages"),
+        "values": request.GET,
+    }
+
+
+def _error_messages(detail: object) -> list[str]:
+    if isinstance(detail, dict):
+        return [f"{key}: {' '.join(map(str, v))}" for key, v in detail.items()]
+    return [str(detail)]
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    started = time.monotonic()
+    context = _form_context(request)
+    try:
+        params = params_from_query(request.GET)
+        seed = rotation_seed(session_key=request.session.session_key)
+        result = search_profiles(params=params, seed=seed)
+    except ValidationError as error:
+        context["errors"] = _error_messages(error.detail)
+        return render(request, "search/search.html", context, status=400)
+    except ValidationFailed as error:
+        context["errors"] = _error_messages(error.fields or error.message)
+        return render(request, "search/search.html", context, status=400)
+    pages = profile_public_list().in_bulk([d.profile_id for d in result.documents])
+    context.update(
+        profiles=[pages[d.pk] for d in result.documents if d.pk in pages],
+        facets=_named_facets(search_facets(params=params), context),
+        total=result.total,
+        next_url=_next_url(request, result.next_cursor),
+        searched=bool(request.GET),
+    )
+    search_log(params=params, result_count=result.total, started=started)
+    impressions_record_search(city_id=params.city_id, result=result)
+    return render(request, "search/search.html", context)
+
+
+def _named_facets(facets: dict, context: dict) -> dict:
+    cities = {str(c.pk): c.title for c in context["cities"]}
+    services = {str(s.pk): s.name for s in context["services"]}
+    languages = {lang.code: lang.name for lang in context["languages"]}
+    return {
+        **facets,
+        "cities": _label(facets["cities"], cities),
+        "services": _label(facets["services"], services),
+        "languages": _label(facets["languages"], languages),
+    }
+
+
+def _label(counts: dict, names: dict) -> list[tuple[str, int]]:
+    return sorted(
+        ((names.get(key, key), n) for key, n in counts.items()), key=lambda x: -x[1]
+    )
+
+
+def _next_url(request: HttpRequest, cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    query = request.GET.copy()
+    query["cursor"] = cursor
+    return f"?{query.urlencode()}"

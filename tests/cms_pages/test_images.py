@@ -1,0 +1,164 @@
+"""Uploaded originals are stored without metadata; bad uploads answer 4xx."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from PIL import ExifTags, Image
+from rest_framework.throttling import ScopedRateThrottle
+
+from cms_pages.models import CustomImage
+from tests.assertions import assert_error_shape
+
+pytestmark = pytest.mark.django_db
+
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+    b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b"<rdf:Description/></rdf:RDF></x:xmpmeta>"
+)
+
+
+def jpeg_with_gps(size: tuple[int, int] = (64, 48)) -> bytes:
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "TestCam"
+    exif[ExifTags.Base.Orientation] = 6  # rotate 90° on display
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (52.0, 31.0, 12.0),
+        ExifTags.GPS.GPSLongitudeRef: "E",
+        ExifTags.GPS.GPSLongitude: (13.0, 24.0, 36.0),
+    }
+    out = io.BytesIO()
+    Image.new("RGB", size, (180, 90, 120)).save(
+        out, format="JPEG", exif=exif.tobytes(), xmp=XMP
+    )
+    return out.getvalue()
+
+
+def upload(api_client, data: bytes, name: str = "photo.jpg"):  # noqa: ANN001, ANN201
+    file = SimpleUploadedFile(name, data, content_type="image/jpeg")
+    return api_client.post("/api/v1/images", {"file": file, "title": "Portrait"})
+
+
+def test_fixture_really_has_gps_and_xmp():
+    data = jpeg_with_gps()
+    with Image.open(io.BytesIO(data)) as source:
+        assert source.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    assert b"xmpmeta" in data
+
+
+def test_uploaded_jpeg_is_stored_without_gps_exif_or_xmp(api_client, escort_user):
+    api_client.force_authenticate(escort_user)
+    response = upload(api_client, jpeg_with_gps())
+    assert response.status_code == 201, response.content
+    image = CustomImage.objects.get(pk=response.json()["id"])
+    stored = image.file.read()
+    with Image.open(io.BytesIO(stored)) as clean:
+        assert dict(clean.getexif()) == {}
+        assert clean.format == "JPEG"
+        # Orientation 6 was applied to the pixels: 64x48 became 48x64.
+        assert clean.size == (48, 64)
+    assert b"xmpmeta" not in stored
+    assert b"TestCam" not in stored
+    assert image.uploaded_by_user == escort_user
+    assert image.file_size == len(stored)
+    assert (image.width, image.height) == (48, 64)
+    assert response.json()["url"].endswith(".webp")
+
+
+def test_admin_style_save_strips_metadata_too(escort_user):
+    image = CustomImage(title="direct", uploaded_by_user=escort_user)
+    image.file = SimpleUploadedFile("direct.jpg", jpeg_with_gps())
+    image.save()
+    with Image.open(image.file.path) as clean:
+        assert dict(clean.getexif()) == {}
+
+
+def test_png_text_chunks_are_removed(api_client, escort_user):
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Location", "52.52N 13.40E")
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "white").save(out, format="PNG", pnginfo=info)
+    api_client.force_authenticate(escort_user)
+    response = upload(api_client, out.getvalue(), name="card.png")
+    assert response.status_code == 201
+    stored = CustomImage.objects.get(pk=response.json()["id"]).file.read()
+    assert b"52.52N" not in stored
+
+
+def test_client_role_cannot_upload(api_client, client_user):
+    api_client.force_authenticate(client_user)
+    assert_error_shape(upload(api_client, jpeg_with_gps()), 403, "permission_denied")
+    assert CustomImage.objects.count() == 0
+
+
+def test_anonymous_cannot_upload(api_client):
+    assert_error_shape(upload(api_client, jpeg_with_gps()), 401)
+
+
+def _bomb_png() -> bytes:
+    # 9000 x 9000 one-bit pixels: a few kB on disk, 81 megapixels once decoded.
+    out = io.BytesIO()
+    Image.new("1", (9000, 9000), 0).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+BAD_UPLOADS = {
+    "not an image": (b"%PDF-1.4 definitely not a picture", "doc.jpg"),
+    "text renamed": (b"hello world" * 100, "hello.png"),
+    "truncated jpeg": (jpeg_with_gps((400, 300))[:-600], "cut.jpg"),
+    "extension lies": (jpeg_with_gps(), "photo.png"),
+    "empty file": (b"", "empty.jpg"),
+    "gif not accepted": (b"GIF89a" + b"\x00" * 40, "anim.gif"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_UPLOADS, ids=list(BAD_UPLOADS))
+def test_bad_uploads_are_400_and_store_nothing(api_client, escort_user, case):
+    data, name = BAD_UPLOADS[case]
+    api_client.force_authenticate(escort_user)
+    error = assert_error_shape(upload(api_client, data, name), 400, "validation_error")
+    assert "file" in error["fields"]
+    assert CustomImage.objects.count() == 0
+
+
+def test_decompression_bomb_is_refused_before_decoding(api_client, escort_user):
+    data = _bomb_png()
+    assert len(data) < 50_000
+    api_client.force_authenticate(escort_user)
+    error = assert_error_shape(upload(api_client, data, "bomb.png"), 400)
+    assert "too many pixels" in " ".join(error["fields"]["file"])
+    assert CustomImage.objects.count() == 0
+
+
+def test_file_over_the_configured_size_is_400(api_client, escort_user):
+    data = jpeg_with_gps((300, 300))
+    api_client.force_authenticate(escort_user)
+    with override_settings(WAGTAILIMAGES_MAX_UPLOAD_SIZE=len(data) - 1):
+        error = assert_error_shape(upload(api_client, data), 400)
+    assert "too big" in " ".join(error["fields"]["file"])
+
+
+def test_body_far_over_the_limit_is_413_before_reading(api_client, escort_user):
+    api_client.force_authenticate(escort_user)
+    with override_settings(MAX_UPLOAD_SIZE=10_000):
+        response = upload(api_client, b"\xff" * 200_000)
+    assert_error_shape(response, 413, "payload_too_large")
+
+
+def test_uploads_are_throttled(api_client, escort_user, monkeypatch):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"uploads": "2/hour"})
+    api_client.force_authenticate(escort_user)
+    assert [upload(api_client, jpeg_with_gps()).status_code for _ in range(2)] == [
+        201,
+        201,
+    ]
+    response = upload(api_client, jpeg_with_gps())
+    assert_error_shape(response, 429, "throttled")
+    assert "Retry-After" in response

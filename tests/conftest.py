@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.models import Role, User
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Rate limits (allauth, DRF throttles) live in the cache: no test inherits
+    # another's counters. Only this run's keys go: other runs may share the server.
+    client = cache._cache.get_client(write=True)
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_user(db) -> User:  # noqa: ANN001
+    return UserFactory(role=Role.CLIENT)
+
+
+@pytest.fixture
+def escort_user(db) -> User:  # noqa: ANN001
+    return UserFactory(role=Role.ESCORT)

@@ -1,0 +1,76 @@
+"""Escort edits bio and adds a photo, submits; a moderator approves in /cms/; the
+public profile shows the change."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.models import Role
+from directory.models import EscortProfilePage
+from tests.cms_pages.test_images import jpeg_with_gps
+from tests.factories import PASSWORD, UserFactory
+from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+NEW_BIO = "Now also a guide for quiet museum mornings."
+
+
+def sign_in(page, base: str, email: str, next_url: str) -> None:  # noqa: ANN001
+    page.goto(f"{base}/accounts/login/?next={next_url}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"**{next_url}")
+
+
+def test_edit_submit_approve_publish(live_server, new_page, tmp_path):
+    city = make_city(
+        "Copenhagen", live=False, country="Denmark", time_zone="Europe/Copenhagen"
+    )
+    city.save_revision().publish()
+    owner = EscortOwnerFactory(email="freya@example.test")
+    profile = make_profile(
+        "Freya", city=city, owner=owner, live=False, bio="<p>Original bio.</p>"
+    )
+    profile.get_latest_revision().publish()
+    moderator = UserFactory(email="mod@example.test", role=Role.STAFF)
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    photo = tmp_path / "portrait.jpg"
+    photo.write_bytes(jpeg_with_gps((300, 375)))
+    base = live_server.url
+
+    escort = new_page()
+    sign_in(escort, base, owner.email, "/dashboard/profile/")
+    escort.get_by_label("Bio").fill(NEW_BIO)
+    escort.get_by_label("Add a photo").set_input_files(str(photo))
+    escort.get_by_role("button", name="Save and submit for review").click()
+    escort.wait_for_load_state()
+    errors = escort.locator('[role="alert"], .errorlist').all_inner_texts()
+    assert escort.url.endswith("/dashboard/"), (escort.url, errors)
+    assert escort.locator('[data-status="in_review"]').count() == 1
+
+    public = new_page()
+    public.goto(f"{base}{profile.url}")
+    assert NEW_BIO not in public.content()  # not live before approval
+
+    reviewer = new_page()
+    sign_in(reviewer, base, moderator.email, f"/cms/pages/{profile.pk}/edit/")
+    approve(reviewer)
+
+    live = EscortProfilePage.objects.get(pk=profile.pk)
+    assert NEW_BIO in live.bio
+    public.goto(f"{base}{profile.url}")
+    assert NEW_BIO in public.content()
+    assert public.locator("img").count() >= 1
+
+
+def approve(page) -> None:  # noqa: ANN001
+    # Wagtail's edit footer: the workflow actions sit in the "More actions" menu.
+    page.get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name="Approve and Publish", exact=True).click()
+    page.wait_for_url("**/cms/pages/*/")  # back to the page listing after approval

@@ -1,0 +1,86 @@
+"""The search endpoints' contract: visibility follows approval, OpenAPI, no logging
+of suggestions."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.models import SearchQueryLog
+from tests.factories.search import live_city, live_profile
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/search"
+
+
+def names(api_client, **params) -> list[str]:  # noqa: ANN003
+    body = api_client.get(URL, {"page_size": 50, **params}).json()
+    return [r["display_name"] for r in body["results"]]
+
+
+def test_edits_appear_only_after_approval(
+    api_client, django_capture_on_commit_callbacks
+):
+    page = live_profile("Greta", city=live_city("Berlin"), tagline="opera evenings")
+    page.tagline = "gallery openings"
+    page.save_revision()  # a draft awaiting review
+    assert names(api_client, q="gallery") == []
+    assert names(api_client, q="opera") == ["Greta"]
+    with django_capture_on_commit_callbacks(execute=True):
+        page.get_latest_revision().publish()
+    assert names(api_client, q="gallery") == ["Greta"]
+    assert names(api_client, q="opera") == []
+
+
+def test_unpublished_profile_disappears(api_client, django_capture_on_commit_callbacks):
+    page = live_profile("Hanna", city=live_city("Berlin"))
+    assert names(api_client) == ["Hanna"]
+    page.refresh_from_db()  # publishing went through a revision, not this object
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    assert names(api_client) == []
+
+
+def test_result_shape(api_client):
+    live_profile("Ida", city=live_city("Berlin"), is_vip=True, eur_per_hour=250)
+    body = api_client.get(URL).json()
+    (row,) = body["results"]
+    assert row["band"] == "vip"
+    assert row["from_eur_per_hour"] == 250
+    assert row["city"] == "Berlin"
+    assert row["url"].endswith("/ida/")
+    assert body["total"] == 1 and body["next"] is None
+
+
+def test_suggest_is_not_logged_and_search_is(api_client):
+    live_profile("Isabella", city=live_city("Berlin"))
+    body = api_client.get(f"{URL}/suggest", {"q": "isabela"}).json()
+    assert [p["name"] for p in body["profiles"]] == ["Isabella"]
+    assert not SearchQueryLog.objects.exists()
+    api_client.get(URL, {"q": "Isabella"})
+    assert SearchQueryLog.objects.get().query == "isabella"
+
+
+def test_openapi_documents_every_parameter(api_client):
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    names_ = {p["name"] for p in schema["paths"]["/api/v1/search"]["get"]["parameters"]}
+    assert {
+        "q",
+        "city",
+        "lat",
+        "lng",
+        "radius_km",
+        "price_min",
+        "price_max",
+        "services",
+        "services_mode",
+        "languages",
+        "verified",
+        "vip",
+        "rating_min",
+        "touring_now",
+        "available_from",
+        "available_to",
+        "sort",
+        "page_size",
+        "cursor",
+    } <= names_
