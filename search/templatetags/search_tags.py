@@ -1,0 +1,23 @@
+"""The filter form on city pages: a plain GET form onto /search/ scoped to the
+city, so filtering works without JavaScript and shares the search page's
+validation, facets and impressions."""
+
+from __future__ import annotations
+
+from django import template
+
+from cms_pages.models import CityPage
+from directory.models import Language, Service
+from search.params import SORTS
+
+register = template.Library()
+
+
+@register.inclusion_tag("search/city_filters.html")
+def city_filters(city: CityPage) -> dict:
+    return {
+        "city": city,
+        "services": list(Service.objects.order_by("name").only("name", "slug")),
+        "languages": list(Language.objects.order_by("name").only("name", "code")),
+        "sorts": [sort for sort in SORTS if sort != "distance"],
+    }
