@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "cms_pages",
     "directory",
     "search",
+    "bookings",
     "api",
 ]
 
