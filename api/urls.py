@@ -3,6 +3,12 @@
 from django.urls import path
 
 from accounts.apis import MeApi
+from bookings.apis.bookings import (
+    BookingActionApi,
+    BookingCollectionApi,
+    BookingDetailApi,
+    BookingRescheduleApi,
+)
 from cms_pages.apis import ImageCreateApi
 from directory.apis.owner import ManagedProfileApi, MyProfileApi, MyProfileListApi
 from directory.apis.public import (
@@ -35,4 +41,18 @@ urlpatterns = [
     path("search", SearchApi.as_view(), name="search"),
     path("search/suggest", SuggestApi.as_view(), name="search-suggest"),
     path("agencies/<slug:slug>", AgencyDetailApi.as_view(), name="agency-detail"),
+    path("bookings", BookingCollectionApi.as_view(), name="booking-list"),
+    path(
+        "bookings/<int:booking_id>", BookingDetailApi.as_view(), name="booking-detail"
+    ),
+    path(
+        "bookings/<int:booking_id>/reschedule",
+        BookingRescheduleApi.as_view(),
+        name="booking-reschedule",
+    ),
+    path(
+        "bookings/<int:booking_id>/<str:action>",
+        BookingActionApi.as_view(),
+        name="booking-action",
+    ),
 ]

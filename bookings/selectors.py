@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from bookings.models import Booking, BookingEvent, BookingPolicy
+from core.exceptions import NotFound
 from directory.models import AgencyMembership, EscortProfilePage
 
 
@@ -15,3 +17,52 @@ def policy_for(*, profile: EscortProfilePage) -> BookingPolicy:
         return BookingPolicy.objects.get(profile=profile)
     except BookingPolicy.DoesNotExist:
         return BookingPolicy(profile=profile)
+
+
+def bookings_visible_to(*, user: User) -> QuerySet[Booking]:
+    """Bookings the user is a side of: their own as client, and those of the
+    profiles they own or manage through an agency."""
+    if not user.is_authenticated:
+        return Booking.objects.none()
+    managed = AgencyMembership.objects.filter(user=user).values("agency_id")
+    return Booking.objects.filter(
+        Q(client=user) | Q(profile__owner=user) | Q(profile__agency_id__in=managed)
+    )
+
+
+def booking_list_for(
+    *,
+    user: User,
+    role: str | None = None,
+    statuses: list[str] | None = None,
+    upcoming: bool | None = None,
+) -> QuerySet[Booking]:
+    bookings = bookings_visible_to(user=user)
+    if role == "client":
+        bookings = bookings.filter(client=user)
+    elif role == "provider":
+        bookings = bookings.exclude(client=user)
+    if statuses:
+        bookings = bookings.filter(status__in=statuses)
+    if upcoming is not None:
+        now = timezone.now()
+        bookings = (
+            bookings.filter(end__gt=now) if upcoming else bookings.filter(end__lte=now)
+        )
+    return bookings.select_related("profile", "client", "city")
+
+
+def booking_get_for(*, user: User, booking_id: int) -> Booking:
+    booking = (
+        booking_list_for(user=user)
+        .prefetch_related(
+            Prefetch(
+                "events", queryset=BookingEvent.objects.order_by("created_at", "id")
+            )
+        )
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None:
+        raise NotFound("Booking not found.")
+    return booking

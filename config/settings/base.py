@@ -283,6 +283,8 @@ REST_FRAMEWORK = {
         "anon": env("THROTTLE_ANON", default="120/min"),
         "user": env("THROTTLE_USER", default="600/min"),
         "uploads": env("THROTTLE_UPLOADS", default="30/hour"),
+        # Booking requests and moves, per user.
+        "bookings": env("THROTTLE_BOOKINGS", default="30/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -336,6 +338,19 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=4, minute=15),
+    },
+    # Each is idempotent: a late or doubled run moves nothing twice.
+    "bookings-expire-requests": {
+        "task": "bookings.tasks.expire_requests",
+        "schedule": 60.0,
+    },
+    "bookings-complete-finished": {
+        "task": "bookings.tasks.complete_finished",
+        "schedule": 300.0,
+    },
+    "bookings-send-reminders": {
+        "task": "bookings.tasks.send_reminders",
+        "schedule": 300.0,
     },
 }
 

@@ -115,7 +115,7 @@ class PageQuerySerializer(serializers.Serializer):
     )
 
 
-def _paginated(
+def paginated(
     *,
     request: Request,
     view: APIView,
@@ -249,7 +249,7 @@ class CityListApi(APIView):
         operation_id="city_list",
     )
     def get(self, request: Request) -> Response:
-        return _paginated(
+        return paginated(
             request=request,
             view=self,
             queryset=_public_cities(),
@@ -336,7 +336,7 @@ class EscortListApi(APIView):
             verified=query["verified"],
             vip=query["vip"],
         )
-        return _paginated(
+        return paginated(
             request=request,
             view=self,
             queryset=profiles,
@@ -423,7 +423,7 @@ class AgencyListApi(APIView):
         operation_id="agency_list",
     )
     def get(self, request: Request) -> Response:
-        return _paginated(
+        return paginated(
             request=request,
             view=self,
             queryset=_public_agencies(),
