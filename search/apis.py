@@ -109,14 +109,15 @@ class SearchApi(APIView):
         started = time.monotonic()
         params = params_from_query(request.query_params)
         seed = rotation_seed(session_key=getattr(request.session, "session_key", None))
-        result = search_profiles(params=params, seed=seed)
+        facets = search_facets(params=params)
+        result = search_profiles(params=params, seed=seed, total=facets["total"])
         body = {
             "results": self.OutputSerializer(
                 result.documents, many=True, context={"request": request}
             ).data,
             "next": result.next_cursor,
             "total": result.total,
-            "facets": search_facets(params=params),
+            "facets": facets,
         }
         search_log(params=params, result_count=result.total, started=started)
         impressions_record_search(city_id=params.city_id, result=result)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -17,6 +18,9 @@ from search.models import ProfileSearchDocument
 
 # Weights: A name, B tagline/services/city, C bio. 'simple' configuration because
 # profiles are multilingual; unaccent makes "Zoë" match "zoe".
+# Bumped after every committed index write; search_facets caches under it.
+INDEX_GENERATION_KEY = "search:index-generation"
+
 _DOCUMENT_SQL = """
 UPDATE search_profilesearchdocument SET document =
     setweight(to_tsvector('simple', unaccent(%s)), 'A') ||
@@ -83,7 +87,15 @@ def search_documents_refresh(*, profile_ids: list[int]) -> list[ProfileSearchDoc
     )
     with connection.cursor() as cursor:
         cursor.executemany(_DOCUMENT_SQL, [_text_parts(p) for p in profiles])
+    transaction.on_commit(search_index_changed)
     return documents
+
+
+def search_index_changed() -> None:
+    """A new generation: cached facet counts of earlier ones are never read again
+    (search.selectors.search_facets keys them by generation)."""
+    if not cache.add(INDEX_GENERATION_KEY, 1, timeout=None):
+        cache.incr(INDEX_GENERATION_KEY)
 
 
 def _document_for(profile: EscortProfilePage) -> ProfileSearchDocument:

@@ -53,11 +53,8 @@ class ProfileSearchDocument(models.Model):
             GinIndex(fields=["service_ids"], name="search_doc_services"),
             GinIndex(fields=["language_codes"], name="search_doc_languages"),
             GinIndex(fields=["touring_city_ids"], name="search_doc_touring"),
-            GinIndex(
-                fields=["display_name"],
-                name="search_doc_name_trgm",
-                opclasses=["gin_trgm_ops"],
-            ),
+            # Names: a trigram index on search_unaccent(display_name), created in
+            # migrations/0003 (an expression over our own SQL function).
         ]
 
     def __str__(self) -> str:

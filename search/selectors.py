@@ -3,12 +3,15 @@ pagination and facet counts for the current filters."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core import signing
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Count,
@@ -26,6 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 
 from core.exceptions import ValidationFailed
+from search.indexer import INDEX_GENERATION_KEY
 from search.models import ProfileSearchDocument
 from search.params import SORTS, SearchParams
 from search.ranking import RECOMMENDED_KEYS, with_recommended_score
@@ -36,7 +40,14 @@ CURSOR_SALT = "search.cursor"
 NO_PRICE = 2**31 - 1  # profiles without rates sort after every priced one
 PRICE_BUCKETS = [(0, 15000), (15000, 30000), (30000, 50000), (50000, NO_PRICE)]
 EARTH_KM = 6371.0
+FACETS_TTL = 120
+# Parameters that order or page the results without changing which rows match.
+_NOT_FILTERS = {"cursor", "sort", "page_size"}
 _DOC = "search_profilesearchdocument"
+# The radius's bounding box, served by the GiST index of migrations/0003.
+_BOX_SQL = (
+    f"point({_DOC}.longitude, {_DOC}.latitude) <@ box(point(%s, %s), point(%s, %s))"
+)
 _DISTANCE_SQL = (
     f"2 * %s * asin(sqrt(power(sin(radians({_DOC}.latitude - %s) / 2), 2) + "
     f"cos(radians(%s)) * cos(radians({_DOC}.latitude)) * "
@@ -59,7 +70,7 @@ def _text_filter(docs: QuerySet, q: str) -> QuerySet:
     return docs.annotate(
         text_match=RawSQL(
             "document @@ websearch_to_tsquery('simple', unaccent(%s)) "
-            "OR unaccent(display_name) %% unaccent(%s)",
+            "OR search_unaccent(display_name) %% search_unaccent(%s)",
             [q, q],
             output_field=BooleanField(),
         )
@@ -79,10 +90,13 @@ def _with_distance(docs: QuerySet, params: SearchParams) -> QuerySet:
     # The box lets the planner drop far rows before the trigonometry.
     dlat = params.radius_km / 111.0
     dlng = params.radius_km / max(111.0 * math.cos(math.radians(params.lat)), 0.01)
-    return docs.filter(
-        latitude__range=(params.lat - dlat, params.lat + dlat),
-        longitude__range=(params.lng - dlng, params.lng + dlng),
-        distance_km__lte=params.radius_km,
+    in_box = RawSQL(  # noqa: S611 - constant SQL, values bound as params
+        _BOX_SQL,
+        [params.lng - dlng, params.lat - dlat, params.lng + dlng, params.lat + dlat],
+        output_field=BooleanField(),
+    )
+    return docs.annotate(in_box=in_box).filter(
+        in_box=True, distance_km__lte=params.radius_km
     )
 
 
@@ -218,31 +232,87 @@ def decode_cursor(cursor: str, *, sort: str, size: int) -> list:
         raise invalid from error
 
 
-def search_profiles(*, params: SearchParams, seed: str) -> SearchResult:
+def search_profiles(
+    *, params: SearchParams, seed: str, total: int | None = None
+) -> SearchResult:
+    """One page in the sort's order. ``total``: the caller's count when it has
+    one already (search_facets counts the same filtered rows)."""
     filtered = _filtered(params)
     docs, keys = _ordered(filtered, params, seed)
     if params.cursor:
         values = decode_cursor(params.cursor, sort=params.sort, size=len(keys))
         docs = docs.filter(_after(keys, values))
-    rows = list(docs.select_related("city", "profile")[: params.page_size + 1])
+    page = _page_keys(docs, keys, size=params.page_size + 1)
     offset = cursor_shown(params.cursor)
     next_cursor = None
-    if len(rows) > params.page_size:
-        rows = rows[: params.page_size]
-        last = rows[-1]
-        key = [getattr(last, name) for name, _ in keys]
-        next_cursor = encode_cursor(sort=params.sort, key=key, shown=offset + len(rows))
+    if len(page) > params.page_size:
+        page = page[: params.page_size]
+        next_cursor = encode_cursor(
+            sort=params.sort, key=list(page[-1]), shown=offset + len(page)
+        )
+    rows = _documents(page, keys)
     return SearchResult(
         documents=rows,
         next_cursor=next_cursor,
-        total=filtered.count(),
+        total=filtered.count() if total is None else total,
         offset=offset,
     )
 
 
+def _page_keys(docs: QuerySet, keys: list, *, size: int) -> list[tuple]:
+    """The page as sort keys only: a narrow top-N sort. Selecting whole rows (or
+    joining the page tree) before the LIMIT made PostgreSQL carry every matching
+    row through the sort: 420 ms instead of ~50 ms over 100k rows."""
+    return list(docs.values_list(*[name for name, _ in keys])[:size])
+
+
+def _documents(page: list[tuple], keys: list) -> list[ProfileSearchDocument]:
+    """The page's rows in key order, with their key annotations (distance_km...)
+    set as the serializers expect. A row deleted in between is skipped."""
+    names = [name for name, _ in keys]
+    ids = [dict(zip(names, row, strict=True))["profile_id"] for row in page]
+    found = (
+        ProfileSearchDocument.objects.defer("document")
+        .select_related("city", "profile")
+        .in_bulk(ids)
+    )
+    rows = []
+    for key in page:
+        values = dict(zip(names, key, strict=True))
+        doc = found.get(values["profile_id"])
+        if doc is not None:
+            for name, value in values.items():
+                setattr(doc, name, value)
+            rows.append(doc)
+    return rows
+
+
 def search_facets(*, params: SearchParams) -> dict:
     """Counts over the filtered results, so each number is how many of the current
-    results have that value."""
+    results have that value. Broad filters count tens of thousands of rows, so the
+    counts are cached per filter set and index generation: any committed index
+    write starts a new generation, so a cached count is never stale for longer
+    than that write's commit (the TTL only bounds memory and cascade deletes)."""
+    key = _facets_key(params)
+    facets = cache.get(key)
+    if facets is None:
+        facets = _facets(params)
+        cache.set(key, facets, FACETS_TTL)
+    return facets
+
+
+def _facets_key(params: SearchParams) -> str:
+    generation = cache.get(INDEX_GENERATION_KEY, 0)
+    filters = {
+        name: value
+        for name, value in dataclasses.asdict(params).items()
+        if name not in _NOT_FILTERS
+    }
+    digest = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()
+    return f"search:facets:{generation}:{digest[:32]}"
+
+
+def _facets(params: SearchParams) -> dict:
     docs = _filtered(params)
     totals = docs.aggregate(
         total=Count("profile_id"),
@@ -295,12 +365,12 @@ def search_suggestions(*, q: str, limit: int = 8) -> dict:
     names = (
         ProfileSearchDocument.objects.annotate(
             prefix=RawSQL(
-                "unaccent(display_name) ILIKE unaccent(%s) || '%%'",
+                "search_unaccent(display_name) LIKE search_unaccent(%s) || '%%'",
                 [q.replace("%", r"\%").replace("_", r"\_")],
                 output_field=BooleanField(),
             ),
             similar=RawSQL(
-                "unaccent(display_name) %% unaccent(%s)",
+                "search_unaccent(display_name) %% search_unaccent(%s)",
                 [q],
                 output_field=BooleanField(),
             ),

@@ -42,7 +42,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     try:
         params = params_from_query(request.GET)
         seed = rotation_seed(session_key=request.session.session_key)
-        result = search_profiles(params=params, seed=seed)
+        facets = search_facets(params=params)
+        result = search_profiles(params=params, seed=seed, total=facets["total"])
     except ValidationError as error:
         context["errors"] = _error_messages(error.detail)
         return render(request, "search/search.html", context, status=400)
@@ -52,7 +53,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     pages = profile_public_list().in_bulk([d.profile_id for d in result.documents])
     context.update(
         profiles=[pages[d.pk] for d in result.documents if d.pk in pages],
-        facets=_named_facets(search_facets(params=params), context),
+        facets=_named_facets(facets, context),
         total=result.total,
         next_url=_next_url(request, result.next_cursor),
         searched=bool(request.GET),

@@ -84,3 +84,34 @@ def test_openapi_documents_every_parameter(api_client):
         "page_size",
         "cursor",
     } <= names_
+
+
+def test_cached_facet_counts_follow_every_index_write(
+    api_client, django_capture_on_commit_callbacks
+):
+    city = live_city("Ghent", slug="ghent-facets")
+    with django_capture_on_commit_callbacks(execute=True):
+        live_profile("Greta", city=city, slug="greta-facets")
+    first = api_client.get("/api/v1/search", {"city": city.pk}).json()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        live_profile("Gala", city=city, slug="gala-facets")
+    second = api_client.get("/api/v1/search", {"city": city.pk}).json()
+
+    assert (first["total"], first["facets"]["total"]) == (1, 1)
+    assert (second["total"], second["facets"]["total"]) == (2, 2)
+    assert second["facets"]["cities"] == {str(city.pk): 2}
+
+
+def test_facet_counts_are_cached_for_the_same_filters(
+    api_client, django_assert_max_num_queries
+):
+    city = live_city("Bruges", slug="bruges-facets")
+    live_profile("Bea", city=city, slug="bea-facets")
+    api_client.get("/api/v1/search", {"city": city.pk, "sort": "newest"})
+
+    # Another sort of the same filters: the page is queried, the counts are not.
+    with django_assert_max_num_queries(6) as captured:
+        body = api_client.get("/api/v1/search", {"city": city.pk}).json()
+    assert body["total"] == 1
+    assert not any("count(" in q["sql"].lower() for q in captured.captured_queries)
