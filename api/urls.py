@@ -3,6 +3,7 @@
 from django.urls import path
 
 from accounts.apis import MeApi
+from bookings.apis.availability import AvailabilityApi
 from bookings.apis.bookings import (
     BookingActionApi,
     BookingCollectionApi,
@@ -37,6 +38,11 @@ urlpatterns = [
     path("cities", CityListApi.as_view(), name="city-list"),
     path("escorts", EscortListApi.as_view(), name="escort-list"),
     path("escorts/<int:profile_id>", EscortDetailApi.as_view(), name="escort-detail"),
+    path(
+        "escorts/<int:profile_id>/availability",
+        AvailabilityApi.as_view(),
+        name="escort-availability",
+    ),
     path("agencies", AgencyListApi.as_view(), name="agency-list"),
     path("search", SearchApi.as_view(), name="search"),
     path("search/suggest", SuggestApi.as_view(), name="search-suggest"),

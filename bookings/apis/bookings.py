@@ -29,11 +29,16 @@ MAX_ID = 2**31 - 1
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
-def aware(value):  # noqa: ANN001, ANN201 - a DateTimeField validator
-    """Naive times are ambiguous across time zones and DST: refuse them."""
-    if timezone.is_naive(value):
-        raise serializers.ValidationError("Give a time zone offset, e.g. +01:00 or Z.")
-    return value
+class AwareDateTimeField(serializers.DateTimeField):
+    """Naive times are ambiguous across time zones and DST: refuse them instead of
+    reading them in the server's zone (DRF's default)."""
+
+    def enforce_timezone(self, value):  # noqa: ANN001, ANN201
+        if timezone.is_naive(value):
+            raise serializers.ValidationError(
+                "Give a time zone offset, e.g. +01:00 or Z."
+            )
+        return super().enforce_timezone(value)
 
 
 class EventSerializer(serializers.Serializer):
@@ -77,8 +82,8 @@ class BookingSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
     def get_client_name(self, booking: Booking) -> str:
-        # Providers see a first name only; the email stays private.
-        return booking.client.first_name or "Client"
+        # Providers see the chosen display name only; the email stays private.
+        return booking.client.display_name or "Client"
 
 
 class BookingDetailSerializer(BookingSerializer):
@@ -109,7 +114,7 @@ class BookingCreateApi(APIView):
 
         profile = serializers.IntegerField(min_value=1, max_value=MAX_ID)
         rate = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-        start = serializers.DateTimeField(validators=[aware])
+        start = AwareDateTimeField()
         note = serializers.CharField(
             max_length=1000, required=False, allow_blank=True, default=""
         )
@@ -255,7 +260,7 @@ class BookingRescheduleApi(APIView):
         class Meta:
             ref_name = "BookingReschedule"
 
-        start = serializers.DateTimeField(validators=[aware])
+        start = AwareDateTimeField()
 
     @extend_schema(
         request=InputSerializer,

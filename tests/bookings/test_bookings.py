@@ -49,7 +49,7 @@ def profile(berlin, provider):
 
 @pytest.fixture
 def client():
-    return client_account(first_name="Max")
+    return client_account(display_name="Max")
 
 
 def post(api_client, user, payload: dict, path: str = URL, **headers):  # noqa: ANN001, ANN201
@@ -114,7 +114,7 @@ def test_a_deposit_profile_waits_for_the_deposit(api_client, berlin, client):
     booking_id = post(api_client, client, payload(deposit, start)).json()["id"]
 
     api_client.force_authenticate(deposit.owner)
-    body = api_client.post(f"{URL}/{booking_id}/accept").json()
+    body = api_client.post(f"{URL}/{booking_id}/accept", format="json").json()
 
     assert body["status"] == "deposit_due"
     assert body["deposit_minor"] == 6000
@@ -264,7 +264,9 @@ def test_moves_by_status_and_side(
     actor = provider if side == "provider" else client
 
     api_client.force_authenticate(actor)
-    response = api_client.post(f"{URL}/{booking.pk}/{action}", {"reason": "r"})
+    response = api_client.post(
+        f"{URL}/{booking.pk}/{action}", {"reason": "r"}, format="json"
+    )
 
     booking.refresh_from_db()
     if isinstance(expected, int):
@@ -288,7 +290,9 @@ def test_complete_and_no_show_wait_for_the_time(
     api_client.force_authenticate(provider)
 
     for action in ("complete", "no-show"):
-        assert_error_shape(api_client.post(f"{URL}/{booking.pk}/{action}"), 409)
+        assert_error_shape(
+            api_client.post(f"{URL}/{booking.pk}/{action}", format="json"), 409
+        )
 
     past = booking.start - dt.timedelta(days=4)
     Booking.objects.filter(pk=booking.pk).update(
@@ -296,7 +300,7 @@ def test_complete_and_no_show_wait_for_the_time(
         end=past + dt.timedelta(hours=1),
         span=DateTimeTZRange(past, past + dt.timedelta(hours=1)),
     )
-    response = api_client.post(f"{URL}/{booking.pk}/no-show")
+    response = api_client.post(f"{URL}/{booking.pk}/no-show", format="json")
     assert response.json()["status"] == "no_show"
 
 
@@ -311,7 +315,7 @@ def test_accepting_declines_the_requests_inside_its_buffer(
 
     api_client.force_authenticate(provider)
     with django_capture_on_commit_callbacks(execute=True):
-        response = api_client.post(f"{URL}/{chosen.pk}/accept")
+        response = api_client.post(f"{URL}/{chosen.pk}/accept", format="json")
 
     assert response.json()["status"] == "confirmed"
     statuses = dict(Booking.objects.values_list("pk", "status"))
@@ -329,7 +333,7 @@ def test_a_request_inside_a_taken_buffer_is_409(api_client, profile, provider, b
     start = local_time(berlin, days=3, hour=14)
     taken = request_booking(profile, start=start)
     api_client.force_authenticate(provider)
-    api_client.post(f"{URL}/{taken.pk}/accept")
+    api_client.post(f"{URL}/{taken.pk}/accept", format="json")
 
     response = post(
         api_client, client_account(), payload(profile, start + dt.timedelta(minutes=75))
@@ -378,7 +382,9 @@ def test_others_get_404_for_a_booking(api_client, profile, client, berlin):
     for user in (stranger, other_provider):
         api_client.force_authenticate(user)
         assert_error_shape(api_client.get(f"{URL}/{booking.pk}"), 404, "not_found")
-        assert_error_shape(api_client.post(f"{URL}/{booking.pk}/cancel"), 404)
+        assert_error_shape(
+            api_client.post(f"{URL}/{booking.pk}/cancel", format="json"), 404
+        )
         assert api_client.get(URL).json()["results"] == []
     assert Booking.objects.get(pk=booking.pk).status == S.REQUESTED
 
