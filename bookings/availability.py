@@ -360,10 +360,13 @@ def booking_window(
     start: dt.datetime,
     end: dt.datetime,
     now: dt.datetime | None = None,
+    exclude_booking_id: int | None = None,
 ) -> Window:
     """The window ``[start, end)`` fits in, under the same rules as
     ``bookable_slots``. Overlaps with other bookings are left to the database's
-    exclusion constraint, which settles races this check could not."""
+    exclusion constraint, which settles races this check could not.
+    ``exclude_booking_id``: a booking being moved does not count against the
+    daily cap of its new day."""
     if timezone.is_naive(start) or timezone.is_naive(end):
         _refuse("Give a time zone offset.")
     policy = policy_for(profile=profile)
@@ -371,7 +374,13 @@ def booking_window(
     window = _window_around(profile=profile, start=start, end=end)
     if window is None:
         _refuse("The provider is not available at this time.")
-    _check_daily_cap(profile=profile, window=window, start=start, policy=policy)
+    _check_daily_cap(
+        profile=profile,
+        city=window.city,
+        start=start,
+        policy=policy,
+        exclude_booking_id=exclude_booking_id,
+    )
     return window
 
 
@@ -403,22 +412,36 @@ def _window_around(
     return next((w for w in windows if w.start <= start and end <= w.end), None)
 
 
+def check_daily_cap(*, booking: Booking, policy: BookingPolicy) -> None:
+    """Before a booking is taken: its day may not already be full."""
+    _check_daily_cap(
+        profile=booking.profile,
+        city=booking.city,
+        start=booking.start,
+        policy=policy,
+        exclude_booking_id=booking.pk,
+    )
+
+
 def _check_daily_cap(
     *,
     profile: EscortProfilePage,
-    window: Window,
+    city: CityPage,
     start: dt.datetime,
     policy: BookingPolicy,
+    exclude_booking_id: int | None = None,
 ) -> None:
     if policy.daily_cap is None:
         return
     rows = Booking.objects.taken().filter(
         profile=profile, start__gte=start - 2 * ONE_DAY, start__lt=start + 2 * ONE_DAY
     )
+    if exclude_booking_id is not None:
+        rows = rows.exclude(pk=exclude_booking_id)
     full = _full_days(
         list(rows.values_list("start", "city__time_zone")), cap=policy.daily_cap
     )
-    if start.astimezone(ZoneInfo(window.city.time_zone)).date() in full:
+    if start.astimezone(ZoneInfo(city.time_zone)).date() in full:
         _refuse("The provider takes no more bookings on this day.")
 
 

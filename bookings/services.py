@@ -13,7 +13,7 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
 from accounts.models import Role, User
-from bookings.availability import booking_window
+from bookings.availability import booking_window, check_daily_cap
 from bookings.models import Booking, BookingEvent, BookingPolicy
 from bookings.selectors import policy_for
 from bookings.tasks import notify_booking_event
@@ -224,6 +224,10 @@ def _take(
 ) -> Booking:
     """requested -> accepted (-> deposit due | confirmed). Declines the requests the
     buffered span now covers, then widens the span; the constraint backs it up."""
+    try:
+        check_daily_cap(booking=booking, policy=policy)
+    except ValidationFailed as error:
+        raise Conflict(error.fields["start"][0]) from error
     span = _span(start=booking.start, end=booking.end, policy=policy)
     neighbours = (
         Booking.objects.select_for_update()
@@ -371,7 +375,9 @@ def _reschedule(*, booking_id: int, actor: User, start: dt.datetime) -> Booking:
     if timezone.now() >= window_closes:
         raise TransitionNotAllowed("It is too late to reschedule this booking.")
     end = start + dt.timedelta(minutes=booking.duration_minutes)
-    window = booking_window(profile=booking.profile, start=start, end=end)
+    window = booking_window(
+        profile=booking.profile, start=start, end=end, exclude_booking_id=booking.pk
+    )
     taken = booking.status in Booking.TAKEN
     reason = f"Rescheduled from {booking.start.isoformat()} to {start.isoformat()}."
     return _move(

@@ -474,3 +474,41 @@ def test_system_completion_is_idempotent(profile, client, berlin):
     assert (
         BookingEvent.objects.filter(booking=booking, to_status=S.COMPLETED).count() == 1
     )
+
+
+def test_accepting_past_the_daily_cap_is_409(api_client, berlin):
+    capped = bookable_profile("Capped", city=berlin, daily_cap=1)
+    first = request_booking(capped, start=local_time(berlin, days=3, hour=12))
+    second = request_booking(capped, start=local_time(berlin, days=3, hour=18))
+    api_client.force_authenticate(capped.owner)
+
+    assert api_client.post(f"{URL}/{first.pk}/accept", format="json").status_code == 200
+    refused = api_client.post(f"{URL}/{second.pk}/accept", format="json")
+
+    assert_error_shape(refused, 409, "conflict")
+    assert "no more bookings" in refused.json()["error"]["message"]
+    assert Booking.objects.get(pk=second.pk).status == S.REQUESTED
+
+
+def test_a_taken_booking_moves_within_its_own_full_day(api_client, berlin):
+    capped = bookable_profile("Capped", city=berlin, daily_cap=1)
+    client = client_account()
+    booking = request_booking(
+        capped, start=local_time(berlin, days=3, hour=12), client=client
+    )
+    api_client.force_authenticate(capped.owner)
+    api_client.post(f"{URL}/{booking.pk}/accept", format="json")
+
+    later = local_time(berlin, days=3, hour=17)
+    moved = post(
+        api_client,
+        client,
+        {"start": later.isoformat()},
+        f"{URL}/{booking.pk}/reschedule",
+    )
+
+    assert moved.status_code == 200, moved.content
+    booking.refresh_from_db()
+    assert (booking.start, booking.status) == (later, S.CONFIRMED)
+    assert booking.span.lower == later  # buffers kept: 0 before, 30 after
+    assert booking.span.upper == later + dt.timedelta(minutes=90)
