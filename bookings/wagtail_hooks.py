@@ -42,6 +42,9 @@ class BookingViewSet(ModelViewSet):
     menu_order = 260
     add_to_admin_menu = True
     copy_view_enabled = False
+    # Bookings are records, not content: registering them would write reference
+    # index rows on every booking save and count bookings as "usage" of profiles.
+    add_to_reference_index = False
     inspect_view_enabled = True
     inspect_view_class = BookingInspectView
     list_display = [
