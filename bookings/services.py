@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
@@ -22,11 +22,13 @@ from directory.models import EscortProfilePage, ProfileRate
 from directory.selectors import profile_public_list, profiles_editable_by
 
 S = Booking.Status
-# pg_advisory_xact_lock(namespace, profile id): provider-side moves of one profile
-# run one at a time, so two acceptances never decline each other in a deadlock.
+# pg_advisory_xact_lock(namespace, profile id), taken first by every write to a
+# profile's bookings: they run one at a time per profile, so concurrent inserts
+# and acceptances never wait on each other's uncommitted rows (a deadlock).
 PROFILE_LOCK_NAMESPACE = 5_141
 OVERLAP_CONSTRAINT = "bookings_no_overlap"
 IDEMPOTENCY_CONSTRAINT = "bookings_idempotency_key_per_client"
+DEADLOCK_DETECTED = "40P01"
 
 
 class SlotUnavailable(Conflict):
@@ -106,8 +108,13 @@ def is_provider_of(*, user: User, profile_id: int) -> bool:
 
 
 def _bookable_profile(profile_id: int) -> EscortProfilePage:
+    # The public list's rules for "live", without the card prefetches.
     profile = (
-        profile_public_list().select_related("home_city").filter(pk=profile_id).first()
+        profile_public_list()
+        .prefetch_related(None)
+        .select_related("home_city")
+        .filter(pk=profile_id)
+        .first()
     )
     if profile is None:
         raise NotFound("Profile not found.")
@@ -170,6 +177,11 @@ def booking_request(*, client: User, data: BookingInput) -> tuple[Booking, bool]
             city_id=window.city.pk,
             policy=policy,
         )
+    except OperationalError as error:
+        # Backstop: should a deadlock still happen, the loser's time was taken.
+        if getattr(error.__cause__, "sqlstate", None) == DEADLOCK_DETECTED:
+            raise SlotUnavailable from error
+        raise
     except IntegrityError as error:
         if _violated(error, IDEMPOTENCY_CONSTRAINT):
             # A concurrent submission with the same key won: answer with its booking.
@@ -191,6 +203,11 @@ def _create(
     city_id: int,
     policy: BookingPolicy,
 ) -> Booking:
+    # Every write to a profile's bookings holds this lock first. Without it two
+    # concurrent inserts of overlapping spans can each find the other's
+    # uncommitted index entry and wait on it: a deadlock (500) instead of a 409.
+    # The exclusion constraint still decides who gets the time.
+    _lock_profile(profile.pk)
     now = timezone.now()
     expiry = now + dt.timedelta(hours=policy.request_expiry_hours)
     booking = Booking.objects.create(
@@ -211,7 +228,6 @@ def _create(
     )
     _event(booking, actor=client, from_status="")
     if not policy.requires_acceptance:
-        _lock_profile(profile.pk)
         _take(booking, actor=None, policy=policy, reason="Instant booking.")
     return booking
 
@@ -273,6 +289,17 @@ def _locked(booking_id: int, actor: User) -> tuple[Booking, str]:
     if booking is None:
         raise NotFound("Booking not found.")
     return booking, _side(booking=booking, actor=actor)
+
+
+def _profile_id_of(booking_id: int) -> int:
+    profile_id = (
+        Booking.objects.filter(pk=booking_id)
+        .values_list("profile_id", flat=True)
+        .first()
+    )
+    if profile_id is None:
+        raise NotFound("Booking not found.")
+    return profile_id
 
 
 def _check_action(booking: Booking, *, action: str, side: str) -> None:
@@ -366,6 +393,7 @@ def booking_reschedule(*, booking_id: int, actor: User, start: dt.datetime) -> B
 
 @transaction.atomic
 def _reschedule(*, booking_id: int, actor: User, start: dt.datetime) -> Booking:
+    _lock_profile(_profile_id_of(booking_id))
     booking, side = _locked(booking_id, actor)
     _check_action(booking, action="reschedule", side=side)
     policy = policy_for(profile=booking.profile)

@@ -7,11 +7,13 @@ import dataclasses
 import datetime as dt
 import hashlib
 import math
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core import signing
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -41,6 +43,7 @@ NO_PRICE = 2**31 - 1  # profiles without rates sort after every priced one
 PRICE_BUCKETS = [(0, 15000), (15000, 30000), (30000, 50000), (50000, NO_PRICE)]
 EARTH_KM = 6371.0
 FACETS_TTL = 120
+TYPO_MIN_LENGTH = 4
 # Parameters that order or page the results without changing which rows match.
 _NOT_FILTERS = {"cursor", "sort", "page_size"}
 _DOC = "search_profilesearchdocument"
@@ -353,39 +356,67 @@ def _counts(docs: QuerySet, expression) -> dict:  # noqa: ANN001
     return {str(row["facet_value"]): row["n"] for row in rows}
 
 
+# Both read indexes of migrations 0003/0004: prefixes in name order straight off
+# the btree, typos through the trigram index only when prefixes are too few.
+_NAME_PREFIX_SQL = """
+SELECT profile_id, display_name FROM search_profilesearchdocument
+WHERE search_unaccent(display_name) COLLATE "C" LIKE search_unaccent(%s) || '%%'
+ORDER BY search_unaccent(display_name) COLLATE "C", profile_id
+LIMIT %s
+"""
+_NAME_SIMILAR_SQL = """
+SELECT profile_id, display_name FROM search_profilesearchdocument
+WHERE search_unaccent(display_name) %% search_unaccent(%s)
+  AND NOT profile_id = ANY(%s)
+ORDER BY similarity(search_unaccent(display_name), search_unaccent(%s)) DESC,
+         profile_id
+LIMIT %s
+"""
+
+
+def _name_suggestions(q: str, limit: int, *, fuzzy: bool) -> list[tuple[int, str]]:
+    escaped = q.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    with connection.cursor() as cursor:
+        cursor.execute(_NAME_PREFIX_SQL, [escaped, limit])
+        rows = cursor.fetchall()
+        # Two or three letters are a prefix being typed, not a typo: their
+        # trigrams match thousands of names and the fuzzy arm would rank them all.
+        # Nor when the text already names a city or service being typed.
+        if fuzzy and len(rows) < limit and len(q) >= TYPO_MIN_LENGTH:
+            cursor.execute(
+                _NAME_SIMILAR_SQL, [q, [pk for pk, _ in rows], q, limit - len(rows)]
+            )
+            rows += cursor.fetchall()
+    return rows
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, as unaccent() does for the names."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def search_suggestions(*, q: str, limit: int = 8) -> dict:
     """Prefix matches first, then names that are merely similar (typos)."""
     from cms_pages.models import CityPage
     from directory.models import Service
 
-    cities = CityPage.objects.live().filter(title__unaccent__istartswith=q)
+    # A handful of cities, filtered here: a title filter in SQL made PostgreSQL
+    # scan the whole page tree (every profile is a page) through unaccent().
+    folded = _fold(q)
+    cities = [
+        city
+        for city in CityPage.objects.live().only("id", "title").order_by("title")
+        if _fold(city.title).startswith(folded)
+    ]
     services = Service.objects.filter(
         Q(name__unaccent__istartswith=q) | Q(name__icontains=f" {q}")
     )
-    names = (
-        ProfileSearchDocument.objects.annotate(
-            prefix=RawSQL(
-                "search_unaccent(display_name) LIKE search_unaccent(%s) || '%%'",
-                [q.replace("%", r"\%").replace("_", r"\_")],
-                output_field=BooleanField(),
-            ),
-            similar=RawSQL(
-                "search_unaccent(display_name) %% search_unaccent(%s)",
-                [q],
-                output_field=BooleanField(),
-            ),
-        )
-        .filter(Q(prefix=True) | Q(similar=True))
-        .order_by("-prefix", "display_name")
-    )
+    cities = cities[:limit]
+    services = list(services.order_by("name")[:limit])
+    names = _name_suggestions(q, limit, fuzzy=not (cities or services))
     return {
-        "cities": [
-            {"id": c.pk, "name": c.title} for c in cities.order_by("title")[:limit]
-        ],
-        "services": [
-            {"slug": s.slug, "name": s.name} for s in services.order_by("name")[:limit]
-        ],
-        "profiles": [
-            {"id": d.profile_id, "name": d.display_name} for d in names[:limit]
-        ],
+        "cities": [{"id": c.pk, "name": c.title} for c in cities],
+        "services": [{"slug": s.slug, "name": s.name} for s in services],
+        "profiles": [{"id": pk, "name": name} for pk, name in names],
     }

@@ -106,22 +106,11 @@ def berlin() -> CityPage:
 # --- One slot, fifty clients -------------------------------------------------------
 
 
-# The instant case fails on a deadlock in bookings.services._create: it inserts
-# the request, then takes the profile lock and widens the span to the buffered
-# one; the widened row's exclusion check waits on the 49 inserts that are
-# themselves waiting on it, and PostgreSQL kills each of them (49 x 500). Taking
-# the profile lock before the INSERT would serialise them. Strict: once fixed,
-# the pass shows up and this mark must go.
-INSTANT_DEADLOCK = pytest.mark.xfail(
-    strict=True, reason="services._create locks the profile after its INSERT"
-)
-
-
 @pytest.mark.parametrize(
     "requires_acceptance",
     [
         pytest.param(True, id="request"),
-        pytest.param(False, id="instant", marks=INSTANT_DEADLOCK),
+        pytest.param(False, id="instant"),
     ],
 )
 def test_fifty_clients_one_slot_one_winner(berlin, requires_acceptance):
