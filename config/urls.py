@@ -16,6 +16,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("dashboard/bookings/", include("bookings.urls")),
     path("dashboard/", include("directory.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include("api.urls")),

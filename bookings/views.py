@@ -1,0 +1,366 @@
+"""Bookings in HTML: the request form, the dashboards of both sides, a booking's
+page with its moves, and the provider's calendar feed. Writes go through the same
+services as the API; a booking you are not a side of is a 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role, User
+from bookings.availability import Slot, bookable_slots
+from bookings.forms import BookingActionForm, BookingRequestForm
+from bookings.ical import FEED_DAYS_BACK, booking_calendar
+from bookings.models import Booking, BookingEvent, BookingPolicy
+from bookings.selectors import booking_get_for, booking_list_for
+from bookings.services import ACTIONS, booking_act, booking_request, is_provider_of
+from core.exceptions import ApplicationError, NotFound
+from directory.models import EscortProfilePage, ProfileRate
+from directory.selectors import profile_public_list, profiles_editable_by
+
+S = Booking.Status
+SLOT_DAYS = 14
+CALENDAR_DAYS = 14
+LIST_LIMIT = 50
+FINISHED = [
+    S.COMPLETED,
+    S.DECLINED,
+    S.CANCELLED_BY_CLIENT,
+    S.CANCELLED_BY_PROVIDER,
+    S.EXPIRED,
+    S.NO_SHOW,
+]
+PAST_TENSE = {
+    "accept": "accepted",
+    "decline": "declined",
+    "cancel": "cancelled",
+    "complete": "marked as completed",
+    "no-show": "marked as a no-show",
+}
+ACTION_LABELS = {
+    "accept": "Accept",
+    "decline": "Decline",
+    "cancel": "Cancel booking",
+    "complete": "Mark completed",
+    "no-show": "Mark no-show",
+}
+
+
+# --- Request ------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_request_page(request: HttpRequest, profile_id: int) -> HttpResponse:
+    profile, rates = _bookable(profile_id)
+    if request.method == "GET":
+        form = BookingRequestForm(slots=_slots(profile), rates=rates)
+        return _render_request(request, profile, form)
+    form = BookingRequestForm(request.POST, rates=rates)
+    if not form.is_valid():
+        return _render_request(request, profile, form, status=400)
+    try:
+        booking, _ = booking_request(
+            client=request.user, data=form.to_input(profile_id=profile.pk)
+        )
+    except ApplicationError as error:
+        status = _attach_error(form, error)
+        return _render_request(request, profile, form, status=status)
+    messages.success(request, "Your request was sent to the provider.")
+    return redirect("bookings_dashboard:detail", booking_id=booking.pk)
+
+
+def _render_request(
+    request: HttpRequest,
+    profile: EscortProfilePage,
+    form: BookingRequestForm,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    if form.is_bound:
+        # Shown again with the times free now: one taken meanwhile has gone.
+        form.show_slots(_slots(profile))
+    context = {
+        "profile": profile,
+        "form": form,
+        "notice": _request_notice(request.user, profile),
+    }
+    return render(request, "bookings/request.html", context, status=status)
+
+
+def _bookable(profile_id: int) -> tuple[EscortProfilePage, list[ProfileRate]]:
+    # The public list's gate, without its card prefetches (cf. the availability
+    # API). A selector ``profile_public_get`` would serve both.
+    profile = (
+        profile_public_list()
+        .prefetch_related(None)
+        .select_related("home_city")
+        .filter(pk=profile_id)
+        .first()
+    )
+    if profile is None:
+        raise Http404("Profile not found.")
+    return profile, list(profile.rates.order_by("sort_order"))
+
+
+def _slots(profile: EscortProfilePage) -> list[Slot]:
+    zone = ZoneInfo(profile.home_city.time_zone if profile.home_city else "UTC")
+    today = timezone.now().astimezone(zone).date()
+    return bookable_slots(
+        profile=profile,
+        date_from=today,
+        date_to=today + dt.timedelta(days=SLOT_DAYS - 1),
+    )
+
+
+def _request_notice(user: User, profile: EscortProfilePage) -> str:
+    """Why this user cannot request here, if they cannot: said before they fill
+    the form in. The service enforces the same rules on submit."""
+    if profile.contact_preference == EscortProfilePage.ContactPreference.MESSAGES:
+        return "This companion does not take booking requests."
+    if user.role == Role.CLIENT:
+        return ""
+    if is_provider_of(user=user, profile_id=profile.pk):
+        return "own"
+    return "Only client accounts can request bookings."
+
+
+def _attach_error(form: BookingRequestForm, error: ApplicationError) -> int:
+    names = {"start": "slot", "rate": "rate", "note": "note"}
+    targets = {names.get(name) for name in error.fields}
+    if not error.fields or None in targets:
+        form.add_error(None, error.message)
+    for name, problems in error.fields.items():
+        if (target := names.get(name)) is not None:
+            for problem in problems:
+                form.add_error(target, problem)
+    return error.status_code
+
+
+# --- Dashboard ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feed:
+    profile: EscortProfilePage
+    url: str | None  # None until the provider saved a booking policy
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    is_provider = user.role in (Role.ESCORT, Role.AGENCY)
+    context = {"is_provider": is_provider, "is_client": not is_provider}
+    if is_provider:
+        context |= _provider_sections(request, user)
+    else:
+        context |= _client_sections(user)
+    return render(request, "bookings/dashboard.html", context)
+
+
+def _client_sections(user: User) -> dict:
+    mine = {"user": user, "role": "client"}
+    return {
+        "upcoming": list(
+            booking_list_for(**mine, upcoming=True).order_by("start")[:LIST_LIMIT]
+        ),
+        "past": list(
+            booking_list_for(**mine, upcoming=False).order_by("-start")[:LIST_LIMIT]
+        ),
+    }
+
+
+def _provider_sections(request: HttpRequest, user: User) -> dict:
+    theirs = {"user": user, "role": "provider"}
+    inbox = booking_list_for(**theirs, statuses=[S.REQUESTED]).order_by("start")
+    taken = booking_list_for(**theirs, statuses=list(Booking.TAKEN), upcoming=True)
+    history = booking_list_for(**theirs, statuses=FINISHED).order_by("-start")
+    return {
+        "inbox": list(inbox[: LIST_LIMIT * 2]),
+        "calendar": _by_local_day(list(taken.order_by("start")[: LIST_LIMIT * 2])),
+        "history": list(history[:LIST_LIMIT]),
+        "feeds": _feeds_of(request, user),
+    }
+
+
+def _by_local_day(bookings: list[Booking]) -> list[tuple[dt.date, list[Booking]]]:
+    """The next CALENDAR_DAYS days, each booking on the date it starts on in its
+    city (the date the provider lives it)."""
+    horizon = timezone.now() + dt.timedelta(days=CALENDAR_DAYS)
+    local = [
+        (booking.start.astimezone(ZoneInfo(booking.city.time_zone)).date(), booking)
+        for booking in bookings
+        if booking.start < horizon
+    ]
+    local.sort(key=lambda row: (row[0], row[1].start))
+    return [
+        (day, [booking for _, booking in rows])
+        for day, rows in groupby(local, key=lambda row: row[0])
+    ]
+
+
+def _feeds_of(request: HttpRequest, user: User) -> list[Feed]:
+    # One query: the reverse one-to-one joins in, absent until the provider saves
+    # a policy. No service creates one from here yet, so no token either.
+    profiles = profiles_editable_by(user=user).select_related("booking_policy")
+    feeds = []
+    for profile in profiles.order_by("title")[:LIST_LIMIT]:
+        try:
+            token = profile.booking_policy.calendar_token
+        except BookingPolicy.DoesNotExist:
+            feeds.append(Feed(profile=profile, url=None))
+            continue
+        path = reverse("bookings_dashboard:calendar", kwargs={"token": token})
+        feeds.append(Feed(profile=profile, url=request.build_absolute_uri(path)))
+    return feeds
+
+
+# --- One booking ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
+    return _render_detail(request, _visible(request.user, booking_id))
+
+
+@login_required
+@require_POST
+def booking_action(request: HttpRequest, booking_id: int, action: str) -> HttpResponse:
+    if action not in PAST_TENSE:
+        raise Http404("Unknown action.")
+    form = BookingActionForm(request.POST)
+    if not form.is_valid():
+        booking = _visible(request.user, booking_id)
+        return _render_detail(request, booking, error=_first_error(form), status=400)
+    try:
+        booking_act(
+            booking_id=booking_id,
+            actor=request.user,
+            action=action,
+            reason=form.cleaned_data["reason"],
+        )
+    except NotFound:
+        raise Http404("Booking not found.") from None
+    except ApplicationError as error:
+        booking = _visible(request.user, booking_id)
+        return _render_detail(
+            request, booking, error=error.message, status=error.status_code
+        )
+    messages.success(request, f"Booking {PAST_TENSE[action]}.")
+    return redirect(_next_url(request, form, booking_id))
+
+
+def _visible(user: User, booking_id: int) -> Booking:
+    try:
+        return booking_get_for(user=user, booking_id=booking_id)
+    except NotFound:
+        raise Http404("Booking not found.") from None
+
+
+def _render_detail(
+    request: HttpRequest, booking: Booking, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    side = "client" if booking.client_id == request.user.pk else "provider"
+    context = {
+        "booking": booking,
+        "side": side,
+        "actions": _allowed_actions(booking, side=side, now=timezone.now()),
+        "events": [_event_row(booking, event) for event in booking.events.all()],
+        "price": _money(booking.price_minor, booking.currency),
+        "deposit": _money(booking.deposit_minor, booking.currency)
+        if booking.deposit_minor
+        else "",
+        "error": error,
+    }
+    return render(request, "bookings/detail.html", context, status=status)
+
+
+def _allowed_actions(
+    booking: Booking, *, side: str, now: dt.datetime
+) -> list[tuple[str, str]]:
+    """The moves worth a button: the service's table, less those the clock already
+    rules out (it refuses them anyway, with a message)."""
+    allowed = []
+    for action, label in ACTION_LABELS.items():
+        starts_from, who = ACTIONS[action]
+        if booking.status not in starts_from or who not in ("either", side):
+            continue
+        if action == "cancel" and booking.start <= now:
+            continue
+        if (action == "complete" and booking.end > now) or (
+            action == "no-show" and booking.start > now
+        ):
+            continue
+        allowed.append((action, label))
+    return allowed
+
+
+def _event_row(booking: Booking, event: BookingEvent) -> dict:
+    if event.actor_id is None:
+        by = "system"
+    else:
+        by = "client" if event.actor_id == booking.client_id else "provider"
+    return {
+        "at": event.created_at,
+        "status": S(event.to_status).label,
+        "by": by,
+        "reason": event.reason,
+    }
+
+
+def _money(minor: int, currency: str) -> str:
+    # As ProfileRate.amount_display: whole amounts without ".00".
+    return f"{minor / 100:,.2f} {currency}".replace(".00 ", " ")
+
+
+def _first_error(form: BookingActionForm) -> str:
+    return next(iter(form.errors.values()))[0]
+
+
+def _next_url(request: HttpRequest, form: BookingActionForm, booking_id: int) -> str:
+    target = form.cleaned_data["next"]
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("bookings_dashboard:detail", kwargs={"booking_id": booking_id})
+
+
+# --- Calendar feed --------------------------------------------------------------
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """No login: calendar apps cannot sign in. The unguessable token is the key;
+    an unknown one is a 404 like any other missing page."""
+    policy = (
+        BookingPolicy.objects.select_related("profile")
+        .filter(calendar_token=token)
+        .first()
+    )
+    if policy is None:
+        raise Http404("Unknown calendar.")
+    since = timezone.now() - dt.timedelta(days=FEED_DAYS_BACK)
+    bookings = Booking.objects.active().filter(
+        profile_id=policy.profile_id, start__gte=since
+    )
+    body = booking_calendar(profile=policy.profile, bookings=bookings.order_by("start"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="bookings.ics"'
+    # Private data behind a secret URL: no shared cache keeps it, no index lists it.
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
+    return response
