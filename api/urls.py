@@ -10,6 +10,7 @@ from bookings.apis.bookings import (
     BookingDetailApi,
     BookingRescheduleApi,
 )
+from bookings.apis.owner import MyAvailabilityApi
 from cms_pages.apis import ImageCreateApi
 from directory.apis.owner import ManagedProfileApi, MyProfileApi, MyProfileListApi
 from directory.apis.public import (
@@ -33,6 +34,11 @@ urlpatterns = [
         "me/profiles/<int:profile_id>",
         ManagedProfileApi.as_view(),
         name="my-profile-detail",
+    ),
+    path(
+        "me/profiles/<int:profile_id>/availability",
+        MyAvailabilityApi.as_view(),
+        name="my-availability",
     ),
     path("images", ImageCreateApi.as_view(), name="image-create"),
     path("cities", CityListApi.as_view(), name="city-list"),

@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from bookings.availability import booking_window, check_daily_cap
-from bookings.models import Booking, BookingEvent, BookingPolicy
+from bookings.models import (
+    AvailabilityException,
+    AvailabilityRule,
+    Booking,
+    BookingEvent,
+    BookingPolicy,
+)
 from bookings.selectors import policy_for
 from bookings.tasks import notify_booking_event
 from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -483,14 +489,62 @@ def bookings_due_reminders(
     return ids
 
 
-def booking_policy_update(
-    *, profile: EscortProfilePage, actor: User, **values
+@dataclass(frozen=True)
+class RuleInput:
+    weekday: int
+    start_time: dt.time
+    end_time: dt.time
+
+
+@dataclass(frozen=True)
+class ExceptionInput:
+    date: dt.date
+    kind: str
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+
+
+POLICY_FIELDS = (
+    "requires_acceptance",
+    "min_notice_minutes",
+    "max_days_ahead",
+    "buffer_before_minutes",
+    "buffer_after_minutes",
+    "daily_cap",
+    "cancellation_window_hours",
+    "allows_reschedule",
+    "request_expiry_hours",
+    "deposit_percent",
+)
+
+
+@transaction.atomic
+def availability_replace(
+    *,
+    profile_id: int,
+    actor: User,
+    policy: dict,
+    rules: list[RuleInput],
+    exceptions: list[ExceptionInput],
 ) -> BookingPolicy:
-    if not is_provider_of(user=actor, profile_id=profile.pk):
+    """The provider's hours, dated exceptions and policy, replaced as a whole.
+    Not a revision: hours are not reviewed content, and bookings already made
+    keep their times (changing hours never cancels anyone)."""
+    profile = profiles_editable_by(user=actor).filter(pk=profile_id).first()
+    if profile is None:
         raise NotFound("Profile not found.")
-    policy, _ = BookingPolicy.objects.get_or_create(profile=profile)
-    for name, value in values.items():
-        setattr(policy, name, value)
-    policy.full_clean()
-    policy.save()
-    return policy
+    _lock_profile(profile.pk)
+    saved, _ = BookingPolicy.objects.get_or_create(profile=profile)
+    for name in POLICY_FIELDS:
+        if name in policy:
+            setattr(saved, name, policy[name])
+    saved.save()
+    AvailabilityRule.objects.filter(profile=profile).delete()
+    AvailabilityRule.objects.bulk_create(
+        AvailabilityRule(profile=profile, **vars(rule)) for rule in rules
+    )
+    AvailabilityException.objects.filter(profile=profile).delete()
+    AvailabilityException.objects.bulk_create(
+        AvailabilityException(profile=profile, **vars(item)) for item in exceptions
+    )
+    return saved
