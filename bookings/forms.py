@@ -61,7 +61,9 @@ class BookingRequestForm(forms.Form):
     # Not a ChoiceField on purpose: a time taken since the page was shown must
     # reach the service, which answers 409, rather than fail as "invalid choice".
     slot = forms.CharField(
-        label="Time", widget=forms.Select(attrs={"aria-describedby": "slot-help"})
+        label="Time",
+        max_length=40,
+        widget=forms.Select(attrs={"aria-describedby": "slot-help"}),
     )
     rate = forms.TypedChoiceField(label="Rate", coerce=int, widget=forms.RadioSelect)
     note = forms.CharField(
@@ -73,7 +75,9 @@ class BookingRequestForm(forms.Form):
     )
     # One per rendered form: a double-click replays the first submission instead
     # of colliding with it (the service's idempotency key, per client).
-    form_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # Optional: a hidden field's error would show nowhere, and without it the
+    # request still goes through, only without the replay protection.
+    form_id = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(
         self,
@@ -101,18 +105,22 @@ class BookingRequestForm(forms.Form):
 
     def to_input(self, *, profile_id: int) -> BookingInput:
         data = self.cleaned_data
-        # The key covers what was chosen: the same form sent again for another
-        # time (the back button) is a new request, not a replay.
-        raw = (
-            f"{data['form_id']}|{profile_id}|{data['rate']}|{data['slot'].isoformat()}"
-        )
         return BookingInput(
             profile_id=profile_id,
             rate_id=data["rate"],
             start=data["slot"],
             note=data["note"],
-            idempotency_key=hashlib.sha256(raw.encode()).hexdigest(),
+            idempotency_key=self._idempotency_key(profile_id)
+            if data["form_id"]
+            else None,
         )
+
+    def _idempotency_key(self, profile_id: int) -> str:
+        # The key covers what was chosen: the same form sent again for another
+        # time (the back button) is a new request, not a replay.
+        data = self.cleaned_data
+        chosen = (data["form_id"], profile_id, data["rate"], data["slot"].isoformat())
+        return hashlib.sha256("|".join(map(str, chosen)).encode()).hexdigest()
 
 
 class BookingActionForm(forms.Form):

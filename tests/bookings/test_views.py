@@ -127,9 +127,16 @@ def test_sending_the_same_form_twice_keeps_one_booking(profile, customer, berlin
 
     first = browser.post(request_url(profile), form_data(profile, start))
     again = browser.post(request_url(profile), form_data(profile, start))
+    # The same form sent back for another time is a new request.
+    later = start + dt.timedelta(hours=3)
+    other = browser.post(request_url(profile), form_data(profile, later))
+    # Without the form's id there is no replay protection, but it still works.
+    bare = form_data(profile, start + dt.timedelta(hours=5), form_id="")
+    plain = browser.post(request_url(profile), bare)
 
     assert first["Location"] == again["Location"]
-    assert Booking.objects.count() == 1
+    assert len({first["Location"], other["Location"], plain["Location"]}) == 3
+    assert Booking.objects.count() == 3
 
 
 def test_a_taken_time_answers_409_and_writes_nothing(profile, customer, berlin):
