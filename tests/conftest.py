@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from celery._state import _set_task_join_will_block
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -18,6 +19,16 @@ def _fresh_cache() -> None:
     keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     if keys:
         client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_flag() -> None:
+    # Eager tasks (test settings) run inside Celery's denied_join_result(), which
+    # saves and restores one process-wide flag: eager tasks in several threads at
+    # once (the booking race tests) can leave it set, and every later
+    # result.get() then refuses to run. Real workers never run tasks eagerly.
+    yield
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture

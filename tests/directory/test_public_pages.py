@@ -104,7 +104,9 @@ def test_profile_page_shows_the_public_profile(client, berlin, amelie):
     languages = section(html, "languages-heading")
     assert "French" in languages and "German" in languages
     assert 'href="#request-booking"' in html
-    assert 'id="request-booking"' in html and "not available yet" in html
+    booking = section(html, "booking-heading")
+    assert "Sign in to request a booking" in booking
+    assert f'href="/accounts/login/?next={amelie.url}"' in booking
 
 
 def test_profile_page_never_shows_private_or_moderator_data(client, berlin, amelie):
