@@ -9,6 +9,26 @@ from accounts.models import User
 from bookings.models import Booking, BookingEvent, BookingPolicy
 from core.exceptions import NotFound
 from directory.models import AgencyMembership, EscortProfilePage
+from directory.selectors import profile_public_list
+
+MAX_ID = 2**31 - 1  # page ids are 32-bit: larger would overflow the query
+
+
+def profile_live_get(*, profile_id: int) -> EscortProfilePage:
+    """A live profile that may be shown, by the public list's rules but without
+    its card prefetches; anything else is "not found"."""
+    profile = (
+        profile_public_list()
+        .prefetch_related(None)
+        .select_related("home_city")
+        .filter(pk=profile_id)
+        .first()
+        if 0 < profile_id <= MAX_ID
+        else None
+    )
+    if profile is None:
+        raise NotFound("Profile not found.")
+    return profile
 
 
 def policy_for(*, profile: EscortProfilePage) -> BookingPolicy:

@@ -21,11 +21,11 @@ from bookings.models import (
     BookingEvent,
     BookingPolicy,
 )
-from bookings.selectors import policy_for
+from bookings.selectors import policy_for, profile_live_get
 from bookings.tasks import notify_booking_event
 from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from directory.models import EscortProfilePage, ProfileRate
-from directory.selectors import profile_public_list, profiles_editable_by
+from directory.selectors import profiles_editable_by
 
 S = Booking.Status
 # pg_advisory_xact_lock(namespace, profile id), taken first by every write to a
@@ -114,16 +114,7 @@ def is_provider_of(*, user: User, profile_id: int) -> bool:
 
 
 def _bookable_profile(profile_id: int) -> EscortProfilePage:
-    # The public list's rules for "live", without the card prefetches.
-    profile = (
-        profile_public_list()
-        .prefetch_related(None)
-        .select_related("home_city")
-        .filter(pk=profile_id)
-        .first()
-    )
-    if profile is None:
-        raise NotFound("Profile not found.")
+    profile = profile_live_get(profile_id=profile_id)
     if profile.contact_preference == EscortProfilePage.ContactPreference.MESSAGES:
         raise PermissionDenied("This companion does not take booking requests.")
     return profile
@@ -348,14 +339,7 @@ def booking_act(
 
 @transaction.atomic
 def _act(*, booking_id: int, actor: User, action: str, reason: str) -> Booking:
-    profile_id = (
-        Booking.objects.filter(pk=booking_id)
-        .values_list("profile_id", flat=True)
-        .first()
-    )
-    if profile_id is None:
-        raise NotFound("Booking not found.")
-    _lock_profile(profile_id)  # before the row lock: one order for everyone
+    _lock_profile(_profile_id_of(booking_id))  # before the row lock: one order
     booking, side = _locked(booking_id, actor)
     _check_action(booking, action=action, side=side)
     now = timezone.now()

@@ -23,11 +23,11 @@ from bookings.availability import Slot, bookable_slots
 from bookings.forms import BookingActionForm, BookingRequestForm
 from bookings.ical import FEED_DAYS_BACK, booking_calendar
 from bookings.models import Booking, BookingEvent, BookingPolicy
-from bookings.selectors import booking_get_for, booking_list_for
+from bookings.selectors import booking_get_for, booking_list_for, profile_live_get
 from bookings.services import ACTIONS, booking_act, booking_request, is_provider_of
 from core.exceptions import ApplicationError, NotFound
 from directory.models import EscortProfilePage, ProfileRate
-from directory.selectors import profile_public_list, profiles_editable_by
+from directory.selectors import profiles_editable_by
 
 S = Booking.Status
 SLOT_DAYS = 14
@@ -100,17 +100,10 @@ def _render_request(
 
 
 def _bookable(profile_id: int) -> tuple[EscortProfilePage, list[ProfileRate]]:
-    # The public list's gate, without its card prefetches (cf. the availability
-    # API). A selector ``profile_public_get`` would serve both.
-    profile = (
-        profile_public_list()
-        .prefetch_related(None)
-        .select_related("home_city")
-        .filter(pk=profile_id)
-        .first()
-    )
-    if profile is None:
-        raise Http404("Profile not found.")
+    try:
+        profile = profile_live_get(profile_id=profile_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
     return profile, list(profile.rates.order_by("sort_order"))
 
 

@@ -15,24 +15,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings.availability import Slot, bookable_slots, check_date_range
-from core.exceptions import NotFound
+from bookings.selectors import profile_live_get
 from directory.models import EscortProfilePage
-from directory.selectors import profile_public_list
 
 DEFAULT_DAYS = 14
-MAX_ID = 2**31 - 1  # page ids are 32-bit: larger would overflow the query
 
 
 def _public_profile(profile_id: int) -> EscortProfilePage:
-    # Only the gate of profile_public_list matters here, not its card prefetches.
-    profile = (
-        profile_public_list().prefetch_related(None).filter(pk=profile_id).first()
-        if profile_id <= MAX_ID
-        else None
-    )
-    if profile is None:
-        raise NotFound("Profile not found.")
-    return profile
+    return profile_live_get(profile_id=profile_id)
 
 
 def _home_zone(profile: EscortProfilePage) -> str:
