@@ -20,6 +20,14 @@ from directory.apis.public import (
     EscortDetailApi,
     EscortListApi,
 )
+from messaging.apis import (
+    MessageCollectionApi,
+    MessageSearchApi,
+    ThreadBlockApi,
+    ThreadCollectionApi,
+    ThreadDetailApi,
+    ThreadReadApi,
+)
 from search.apis import SearchApi, SuggestApi
 from search.apis_exposure import ExposureApi
 
@@ -67,4 +75,16 @@ urlpatterns = [
         BookingActionApi.as_view(),
         name="booking-action",
     ),
+    path("threads", ThreadCollectionApi.as_view(), name="thread-list"),
+    path("threads/<int:thread_id>", ThreadDetailApi.as_view(), name="thread-detail"),
+    path(
+        "threads/<int:thread_id>/messages",
+        MessageCollectionApi.as_view(),
+        name="thread-messages",
+    ),
+    path("threads/<int:thread_id>/read", ThreadReadApi.as_view(), name="thread-read"),
+    path(
+        "threads/<int:thread_id>/block", ThreadBlockApi.as_view(), name="thread-block"
+    ),
+    path("messages/search", MessageSearchApi.as_view(), name="message-search"),
 ]

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "directory",
     "search",
     "bookings",
+    "messaging",
     "api",
 ]
 
@@ -143,6 +144,12 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
+
+# Message bodies at rest: Fernet keys, comma-separated, the first one encrypts
+# (messaging/crypto.py). Production refuses to start without them.
+MESSAGE_ENCRYPTION_KEYS = env.list("MESSAGE_ENCRYPTION_KEYS", default=[])
+MESSAGE_RETENTION_DAYS = env.int("MESSAGE_RETENTION_DAYS", default=90)
+MESSAGE_MAX_LENGTH = 4000
 
 CHANNEL_LAYERS = {
     "default": {
@@ -285,6 +292,8 @@ REST_FRAMEWORK = {
         "uploads": env("THROTTLE_UPLOADS", default="30/hour"),
         # Booking requests and moves, per user.
         "bookings": env("THROTTLE_BOOKINGS", default="30/min"),
+        # Messages sent and threads started, per user.
+        "messages": env("THROTTLE_MESSAGES", default="20/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -347,6 +356,10 @@ CELERY_BEAT_SCHEDULE = {
     "bookings-complete-finished": {
         "task": "bookings.tasks.complete_finished",
         "schedule": 300.0,
+    },
+    "messaging-purge-expired": {
+        "task": "messaging.tasks.purge_expired_messages",
+        "schedule": crontab(hour=3, minute=30),
     },
     "bookings-send-reminders": {
         "task": "bookings.tasks.send_reminders",

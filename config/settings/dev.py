@@ -1,12 +1,16 @@
 """Local development: embedded services unless DATABASE_URL / REDIS_URL are set."""
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, env
+from .base import ALLOWED_HOSTS, MESSAGE_ENCRYPTION_KEYS, SECRET_KEY, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # A fixed key is fine on a developer's loopback-only server; production refuses it.
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-in-production-0123456789"  # noqa: S105
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
+# A throwaway key for demo messages; production refuses to start without its own.
+MESSAGE_ENCRYPTION_KEYS = MESSAGE_ENCRYPTION_KEYS or [
+    "ZGV2LW9ubHktbWVzc2FnZS1rZXktMDEyMzQ1Njc4OTA="
+]
 CSRF_TRUSTED_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
 WHITENOISE_AUTOREFRESH = True
 STORAGES = {

@@ -1,11 +1,18 @@
 """Production: every secret and address comes from the environment; refuses to start
-without SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS."""
+without SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, REDIS_URL and
+MESSAGE_ENCRYPTION_KEYS."""
 
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-for _name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "REDIS_URL"):
+for _name in (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "ALLOWED_HOSTS",
+    "REDIS_URL",
+    "MESSAGE_ENCRYPTION_KEYS",
+):
     if not os.environ.get(_name):
         raise ImproperlyConfigured(
             f"{_name} must be set in the environment for production settings."

@@ -14,6 +14,7 @@ DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}{_S
 DEBUG = False
 SECRET_KEY = "test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+MESSAGE_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LW1lc3NhZ2Uta2V5LTAxMjM0NTY3ODk="]
 # Argon2 stays in production (asserted by a test); tests hash fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +33,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
             "DATABASE_URL",
             "ALLOWED_HOSTS",
             "REDIS_URL",
+            "MESSAGE_ENCRYPTION_KEYS",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
@@ -41,6 +43,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
         DATABASE_URL=_database_url(),
         REDIS_URL=settings.REDIS_URL,
         ALLOWED_HOSTS="directory.example.com",
+        MESSAGE_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v}
@@ -66,7 +69,10 @@ def test_check_deploy_has_no_warnings():
     assert "System check identified no issues (0 silenced)." in output
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing",
+    ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "MESSAGE_ENCRYPTION_KEYS"],
+)
 def test_production_refuses_to_start_without(missing):
     result = _manage("check", env=_production_env(**{missing: ""}))
     assert result.returncode != 0

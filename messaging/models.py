@@ -1,0 +1,113 @@
+"""Conversations between a client and a profile. Bodies are stored encrypted
+(messaging/crypto.py); a message is saved before it is fanned out (DESIGN
+invariant 6), and clients resync by the last id they saw."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimestampedModel
+from directory.models import EscortProfilePage
+
+
+class MessagingGate(models.Model):
+    """Who may start a thread with a profile; a profile without a row takes the
+    default (any signed-in account with a verified email)."""
+
+    class Mode(models.TextChoices):
+        VERIFIED_EMAIL = "verified_email", _("Anyone signed in with a verified email")
+        ACCOUNT_AGE = "account_age", _("Only accounts older than some days")
+        AFTER_BOOKING_REQUEST = "after_booking", _("Only after a booking request")
+
+    profile = models.OneToOneField(
+        EscortProfilePage, on_delete=models.CASCADE, related_name="messaging_gate"
+    )
+    mode = models.CharField(max_length=16, choices=Mode.choices)
+    min_account_age_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MaxValueValidator(365)]
+    )
+
+    def __str__(self) -> str:
+        return f"{self.profile_id}: {self.mode}"
+
+
+class Thread(TimestampedModel):
+    """One per client and profile. The provider side is the profile's owner and
+    its agency's members; per-side read position, archive and mute."""
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="threads"
+    )
+    profile = models.ForeignKey(
+        EscortProfilePage, on_delete=models.CASCADE, related_name="threads"
+    )
+    booking = models.ForeignKey(
+        "bookings.Booking",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="threads",
+    )
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    client_last_read_id = models.BigIntegerField(default=0)
+    provider_last_read_id = models.BigIntegerField(default=0)
+    client_archived = models.BooleanField(default=False)
+    provider_archived = models.BooleanField(default=False)
+    client_muted = models.BooleanField(default=False)
+    provider_muted = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "profile"], name="messaging_one_thread_per_pair"
+            )
+        ]
+        indexes = [models.Index(fields=["-last_message_at", "id"])]
+
+    def __str__(self) -> str:
+        return f"Thread {self.pk}"
+
+
+class Message(models.Model):
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="messages"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    body_encrypted = models.TextField()  # a Fernet token, never the text
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["thread", "id"])]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk}"
+
+
+class Block(models.Model):
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["blocker", "blocked"], name="messaging_block_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(blocker=F("blocked")), name="messaging_no_self_block"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"

@@ -1,0 +1,73 @@
+"""Reads of messaging, scoped to the acting user (DESIGN invariant 8): a thread
+is visible to its client and to the profile's provider side (owner, agency
+members); anything else is 404."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from core.exceptions import NotFound
+from directory.models import AgencyMembership
+from messaging import crypto
+from messaging.models import Message, Thread
+
+SEARCH_SCAN_LIMIT = 2000  # newest messages decrypted per search
+
+
+def provider_side_q(user: User) -> Q:
+    managed = AgencyMembership.objects.filter(user=user).values("agency_id")
+    return Q(profile__owner=user) | Q(profile__agency_id__in=managed)
+
+
+def threads_for(*, user: User) -> QuerySet[Thread]:
+    if not user.is_authenticated:
+        return Thread.objects.none()
+    return (
+        Thread.objects.filter(Q(client=user) | provider_side_q(user))
+        .select_related("client", "profile")
+        .order_by("-last_message_at", "-id")
+    )
+
+
+def thread_get_for(*, user: User, thread_id: int) -> Thread:
+    thread = threads_for(user=user).filter(pk=thread_id).first()
+    if thread is None:
+        raise NotFound("Conversation not found.")
+    return thread
+
+
+def side_of(*, thread: Thread, user: User) -> str:
+    return "client" if thread.client_id == user.pk else "provider"
+
+
+def messages_of(
+    *, thread: Thread, after: int | None = None, before: int | None = None, limit: int
+) -> list[Message]:
+    """``after``: the resync after a reconnect, oldest first. ``before``: older
+    history, returned oldest first too. Neither: the newest ``limit``."""
+    messages = Message.objects.filter(thread=thread).select_related("sender")
+    if after is not None:
+        return list(messages.filter(id__gt=after).order_by("id")[:limit])
+    if before is not None:
+        messages = messages.filter(id__lt=before)
+    return list(reversed(messages.order_by("-id")[:limit]))
+
+
+def messages_search(*, user: User, q: str, limit: int = 50) -> list[Message]:
+    """Bodies are encrypted at rest, so the database cannot search them: decrypt
+    the user's newest messages and match here. Bounded by SEARCH_SCAN_LIMIT."""
+    needle = q.casefold()
+    threads = threads_for(user=user).values("pk")
+    candidates = (
+        Message.objects.filter(thread__in=threads)
+        .select_related("sender")
+        .order_by("-id")[:SEARCH_SCAN_LIMIT]
+    )
+    found = []
+    for message in candidates:
+        if needle in crypto.decrypt(message.body_encrypted).casefold():
+            found.append(message)
+            if len(found) == limit:
+                break
+    return found

@@ -1,0 +1,179 @@
+"""Writes of messaging. A message is stored (encrypted) first and fanned out
+after commit (DESIGN invariants 6 and 11); the channel layer is best effort."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role, User
+from bookings.models import Booking
+from core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from directory.models import EscortProfilePage
+from directory.selectors import profile_public_list
+from messaging import crypto
+from messaging.fanout import message_created_fanout
+from messaging.models import Block, Message, MessagingGate, Thread
+from messaging.selectors import side_of, thread_get_for
+
+NEUTRAL_REFUSAL = "You cannot send messages in this conversation."
+# Newlines and tabs are text; other C0/C1 control characters are not.
+ALLOWED_CONTROLS = {"\n", "\t"}
+
+
+def _clean_body(body: str) -> str:
+    body = body.replace("\r\n", "\n").strip()
+    if not body:
+        raise ValidationFailed(fields={"body": ["Write a message."]})
+    if len(body) > settings.MESSAGE_MAX_LENGTH:
+        raise ValidationFailed(
+            fields={"body": [f"At most {settings.MESSAGE_MAX_LENGTH} characters."]}
+        )
+    if any(
+        (ord(ch) < 32 or 127 <= ord(ch) < 160) and ch not in ALLOWED_CONTROLS
+        for ch in body
+    ):
+        raise ValidationFailed(fields={"body": ["Control characters are not allowed."]})
+    return body
+
+
+def provider_users(profile: EscortProfilePage) -> QuerySet[User]:
+    members = User.objects.filter(agency_memberships__agency_id=profile.agency_id)
+    return User.objects.filter(pk=profile.owner_id) | members
+
+
+def _blocked_between(user: User, thread: Thread) -> bool:
+    """Either side blocked the other: the client and any provider-side user."""
+    providers = list(provider_users(thread.profile).values_list("pk", flat=True))
+    other = [thread.client_id] if user.pk != thread.client_id else providers
+    return Block.objects.filter(
+        Q(blocker=user, blocked_id__in=other) | Q(blocker_id__in=other, blocked=user)
+    ).exists()
+
+
+def _check_gate(*, client: User, profile: EscortProfilePage) -> None:
+    gate = MessagingGate.objects.filter(profile=profile).first()
+    mode = gate.mode if gate else MessagingGate.Mode.VERIFIED_EMAIL
+    if not EmailAddress.objects.filter(user=client, verified=True).exists():
+        raise PermissionDenied("Verify your email address to send messages.")
+    if mode == MessagingGate.Mode.ACCOUNT_AGE:
+        age = timezone.now() - client.date_joined
+        if age < dt.timedelta(days=gate.min_account_age_days):
+            raise PermissionDenied(
+                f"This companion accepts messages from accounts older than "
+                f"{gate.min_account_age_days} days."
+            )
+    if mode == MessagingGate.Mode.AFTER_BOOKING_REQUEST and not (
+        Booking.objects.filter(client=client, profile=profile).exists()
+    ):
+        raise PermissionDenied(
+            "This companion accepts messages after a booking request."
+        )
+
+
+def thread_start(*, client: User, profile_id: int, body: str) -> tuple[Thread, Message]:
+    """Open (or reuse) the client's conversation with a live profile and send
+    the first message. Providers answer in threads clients started."""
+    body = _clean_body(body)
+    profile = profile_public_list().prefetch_related(None).filter(pk=profile_id).first()
+    if profile is None:
+        raise NotFound("Profile not found.")
+    if client.role != Role.CLIENT:
+        raise PermissionDenied("Only client accounts start conversations.")
+    _check_gate(client=client, profile=profile)
+    try:
+        with transaction.atomic():
+            thread, _ = Thread.objects.get_or_create(client=client, profile=profile)
+    except IntegrityError:  # a concurrent first message made it
+        thread = Thread.objects.get(client=client, profile=profile)
+    return thread, message_send(thread_id=thread.pk, sender=client, body=body)
+
+
+@transaction.atomic
+def message_send(*, thread_id: int, sender: User, body: str) -> Message:
+    body = _clean_body(body)
+    thread = thread_get_for(user=sender, thread_id=thread_id)
+    thread = (
+        Thread.objects.select_for_update().select_related("profile").get(pk=thread.pk)
+    )
+    if sender.is_suspended or _blocked_between(sender, thread):
+        raise PermissionDenied(NEUTRAL_REFUSAL)
+    message = Message.objects.create(
+        thread=thread, sender=sender, body_encrypted=crypto.encrypt(body)
+    )
+    side = side_of(thread=thread, user=sender)
+    thread.last_message_at = message.created_at
+    setattr(thread, f"{side}_last_read_id", message.pk)
+    # A new message brings an archived conversation back for the other side.
+    other = "provider" if side == "client" else "client"
+    setattr(thread, f"{other}_archived", False)
+    thread.save()
+    transaction.on_commit(lambda: message_created_fanout(message_id=message.pk))
+    return message
+
+
+def thread_mark_read(*, thread_id: int, user: User, up_to_id: int) -> Thread:
+    thread = thread_get_for(user=user, thread_id=thread_id)
+    side = side_of(thread=thread, user=user)
+    field = f"{side}_last_read_id"
+    newest = thread.messages.order_by("-id").values_list("id", flat=True).first() or 0
+    up_to = min(up_to_id, newest)
+    # Never backwards: a late, stale receipt leaves the position alone.
+    Thread.objects.filter(pk=thread.pk, **{f"{field}__lt": up_to}).update(
+        **{field: up_to}
+    )
+    thread.refresh_from_db()
+    return thread
+
+
+def thread_block(*, thread_id: int, user: User) -> None:
+    """Block the other side of the conversation: the client, or the profile's
+    owner (for a client blocking a provider)."""
+    thread = thread_get_for(user=user, thread_id=thread_id)
+    if side_of(thread=thread, user=user) == "provider":
+        blocked_id = thread.client_id
+    else:
+        blocked_id = thread.profile.owner_id
+    if blocked_id is None or blocked_id == user.pk:
+        raise ValidationFailed("There is nobody to block here.")
+    Block.objects.get_or_create(blocker=user, blocked_id=blocked_id)
+
+
+def thread_wipe(*, thread_id: int, user: User) -> int:
+    """Either side deletes every message of the conversation, for both."""
+    thread = thread_get_for(user=user, thread_id=thread_id)
+    deleted, _ = Message.objects.filter(thread=thread).delete()
+    Thread.objects.filter(pk=thread.pk).update(last_message_at=None)
+    return deleted
+
+
+def messages_purge_expired(*, now: dt.datetime | None = None) -> int:
+    cutoff = (now or timezone.now()) - dt.timedelta(
+        days=settings.MESSAGE_RETENTION_DAYS
+    )
+    deleted, _ = Message.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def message_keys_rotate(*, batch_size: int = 500) -> int:
+    """Re-encrypt every body under the first configured key, in batches."""
+    done = 0
+    last_id = 0
+    while True:
+        batch = list(
+            Message.objects.filter(id__gt=last_id)
+            .order_by("id")
+            .only("id", "body_encrypted")[:batch_size]
+        )
+        if not batch:
+            return done
+        for message in batch:
+            message.body_encrypted = crypto.rotate(message.body_encrypted)
+        Message.objects.bulk_update(batch, ["body_encrypted"])
+        done += len(batch)
+        last_id = batch[-1].pk
