@@ -15,9 +15,11 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.urls import path  # noqa: E402
 
 from core.consumers import EchoConsumer  # noqa: E402
+from messaging.consumers import MessagesConsumer  # noqa: E402
 
 websocket_urlpatterns = [
     path("ws/echo/", EchoConsumer.as_asgi()),
+    path("ws/messages/", MessagesConsumer.as_asgi()),
 ]
 
 application = ProtocolTypeRouter(

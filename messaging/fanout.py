@@ -1,4 +1,4 @@
-"""After a message is committed: push it to the conversation's WebSocket group
+"""After a message is committed: push it to every participant's WebSocket group
 (best effort, DESIGN invariant 6: clients resync by last id) and queue the
 email notice, which never carries the text."""
 
@@ -9,26 +9,49 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from messaging.models import Message
+from messaging.models import Message, Thread
 
 logger = logging.getLogger(__name__)
 
 
-def thread_group(thread_id: int) -> str:
-    return f"messaging.thread.{thread_id}"
+def user_group(user_id: int) -> str:
+    return f"messaging.user.{user_id}"
+
+
+def participant_ids(thread: Thread) -> set[int]:
+    from messaging.services import provider_users
+
+    providers = provider_users(thread.profile).values_list("pk", flat=True)
+    return {thread.client_id, *providers}
+
+
+def participants_send(
+    *, thread: Thread, event: dict, exclude: int | None = None
+) -> None:
+    """One event to every participant's sockets; a layer failure is logged, not
+    raised: what matters is already in the database."""
+    layer = get_channel_layer()
+    for user_id in participant_ids(thread) - {exclude}:
+        try:
+            async_to_sync(layer.group_send)(user_group(user_id), event)
+        except Exception:  # noqa: BLE001 - best effort by design
+            logger.warning("event not delivered to user %s", user_id, exc_info=True)
 
 
 def message_created_fanout(*, message_id: int) -> None:
     from messaging.tasks import notify_new_message
 
-    message = Message.objects.filter(pk=message_id).only("id", "thread_id").first()
+    message = (
+        Message.objects.select_related("thread__profile").filter(pk=message_id).first()
+    )
     if message is None:
         return
-    try:
-        async_to_sync(get_channel_layer().group_send)(
-            thread_group(message.thread_id),
-            {"type": "message.created", "thread": message.thread_id, "id": message.pk},
-        )
-    except Exception:  # noqa: BLE001 - the layer is best effort; the row is saved
-        logger.warning("message %s not fanned out", message_id, exc_info=True)
+    participants_send(
+        thread=message.thread,
+        event={
+            "type": "message.created",
+            "thread": message.thread_id,
+            "id": message.pk,
+        },
+    )
     notify_new_message.delay(message_id)

@@ -1,0 +1,157 @@
+"""/ws/messages/: live messages, read receipts, typing and thread updates.
+
+Each socket joins its user's group; events carry ids only and the consumer reads
+what they point to through the same scoped selectors as the REST API, so a
+forged or stray event can never show someone else's message. Sending goes
+through the same service: stored first, fanned out after commit."""
+
+from __future__ import annotations
+
+import json
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from core.exceptions import ApplicationError
+from messaging import crypto
+from messaging.fanout import participants_send, user_group
+from messaging.models import Message
+from messaging.selectors import thread_get_for
+from messaging.services import message_send, thread_mark_read
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_BAD_FRAME = 4400
+MAX_FRAME_BYTES = 16_384
+
+
+def _message_payload(message: Message, user_id: int) -> dict:
+    return {
+        "id": message.pk,
+        "thread": message.thread_id,
+        "mine": message.sender_id == user_id,
+        "body": crypto.decrypt(message.body_encrypted),
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+class MessagesConsumer(AsyncWebsocketConsumer):
+    async def connect(self) -> None:
+        self.user = self.scope.get("user")
+        if self.user is None or not self.user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.group = user_group(self.user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None
+    ) -> None:
+        if text_data is None or len(text_data) > MAX_FRAME_BYTES:
+            await self.close(code=CLOSE_BAD_FRAME)
+            return
+        try:
+            frame = json.loads(text_data)
+            kind, thread_id = frame["type"], int(frame["thread"])
+        except (ValueError, KeyError, TypeError):
+            await self._error("bad_frame", "Send JSON with a type and a thread id.")
+            return
+        handler = {"send": self._send, "read": self._read, "typing": self._typing}
+        if kind not in handler:
+            await self._error("bad_frame", "Unknown type.")
+            return
+        try:
+            await handler[kind](thread_id, frame)
+        except ApplicationError as error:
+            await self._error(error.code, error.message, fields=error.fields)
+
+    async def _error(self, code: str, message: str, fields: dict | None = None) -> None:
+        await self.send(
+            text_data=json.dumps(
+                {
+                    "type": "error",
+                    "code": code,
+                    "message": message,
+                    "fields": fields or {},
+                }
+            )
+        )
+
+    async def _send(self, thread_id: int, frame: dict) -> None:
+        body = frame.get("body")
+        if not isinstance(body, str):
+            await self._error("validation_error", "A message needs a text body.")
+            return
+        await database_sync_to_async(message_send)(
+            thread_id=thread_id, sender=self.user, body=body
+        )
+
+    async def _read(self, thread_id: int, frame: dict) -> None:
+        try:
+            up_to = int(frame.get("up_to"))
+        except (TypeError, ValueError):
+            await self._error("validation_error", "up_to must be a message id.")
+            return
+        thread = await database_sync_to_async(thread_mark_read)(
+            thread_id=thread_id, user=self.user, up_to_id=up_to
+        )
+        await database_sync_to_async(participants_send)(
+            thread=thread,
+            event={"type": "read.receipt", "thread": thread.pk, "by": self.user.pk},
+            exclude=self.user.pk,
+        )
+
+    async def _typing(self, thread_id: int, frame: dict) -> None:
+        thread = await database_sync_to_async(self._thread)(thread_id)
+        await database_sync_to_async(participants_send)(
+            thread=thread,
+            event={"type": "typing", "thread": thread.pk, "by": self.user.pk},
+            exclude=self.user.pk,
+        )
+
+    def _thread(self, thread_id: int):  # noqa: ANN202
+        thread = thread_get_for(user=self.user, thread_id=thread_id)
+        return thread
+
+    # --- events from the channel layer: ids only, re-read under the user's scope
+
+    async def message_created(self, event: dict) -> None:
+        payload = await database_sync_to_async(self._message)(
+            event["thread"], event["id"]
+        )
+        if payload is not None:
+            await self.send(text_data=json.dumps({"type": "message", **payload}))
+
+    def _message(self, thread_id: int, message_id: int) -> dict | None:
+        try:
+            thread = thread_get_for(user=self.user, thread_id=thread_id)
+        except ApplicationError:
+            return None
+        message = Message.objects.filter(thread=thread, pk=message_id).first()
+        return None if message is None else _message_payload(message, self.user.pk)
+
+    async def read_receipt(self, event: dict) -> None:
+        payload = await database_sync_to_async(self._receipt)(event["thread"])
+        if payload is not None:
+            await self.send(text_data=json.dumps(payload))
+
+    def _receipt(self, thread_id: int) -> dict | None:
+        try:
+            thread = thread_get_for(user=self.user, thread_id=thread_id)
+        except ApplicationError:
+            return None
+        other = "provider" if thread.client_id == self.user.pk else "client"
+        return {
+            "type": "read",
+            "thread": thread.pk,
+            "up_to": getattr(thread, f"{other}_last_read_id"),
+        }
+
+    async def typing(self, event: dict) -> None:
+        await self.send(
+            text_data=json.dumps({"type": "typing", "thread": event["thread"]})
+        )

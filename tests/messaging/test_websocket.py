@@ -1,0 +1,172 @@
+"""Two real WebSocket clients over the real Redis channel layer: live messages,
+read receipts, typing; resync after a reconnect; the gate, blocks and forged
+frames enforced on the socket too."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+
+from accounts.models import Role
+from config.asgi import application
+from messaging.consumers import CLOSE_BAD_FRAME, CLOSE_UNAUTHENTICATED
+from messaging.models import Block, Message, Thread
+from messaging.services import message_send
+from tests.factories import UserFactory
+from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
+
+# Transactional (the consumer reads the database from its own threads); every
+# transactional test restores the migrated baseline (docs/architecture.md).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+ORIGIN = (b"origin", b"http://testserver")
+PATH = "/ws/messages/"
+
+
+def _cookie(user) -> bytes:  # noqa: ANN001
+    browser = Client()
+    browser.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={browser.cookies[name].value}".encode()
+
+
+def _socket(cookie: bytes | None = None) -> WebsocketCommunicator:
+    """Cookies come from _cookie() before the event loop: logging in is sync."""
+    headers = [ORIGIN] + ([(b"cookie", cookie)] if cookie else [])
+    return WebsocketCommunicator(application, PATH, headers=headers)
+
+
+@pytest.fixture
+def world() -> dict:
+    provider = EscortOwnerFactory()
+    profile = make_profile(
+        "Clara", city=make_city("Berlin", slug="berlin-ws"), owner=provider
+    )
+    client = UserFactory(role=Role.CLIENT)
+    thread = Thread.objects.create(client=client, profile=profile)
+    message_send(thread_id=thread.pk, sender=client, body="Hello")
+    return {"provider": provider, "client": client, "thread": thread}
+
+
+def test_two_clients_exchange_messages_receipts_and_typing(world):
+    client, provider, thread = world["client"], world["provider"], world["thread"]
+    client_cookie, provider_cookie = _cookie(client), _cookie(provider)
+
+    async def scenario() -> dict:
+        mine, theirs = _socket(client_cookie), _socket(provider_cookie)
+        assert (await mine.connect(timeout=5))[0]
+        assert (await theirs.connect(timeout=5))[0]
+        await mine.send_json_to(
+            {"type": "send", "thread": thread.pk, "body": "Friday?"}
+        )
+        heard = await theirs.receive_json_from(timeout=5)
+        echoed = await mine.receive_json_from(timeout=5)
+        await theirs.send_json_to({"type": "typing", "thread": thread.pk})
+        typing = await mine.receive_json_from(timeout=5)
+        await theirs.send_json_to(
+            {"type": "read", "thread": thread.pk, "up_to": heard["id"]}
+        )
+        receipt = await mine.receive_json_from(timeout=5)
+        assert await theirs.receive_nothing(timeout=0.3)  # no echo of own events
+        await mine.disconnect()
+        await theirs.disconnect()
+        return {"heard": heard, "echoed": echoed, "typing": typing, "receipt": receipt}
+
+    got = async_to_sync(scenario)()
+    stored = Message.objects.order_by("id").last()
+    assert got["heard"] == {
+        "type": "message",
+        "id": stored.pk,
+        "thread": thread.pk,
+        "mine": False,
+        "body": "Friday?",
+        "created_at": stored.created_at.isoformat(),
+    }
+    assert got["echoed"]["mine"] is True and got["echoed"]["id"] == stored.pk
+    assert got["typing"] == {"type": "typing", "thread": thread.pk}
+    assert got["receipt"] == {"type": "read", "thread": thread.pk, "up_to": stored.pk}
+    thread.refresh_from_db()
+    assert thread.provider_last_read_id == stored.pk
+
+
+def test_a_reconnecting_client_resyncs_and_misses_nothing(world):
+    client, provider, thread = world["client"], world["provider"], world["thread"]
+    last_seen = Message.objects.get().pk
+    # Offline: two messages arrive while no socket is open.
+    for body in ("One", "Two"):
+        message_send(thread_id=thread.pk, sender=provider, body=body)
+    cookie = _cookie(client)
+
+    async def scenario() -> dict:
+        socket = _socket(cookie)
+        assert (await socket.connect(timeout=5))[0]
+        await database_sync_to_async(message_send)(
+            thread_id=thread.pk, sender=provider, body="Three"
+        )
+        live = await socket.receive_json_from(timeout=5)
+        await socket.disconnect()
+        return live
+
+    live = async_to_sync(scenario)()
+    browser = Client()
+    browser.force_login(client)
+    resync = browser.get(
+        f"/api/v1/threads/{thread.pk}/messages", {"after": last_seen}
+    ).json()
+    assert [m["body"] for m in resync] == ["One", "Two", "Three"]
+    assert live["body"] == "Three"
+
+
+def test_blocks_and_strangers_are_enforced_on_the_socket(world):
+    client, provider, thread = world["client"], world["provider"], world["thread"]
+    Block.objects.create(blocker=provider, blocked=client)
+    stranger = UserFactory(role=Role.CLIENT)
+    blocked_cookie, stranger_cookie = _cookie(client), _cookie(stranger)
+
+    async def scenario() -> tuple[dict, dict]:
+        blocked, other = _socket(blocked_cookie), _socket(stranger_cookie)
+        assert (await blocked.connect(timeout=5))[0]
+        assert (await other.connect(timeout=5))[0]
+        await blocked.send_json_to({"type": "send", "thread": thread.pk, "body": "Hi"})
+        refused = await blocked.receive_json_from(timeout=5)
+        await other.send_json_to({"type": "send", "thread": thread.pk, "body": "Hi"})
+        hidden = await other.receive_json_from(timeout=5)
+        await blocked.disconnect()
+        await other.disconnect()
+        return refused, hidden
+
+    refused, hidden = async_to_sync(scenario)()
+    assert refused["code"] == "permission_denied"
+    assert refused["message"] == "You cannot send messages in this conversation."
+    assert hidden["code"] == "not_found"
+    assert Message.objects.count() == 1
+
+
+def test_forged_frames_and_anonymous_sockets(world):
+    cookie = _cookie(world["client"])
+
+    async def scenario() -> tuple:
+        anonymous = _socket()
+        anonymous_result = await anonymous.connect(timeout=5)
+        socket = _socket(cookie)
+        assert (await socket.connect(timeout=5))[0]
+        await socket.send_to(text_data="not json")
+        bad_json = await socket.receive_json_from(timeout=5)
+        await socket.send_json_to({"type": "shout", "thread": 1})
+        unknown = await socket.receive_json_from(timeout=5)
+        await socket.send_json_to({"type": "send", "thread": world["thread"].pk})
+        missing = await socket.receive_json_from(timeout=5)
+        await socket.send_to(text_data="x" * 20_000)
+        closed = await socket.receive_output(timeout=5)
+        return anonymous_result, bad_json, unknown, missing, closed
+
+    anonymous_result, bad_json, unknown, missing, closed = async_to_sync(scenario)()
+    assert anonymous_result == (False, CLOSE_UNAUTHENTICATED)
+    assert bad_json["code"] == unknown["code"] == "bad_frame"
+    assert missing["code"] == "validation_error"
+    assert closed == {"type": "websocket.close", "code": CLOSE_BAD_FRAME}
+    assert Message.objects.count() == 1
