@@ -1,0 +1,210 @@
+"""Messages in HTML: the inbox, one conversation with its send, block and wipe
+forms, and the first message to a profile. Plain forms that work without
+JavaScript; static/js/messages.js makes the conversation page live over
+/ws/messages/. Writes go through the same services as the API and the socket."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bookings.selectors import profile_live_get
+from core.exceptions import ApplicationError, NotFound
+from directory.models import EscortProfilePage
+from messaging import crypto
+from messaging.models import Thread
+from messaging.selectors import messages_of, side_of, thread_get_for, threads_for
+from messaging.services import (
+    message_send,
+    thread_block,
+    thread_mark_read,
+    thread_start,
+    thread_wipe,
+)
+
+PAGE_SIZE = 50  # newest messages shown; older ones stay reachable over the API
+INBOX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    thread: Thread
+    other: str
+    unread: bool
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    id: int
+    mine: bool
+    body: str
+    created_at: dt.datetime
+
+
+# --- Inbox ----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    # The newest id comes in the same query, so the unread marker costs no
+    # query per thread.
+    threads = threads_for(user=request.user).annotate(newest_id=Max("messages__id"))
+    rows = [_inbox_row(thread, request) for thread in threads[:INBOX_LIMIT]]
+    return render(request, "messaging/inbox.html", {"rows": rows})
+
+
+def _inbox_row(thread: Thread, request: HttpRequest) -> InboxRow:
+    side = side_of(thread=thread, user=request.user)
+    last_read = getattr(thread, f"{side}_last_read_id")
+    return InboxRow(
+        thread=thread,
+        other=_other_name(thread, side),
+        unread=(thread.newest_id or 0) > last_read,
+    )
+
+
+def _other_name(thread: Thread, side: str) -> str:
+    if side == "client":
+        return thread.profile.title
+    return thread.client.display_name or "Client"
+
+
+# --- One conversation -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
+    thread = _visible(request, thread_id)
+    if request.method == "GET":
+        return _render_thread(request, thread, mark_read=True)
+    body = request.POST.get("body", "")
+    try:
+        message_send(thread_id=thread.pk, sender=request.user, body=body)
+    except ApplicationError as error:
+        return _render_thread(request, thread, error=error, body=body)
+    return redirect("messaging_pages:thread", thread_id=thread.pk)
+
+
+@login_required
+@require_POST
+def thread_block_page(request: HttpRequest, thread_id: int) -> HttpResponse:
+    thread = _visible(request, thread_id)
+    try:
+        thread_block(thread_id=thread.pk, user=request.user)
+    except ApplicationError as error:
+        return _render_thread(request, thread, error=error)
+    messages.success(request, "Blocked. Neither of you can send messages here now.")
+    return redirect("messaging_pages:thread", thread_id=thread.pk)
+
+
+@login_required
+@require_POST
+def thread_wipe_page(request: HttpRequest, thread_id: int) -> HttpResponse:
+    thread = _visible(request, thread_id)
+    # The checkbox is the confirmation step: required in the form and here, so a
+    # stray click or a browser that ignores `required` deletes nothing.
+    if request.POST.get("confirm") != "yes":
+        error = ApplicationError("Tick “I understand” to delete the conversation.")
+        return _render_thread(request, thread, error=error)
+    thread_wipe(thread_id=thread.pk, user=request.user)
+    messages.success(request, "The conversation was deleted for both of you.")
+    return redirect("messaging_pages:inbox")
+
+
+def _visible(request: HttpRequest, thread_id: int) -> Thread:
+    try:
+        return thread_get_for(user=request.user, thread_id=thread_id)
+    except NotFound:
+        raise Http404("Conversation not found.") from None
+
+
+def _render_thread(
+    request: HttpRequest,
+    thread: Thread,
+    *,
+    mark_read: bool = False,
+    error: ApplicationError | None = None,
+    body: str = "",
+) -> HttpResponse:
+    rows = [
+        MessageRow(
+            id=message.pk,
+            mine=message.sender_id == request.user.pk,
+            body=crypto.decrypt(message.body_encrypted),
+            created_at=message.created_at,
+        )
+        for message in messages_of(thread=thread, limit=PAGE_SIZE)
+    ]
+    if mark_read and rows:
+        thread_mark_read(thread_id=thread.pk, user=request.user, up_to_id=rows[-1].id)
+    context = {
+        "thread": thread,
+        "other": _other_name(thread, side_of(thread=thread, user=request.user)),
+        "rows": rows,
+        "last_id": rows[-1].id if rows else 0,
+        "body": body,
+        **_error_context(error),
+    }
+    status = error.status_code if error else 200
+    return render(request, "messaging/thread.html", context, status=status)
+
+
+def _error_context(error: ApplicationError | None) -> dict:
+    if error is None:
+        return {"error": "", "field_errors": []}
+    return {
+        "error": error.message,
+        "field_errors": [p for problems in error.fields.values() for p in problems],
+    }
+
+
+# --- First message to a profile ---------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_start_page(request: HttpRequest, profile_id: int) -> HttpResponse:
+    profile = _profile(profile_id)
+    if request.method == "GET":
+        return _render_start(request, profile)
+    body = request.POST.get("body", "")
+    try:
+        thread, _ = thread_start(client=request.user, profile_id=profile.pk, body=body)
+    except ApplicationError as error:
+        return _render_start(request, profile, error=error, body=body)
+    return redirect("messaging_pages:thread", thread_id=thread.pk)
+
+
+def _profile(profile_id: int) -> EscortProfilePage:
+    try:
+        return profile_live_get(profile_id=profile_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+def _render_start(
+    request: HttpRequest,
+    profile: EscortProfilePage,
+    *,
+    error: ApplicationError | None = None,
+    body: str = "",
+) -> HttpResponse:
+    # The conversation page without a conversation yet: one template for both.
+    context = {
+        "profile": profile,
+        "other": profile.title,
+        "rows": [],
+        "body": body,
+        **_error_context(error),
+    }
+    status = error.status_code if error else 200
+    return render(request, "messaging/thread.html", context, status=status)
