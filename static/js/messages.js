@@ -1,0 +1,145 @@
+// Makes the conversation page live: new messages, typing and sending over
+// /ws/messages/. Without a socket the page is the plain form it always was.
+(function () {
+  "use strict";
+  var root = document.querySelector(".conversation[data-thread]");
+  if (!root || !("WebSocket" in window)) return;
+
+  var threadId = Number(root.dataset.thread);
+  var lastId = Number(root.dataset.lastId) || 0;
+  var list = root.querySelector(".conversation__messages");
+  var typing = root.querySelector(".conversation__typing");
+  var form = root.querySelector(".conversation__form");
+  var textarea = form.querySelector("textarea");
+  var socket = null;
+  var retry = 0;
+  var typingTimer = null;
+  var lastTypingSent = 0;
+  var pending = ""; // sent over the socket, given back if the server refuses it
+
+  function showError(text) {
+    var box = root.querySelector(".conversation__live-error");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "errorlist conversation__live-error";
+      box.setAttribute("role", "alert");
+      form.parentNode.insertBefore(box, form);
+    }
+    box.textContent = text;
+  }
+
+  function append(message) {
+    // Ids only grow: anything at or below lastId is already on the page (the
+    // resync and the live event may both bring the same message).
+    if (message.id <= lastId) return;
+    lastId = message.id;
+    root.dataset.lastId = String(lastId);
+    var empty = list.querySelector(".conversation__empty");
+    if (empty) empty.remove();
+    var item = document.createElement("li");
+    item.className = "bubble" + (message.mine ? " bubble--mine" : "");
+    item.dataset.id = String(message.id);
+    var body = document.createElement("p");
+    body.className = "bubble__body";
+    // textContent, never innerHTML: the text is whatever the other side typed.
+    // CSS keeps the newlines (white-space: pre-line).
+    body.textContent = message.body;
+    var when = document.createElement("time");
+    when.className = "bubble__when";
+    when.dateTime = message.created_at;
+    when.textContent = new Date(message.created_at).toLocaleString([], {
+      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"
+    });
+    item.append(body, when);
+    list.append(item);
+    item.scrollIntoView({ block: "nearest" });
+    if (!message.mine) {
+      typing.hidden = true;
+      send({ type: "read", thread: threadId, up_to: message.id });
+    }
+  }
+
+  function send(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify(frame));
+      return true;
+    }
+    return false;
+  }
+
+  // Messages are stored before they are pushed, so whatever arrived while the
+  // socket was down is in the API after lastId.
+  function resync() {
+    var url = root.dataset.resyncUrl + "?limit=100&after=" + lastId;
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .then(function (messages) {
+        messages.forEach(function (m) {
+          append({ id: m.id, mine: m.mine, body: m.body, created_at: m.created_at });
+        });
+        if (messages.length === 100) resync();
+      })
+      .catch(function () { /* the next reconnect tries again */ });
+  }
+
+  function onEvent(event) {
+    var data;
+    try { data = JSON.parse(event.data); } catch (e) { return; }
+    if (data.type === "error") {
+      showError(data.message || "The message could not be sent.");
+      if (pending && !textarea.value) textarea.value = pending;
+      pending = "";
+      return;
+    }
+    if (data.thread !== threadId) return;
+    if (data.type === "message") {
+      if (data.mine) pending = "";
+      append(data);
+    }
+    if (data.type === "typing") {
+      typing.hidden = false;
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(function () { typing.hidden = true; }, 4000);
+    }
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + "/ws/messages/");
+    socket.addEventListener("open", function () {
+      retry = 0;
+      root.dataset.live = "true";
+      resync();
+    });
+    socket.addEventListener("message", onEvent);
+    socket.addEventListener("close", function (event) {
+      root.dataset.live = "false";
+      socket = null;
+      if (event.code === 4401) return; // signed out: the plain form still works
+      retry = Math.min(retry + 1, 5);
+      setTimeout(connect, 1000 * retry * retry);
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    var body = textarea.value;
+    if (!body.trim()) return; // let the browser and the server say why
+    if (send({ type: "send", thread: threadId, body: body })) {
+      event.preventDefault();
+      pending = body;
+      textarea.value = "";
+      var box = root.querySelector(".conversation__live-error");
+      if (box) box.remove();
+    }
+  });
+
+  textarea.addEventListener("input", function () {
+    var now = Date.now();
+    if (now - lastTypingSent > 3000) {
+      lastTypingSent = now;
+      send({ type: "typing", thread: threadId });
+    }
+  });
+
+  connect();
+})();
