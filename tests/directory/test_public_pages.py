@@ -107,6 +107,7 @@ def test_profile_page_shows_the_public_profile(client, berlin, amelie):
     booking = section(html, "booking-heading")
     assert "Sign in to request a booking" in booking
     assert f'href="/accounts/login/?next={amelie.url}"' in booking
+    assert f'href="/messages/start/{amelie.pk}/"' in booking
 
 
 def test_profile_page_never_shows_private_or_moderator_data(client, berlin, amelie):
