@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from bookings.models import Booking
 from core.exceptions import NotFound, PermissionDenied, ValidationFailed
-from directory.models import EscortProfilePage
+from directory.models import AgencyMembership, EscortProfilePage
 from directory.selectors import profile_public_list
 from messaging import crypto
 from messaging.fanout import message_created_fanout
@@ -43,8 +43,17 @@ def _clean_body(body: str) -> str:
 
 
 def provider_users(profile: EscortProfilePage) -> QuerySet[User]:
-    members = User.objects.filter(agency_memberships__agency_id=profile.agency_id)
-    return User.objects.filter(pk=profile.owner_id) | members
+    """The profile's owner and, when it belongs to an agency, that agency's
+    members. (Filtering memberships by a None agency id would match every user
+    without a membership: the agency branch must not run for independents.)"""
+    ids = {profile.owner_id} - {None}
+    if profile.agency_id is not None:
+        ids |= set(
+            AgencyMembership.objects.filter(agency_id=profile.agency_id).values_list(
+                "user_id", flat=True
+            )
+        )
+    return User.objects.filter(pk__in=ids)
 
 
 def _blocked_between(user: User, thread: Thread) -> bool:

@@ -15,7 +15,8 @@ from django.utils import timezone
 from accounts.models import Role
 from bookings.models import Booking
 from messaging import crypto
-from messaging.models import Message, MessagingGate, Thread
+from messaging.fanout import participant_ids
+from messaging.models import Block, Message, MessagingGate, Thread
 from messaging.services import message_keys_rotate, messages_purge_expired
 from tests.assertions import assert_error_shape
 from tests.factories import UserFactory
@@ -276,3 +277,26 @@ def test_the_thread_list_runs_a_constant_number_of_queries(
     api_client.force_authenticate(client_user)
     with django_assert_max_num_queries(baseline):
         assert len(api_client.get(THREADS).json()["results"]) == 8
+
+
+def test_only_the_conversations_people_hear_of_it(
+    api_client, profile, provider, client_user, django_capture_on_commit_callbacks
+):
+    # Bystanders without an agency: an independent profile's provider side is
+    # its owner alone, not "everyone without a membership".
+    bystanders = [verified_client(), EscortOwnerFactory()]
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_id = start(api_client, client_user, profile).json()["thread"]["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        send(api_client, provider, thread_id, "Reply")
+    Block.objects.create(blocker=bystanders[0], blocked=client_user)
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [provider.email, client_user.email]
+    )
+    assert participant_ids(Thread.objects.get(pk=thread_id)) == {
+        client_user.pk,
+        provider.pk,
+    }
+    # A block by an unrelated user does not stop this conversation.
+    assert send(api_client, client_user, thread_id, "Still here").status_code == 201
