@@ -13,19 +13,31 @@ CLOSE_BAD_FRAME = 4400
 MAX_FRAME_BYTES = 4096
 
 
-class EchoConsumer(AsyncWebsocketConsumer):
+class UserGroupConsumer(AsyncWebsocketConsumer):
+    """A signed-in socket that joins its user's group (``group_name``); an
+    anonymous one is closed with CLOSE_UNAUTHENTICATED. Shared by every consumer
+    that pushes per-user events."""
+
+    def group_name(self, user_id: int) -> str:
+        raise NotImplementedError
+
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        self.user = self.scope.get("user")
+        if self.user is None or not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.group = f"echo.user.{user.pk}"
+        self.group = self.group_name(self.user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+
+
+class EchoConsumer(UserGroupConsumer):
+    def group_name(self, user_id: int) -> str:
+        return f"echo.user.{user_id}"
 
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 
+from core.consumers import CLOSE_BAD_FRAME, CLOSE_UNAUTHENTICATED, UserGroupConsumer
 from core.exceptions import ApplicationError
 from messaging import crypto
 from messaging.fanout import participants_send, user_group
@@ -19,9 +19,8 @@ from messaging.models import Message
 from messaging.selectors import thread_get_for
 from messaging.services import message_send, thread_mark_read
 
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_BAD_FRAME = 4400
-MAX_FRAME_BYTES = 16_384
+__all__ = ["CLOSE_BAD_FRAME", "CLOSE_UNAUTHENTICATED", "MessagesConsumer"]
+MAX_FRAME_BYTES = 16_384  # messages are longer than the echo's frames
 
 
 def _message_payload(message: Message, user_id: int) -> dict:
@@ -34,19 +33,9 @@ def _message_payload(message: Message, user_id: int) -> dict:
     }
 
 
-class MessagesConsumer(AsyncWebsocketConsumer):
-    async def connect(self) -> None:
-        self.user = self.scope.get("user")
-        if self.user is None or not self.user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
-            return
-        self.group = user_group(self.user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
-
-    async def disconnect(self, code: int) -> None:
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+class MessagesConsumer(UserGroupConsumer):
+    def group_name(self, user_id: int) -> str:
+        return user_group(user_id)
 
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None
