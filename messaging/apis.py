@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core import crypto
 from directory.apis.public import paginated
-from messaging import crypto
 from messaging.models import Message, Thread
 from messaging.selectors import (
     messages_of,

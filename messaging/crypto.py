@@ -1,40 +1,8 @@
-"""Message bodies at rest: Fernet tokens (AES-128-CBC + HMAC-SHA256) under a
-MultiFernet, so keys rotate: the first key of ``MESSAGE_ENCRYPTION_KEYS`` encrypts,
-every listed key decrypts, and ``rotate`` re-encrypts under the first. The keys
-come only from the environment (dev and test settings carry throwaway ones)."""
+"""Moved to ``core.crypto`` (moderation encrypts report evidence with the same
+keys). This alias remains only for ``messaging/consumers.py``, which is being
+changed in another branch of work; drop it once that module imports
+``core.crypto``."""
 
-from __future__ import annotations
+from core.crypto import decrypt, encrypt, rotate
 
-from functools import cache
-
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-
-
-@cache
-def _keys(keys: tuple[str, ...]) -> MultiFernet:
-    if not keys:
-        raise ImproperlyConfigured("MESSAGE_ENCRYPTION_KEYS is empty.")
-    return MultiFernet([Fernet(key) for key in keys])
-
-
-def _fernet() -> MultiFernet:
-    return _keys(tuple(settings.MESSAGE_ENCRYPTION_KEYS))
-
-
-def encrypt(text: str) -> str:
-    return _fernet().encrypt(text.encode()).decode()
-
-
-def decrypt(token: str) -> str:
-    """The body, or a placeholder when no configured key opens it (a key retired
-    too early): one unreadable message must not break a whole thread."""
-    try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken:
-        return "[This message can no longer be read.]"
-
-
-def rotate(token: str) -> str:
-    return _fernet().rotate(token.encode()).decode()
+__all__ = ["decrypt", "encrypt", "rotate"]

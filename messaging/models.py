@@ -1,5 +1,5 @@
 """Conversations between a client and a profile. Bodies are stored encrypted
-(messaging/crypto.py); a message is saved before it is fanned out (DESIGN
+(core/crypto.py); a message is saved before it is fanned out (DESIGN
 invariant 6), and clients resync by the last id they saw."""
 
 from __future__ import annotations

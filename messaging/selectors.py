@@ -7,9 +7,9 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from core import crypto
 from core.exceptions import NotFound
 from directory.models import AgencyMembership
-from messaging import crypto
 from messaging.models import Message, Thread
 
 SEARCH_SCAN_LIMIT = 2000  # newest messages decrypted per search

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from bookings.models import Booking
+from core import crypto
 from core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from directory.models import AgencyMembership, EscortProfilePage
 from directory.selectors import profile_public_list
-from messaging import crypto
 from messaging.fanout import message_created_fanout
 from messaging.models import Block, Message, MessagingGate, Thread
 from messaging.selectors import side_of, thread_get_for

@@ -16,9 +16,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookings.selectors import profile_live_get
+from core import crypto
 from core.exceptions import ApplicationError, NotFound
 from directory.models import EscortProfilePage
-from messaging import crypto
 from messaging.models import Thread
 from messaging.selectors import messages_of, side_of, thread_get_for, threads_for
 from messaging.services import (

@@ -146,7 +146,7 @@ CACHES = {
 }
 
 # Message bodies at rest: Fernet keys, comma-separated, the first one encrypts
-# (messaging/crypto.py). Production refuses to start without them.
+# (core/crypto.py). Production refuses to start without them.
 MESSAGE_ENCRYPTION_KEYS = env.list("MESSAGE_ENCRYPTION_KEYS", default=[])
 MESSAGE_RETENTION_DAYS = env.int("MESSAGE_RETENTION_DAYS", default=90)
 MESSAGE_MAX_LENGTH = 4000

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from messaging import crypto
+from core import crypto
 from messaging.models import Message, Thread
 from tests.e2e.test_profile_review import sign_in
 from tests.factories.bookings import client_account

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from messaging import crypto
+from core import crypto
 from messaging.models import Message, Thread
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from bookings.models import Booking
-from messaging import crypto
+from core import crypto
 from messaging.fanout import participant_ids
 from messaging.models import Block, Message, MessagingGate, Thread
 from messaging.services import message_keys_rotate, messages_purge_expired

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
-from messaging import crypto
+from core import crypto
 from messaging.models import Block, Message, Thread
 from messaging.services import message_send
 from tests.factories import UserFactory
