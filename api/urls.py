@@ -28,6 +28,12 @@ from messaging.apis import (
     ThreadDetailApi,
     ThreadReadApi,
 )
+from notifications.apis import (
+    NotificationListApi,
+    NotificationPreferencesApi,
+    NotificationReadApi,
+    NotificationUnreadApi,
+)
 from search.apis import SearchApi, SuggestApi
 from search.apis_exposure import ExposureApi
 
@@ -87,4 +93,16 @@ urlpatterns = [
         "threads/<int:thread_id>/block", ThreadBlockApi.as_view(), name="thread-block"
     ),
     path("messages/search", MessageSearchApi.as_view(), name="message-search"),
+    path("notifications", NotificationListApi.as_view(), name="notification-list"),
+    path(
+        "notifications/unread",
+        NotificationUnreadApi.as_view(),
+        name="notification-unread",
+    ),
+    path("notifications/read", NotificationReadApi.as_view(), name="notification-read"),
+    path(
+        "me/notification-preferences",
+        NotificationPreferencesApi.as_view(),
+        name="notification-preferences",
+    ),
 ]

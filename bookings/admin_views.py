@@ -1,5 +1,5 @@
-"""Wagtail admin pieces for bookings: a read-only permission policy, the listing's
-filters and columns, and an inspect view that shows the booking's history.
+"""Wagtail admin pieces for bookings: the listing's filters and columns, and an
+inspect view that shows the booking's history.
 
 Bookings change only through ``bookings.services`` (transitions, events, the
 overlap constraint's 409): the admin may look, never write, whoever asks."""
@@ -8,55 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable
 
 import django_filters
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, Table
 from wagtail.admin.views.generic import InspectView
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from bookings.models import Booking, BookingEvent
 from cms_pages.models import CityPage
 from directory.models import EscortProfilePage
-
-READ_ONLY_ACTIONS = frozenset({"view"})
-Anyone = AbstractBaseUser | AnonymousUser
-
-
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Django's model permissions, minus every write. Superusers pass any
-    ``has_perm`` check, so the refusal has to be here, not in group settings."""
-
-    def user_has_permission(self, user: Anyone, action: str) -> bool:
-        return action in READ_ONLY_ACTIONS and super().user_has_permission(user, action)
-
-    def users_with_any_permission(self, actions: Iterable[str]) -> QuerySet:
-        allowed = [action for action in actions if action in READ_ONLY_ACTIONS]
-        if not allowed:
-            return super().users_with_any_permission([]).none()
-        return super().users_with_any_permission(allowed)
-
-
-class InspectURLFinder(ModelAdminURLFinder):
-    """Links from elsewhere in the admin (audit log, search) go to the inspect
-    page: there is no edit page to link to."""
-
-    def construct_edit_url(self, instance: Booking) -> str:
-        return reverse(self.edit_url_name, args=(instance.pk,))
-
-    def get_edit_url(self, instance: Booking) -> str | None:
-        if self.user is not None and not self.permission_policy.user_has_permission(
-            self.user, "view"
-        ):
-            return None
-        return self.construct_edit_url(instance)
 
 
 def booking_admin_queryset() -> QuerySet[Booking]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from accounts.models import User
 from bookings.models import Booking, BookingEvent
+from notifications.models import Kind
+from notifications.services import Email, notify
 
 S = Booking.Status
 # Who hears about a move: the side that did not make it.
@@ -22,20 +24,27 @@ RETRY = {
 }
 
 
-def _recipient(event: BookingEvent) -> str | None:
+def _recipient(event: BookingEvent) -> User | None:
     booking = event.booking
     provider = booking.profile.owner
     if event.from_status == event.to_status:  # a reschedule: tell the other side
         to_provider = event.actor_id == booking.client_id
     else:
         to_provider = event.to_status in TO_PROVIDER
-    user = provider if to_provider else booking.client
-    return user.email if user is not None else None
+    return provider if to_provider else booking.client
+
+
+def _rendered(name: str, context: dict) -> Email:
+    subject = render_to_string(f"bookings/email/{name}_subject.txt", context)
+    return Email(
+        subject.strip(), render_to_string(f"bookings/email/{name}.txt", context)
+    )
 
 
 @shared_task(**RETRY)
 def notify_booking_event(event_id: int) -> bool:
-    """One email per event, never with the client's note: status, time, link."""
+    """One notice (and email, by preference) per event, never with the client's
+    note: status, time, link. Safe to run twice: the event id dedupes."""
     event = (
         BookingEvent.objects.select_related(
             "booking__client", "booking__profile__owner", "booking__city"
@@ -43,16 +52,22 @@ def notify_booking_event(event_id: int) -> bool:
         .filter(pk=event_id)
         .first()
     )
-    if event is None or (email := _recipient(event)) is None:
+    if event is None or (recipient := _recipient(event)) is None:
         return False
     context = {
         "booking": event.booking,
         "event": event,
         "dashboard_url": f"{settings.SITE_URL}/dashboard/bookings/",
     }
-    subject = render_to_string("bookings/email/event_subject.txt", context)
-    body = render_to_string("bookings/email/event.txt", context)
-    send_mail(subject.strip(), body, None, [email])
+    email = _rendered("event", context)
+    notify(
+        recipient=recipient,
+        kind=Kind.BOOKING,
+        title=email.subject,
+        url=f"/dashboard/bookings/{event.booking_id}/",
+        email=email,
+        dedupe_key=f"booking-event:{event.pk}",
+    )
     return True
 
 
@@ -94,9 +109,15 @@ def send_reminder(booking_id: int) -> int:
         "booking": booking,
         "dashboard_url": f"{settings.SITE_URL}/dashboard/bookings/",
     }
-    subject = render_to_string("bookings/email/reminder_subject.txt", context)
-    body = render_to_string("bookings/email/reminder.txt", context)
-    recipients = [u.email for u in (booking.client, booking.profile.owner) if u]
-    for email in recipients:
-        send_mail(subject.strip(), body, None, [email])
+    email = _rendered("reminder", context)
+    recipients = [u for u in (booking.client, booking.profile.owner) if u]
+    for user in recipients:
+        notify(
+            recipient=user,
+            kind=Kind.BOOKING,
+            title=email.subject,
+            url=f"/dashboard/bookings/{booking.pk}/",
+            email=email,
+            dedupe_key=f"booking-reminder:{booking.pk}",
+        )
     return len(recipients)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("dashboard/bookings/", include("bookings.urls")),
     path("dashboard/", include("directory.urls")),
     path("messages/", include("messaging.urls")),
+    path("notifications/", include("notifications.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include("api.urls")),
     path("api/v2/", api_router.urls),

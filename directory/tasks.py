@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
 from directory.models import EscortProfilePage
+from notifications.models import Kind
+from notifications.services import Email, notify
 
 DECISIONS = {"approved", "changes_requested"}
 
@@ -38,5 +39,11 @@ def send_review_decision_email(
     }
     subject = render_to_string("directory/email/review_decision_subject.txt", context)
     body = render_to_string("directory/email/review_decision.txt", context)
-    send_mail(subject.strip(), body, None, [profile.owner.email])
+    notify(
+        recipient=profile.owner,
+        kind=Kind.PROFILE_REVIEW,
+        title=subject.strip(),
+        url="/dashboard/",
+        email=Email(subject.strip(), body),
+    )
     return True

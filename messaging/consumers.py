@@ -13,11 +13,13 @@ from channels.db import database_sync_to_async
 
 from core.consumers import CLOSE_BAD_FRAME, CLOSE_UNAUTHENTICATED, UserGroupConsumer
 from core.exceptions import ApplicationError
+from core.realtime import user_group
 from messaging import crypto
-from messaging.fanout import participants_send, user_group
+from messaging.fanout import participants_send
 from messaging.models import Message
 from messaging.selectors import thread_get_for
 from messaging.services import message_send, thread_mark_read
+from notifications.consumers import NotificationEventsMixin
 
 __all__ = ["CLOSE_BAD_FRAME", "CLOSE_UNAUTHENTICATED", "MessagesConsumer"]
 MAX_FRAME_BYTES = 16_384  # messages are longer than the echo's frames
@@ -33,7 +35,7 @@ def _message_payload(message: Message, user_id: int) -> dict:
     }
 
 
-class MessagesConsumer(UserGroupConsumer):
+class MessagesConsumer(NotificationEventsMixin, UserGroupConsumer):
     def group_name(self, user_id: int) -> str:
         return user_group(user_id)
 

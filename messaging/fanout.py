@@ -4,18 +4,8 @@ email notice, which never carries the text."""
 
 from __future__ import annotations
 
-import logging
-
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-
+from core.realtime import user_send
 from messaging.models import Message, Thread
-
-logger = logging.getLogger(__name__)
-
-
-def user_group(user_id: int) -> str:
-    return f"messaging.user.{user_id}"
 
 
 def participant_ids(thread: Thread) -> set[int]:
@@ -30,12 +20,8 @@ def participants_send(
 ) -> None:
     """One event to every participant's sockets; a layer failure is logged, not
     raised: what matters is already in the database."""
-    layer = get_channel_layer()
     for user_id in participant_ids(thread) - {exclude}:
-        try:
-            async_to_sync(layer.group_send)(user_group(user_id), event)
-        except Exception:  # noqa: BLE001 - best effort by design
-            logger.warning("event not delivered to user %s", user_id, exc_info=True)
+        user_send(user_id, event)
 
 
 def message_created_fanout(*, message_id: int) -> None:

@@ -1,16 +1,20 @@
-"""Messaging tasks: the email notice of a new message (never its text) and the
+"""Messaging tasks: the notice of a new message (never its text) and the
 retention purge. Both take ids or nothing, and are safe to run twice."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
-from django.core.mail import send_mail
 
-from messaging.models import Message
+from messaging.models import Message, Thread
+from notifications.models import Kind
+from notifications.services import Email, notify
 
-NOTICE_EVERY_SECONDS = 15 * 60  # one notice per conversation and recipient
+EMAIL_EVERY_SECONDS = 15 * 60  # one email per conversation and recipient
+NOTICE_EMAIL = Email(
+    "You have a new message",
+    "You have a new message on Premium Escorts Directory.\n\nRead it here: {url}\n",
+)
 
 
 @shared_task(
@@ -39,21 +43,33 @@ def notify_new_message(message_id: int) -> int:
         if thread.client_muted:
             return 0
         recipients = [thread.client]
-    sent = 0
     for user in recipients:
-        # cache.add is atomic: a second delivery or a burst of messages within
-        # the window sends nothing more.
-        if not cache.add(f"msg-notice:{thread.pk}:{user.pk}", 1, NOTICE_EVERY_SECONDS):
-            continue
-        send_mail(
-            "You have a new message",
-            "You have a new message on Premium Escorts Directory.\n\n"
-            f"Read it here: {settings.SITE_URL}/messages/{thread.pk}/\n",
-            None,
-            [user.email],
-        )
-        sent += 1
-    return sent
+        _notify(user, thread, other_name=_other_name(thread, message.sender_id))
+    return len(recipients)
+
+
+def _other_name(thread: Thread, sender_id: int) -> str:
+    if sender_id == thread.client_id:
+        return thread.client.display_name or "a client"
+    return thread.profile.title
+
+
+def _notify(user: object, thread: Thread, *, other_name: str) -> None:
+    """Unread notices of one conversation fold into one; the email goes out at
+    most once per window and never carries the text."""
+    path = f"/messages/{thread.pk}/"
+    notify(
+        recipient=user,
+        kind=Kind.MESSAGE,
+        title=f"New message from {other_name}",
+        url=path,
+        email=Email(
+            NOTICE_EMAIL.subject,
+            NOTICE_EMAIL.body.format(url=f"{settings.SITE_URL}{path}"),
+        ),
+        group_key=f"thread:{thread.pk}",
+        email_every=EMAIL_EVERY_SECONDS,
+    )
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

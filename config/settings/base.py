@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     # our ready() hooks run after Wagtail's have connected their signals).
     "core",
     "accounts",
+    "notifications",
     "cms_pages",
     "directory",
     "search",
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "notifications.context_processors.badges",
             ],
         },
     },
