@@ -60,7 +60,7 @@ def notify(
         )
         if notification is None:  # this event was already notified
             return None
-        transaction.on_commit(lambda: _changed(recipient.pk, notification))
+        _badges_changed(recipient.pk, notification)
     wants_email = email is not None and preference.email and recipient.email
     if wants_email and (
         not email_every or _email_due(recipient.pk, group_key, email_every)
@@ -134,7 +134,14 @@ def _queue_email(*, recipient: User, kind: str, email: Email, dedupe_key: str) -
     transaction.on_commit(lambda: deliver_email.delay(delivery.pk))
 
 
-def _changed(user_id: int, notification: Notification | None = None) -> None:
+def _badges_changed(user_id: int, notification: Notification | None = None) -> None:
+    # Dropped now for this request's own reads, and again after commit in case
+    # a concurrent request cached the old counts in between.
+    cache.delete(badges_key(user_id))
+    transaction.on_commit(lambda: _push(user_id, notification))
+
+
+def _push(user_id: int, notification: Notification | None) -> None:
     """After commit: drop the cached badges and push the fresh counts."""
     cache.delete(badges_key(user_id))
     user = User(pk=user_id)
@@ -161,7 +168,7 @@ def notifications_mark_read(
         unread = unread.filter(group_key=group_key)
     marked = unread.update(read_at=timezone.now())
     if marked:
-        transaction.on_commit(lambda: _changed(user.pk))
+        _badges_changed(user.pk)
     return marked
 
 
