@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.services import user_update_profile
+from accounts.socket_tickets import TICKET_SECONDS, socket_ticket_issue
 from core.validators import reject_control_characters
 
 
@@ -49,3 +50,22 @@ class MeApi(APIView):
         data.is_valid(raise_exception=True)
         user = user_update_profile(user=request.user, **data.validated_data)
         return Response(self.OutputSerializer(user).data)
+
+
+class SocketTicketApi(APIView):
+    """A one-time ticket to open a WebSocket as this user (for app clients
+    that sign in with X-Session-Token and cannot send a session cookie)."""
+
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "SocketTicket"
+
+        ticket = serializers.CharField()
+        expires_in = serializers.IntegerField(help_text="Seconds")
+
+    @extend_schema(request=None, responses={201: OutputSerializer})
+    def post(self, request: Request) -> Response:
+        ticket = socket_ticket_issue(user=request.user)
+        return Response({"ticket": ticket, "expires_in": TICKET_SECONDS}, status=201)

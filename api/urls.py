@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts.apis import MeApi
+from accounts.apis import MeApi, SocketTicketApi
 from bookings.apis.availability import AvailabilityApi
 from bookings.apis.bookings import (
     BookingActionApi,
@@ -41,6 +41,7 @@ app_name = "api"
 
 urlpatterns = [
     path("me", MeApi.as_view(), name="me"),
+    path("me/socket-ticket", SocketTicketApi.as_view(), name="socket-ticket"),
     path("me/profile", MyProfileApi.as_view(), name="my-profile"),
     path("me/profiles", MyProfileListApi.as_view(), name="my-profiles"),
     path("me/exposure", ExposureApi.as_view(), name="my-exposure"),

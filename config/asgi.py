@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP goes to Django, WebSockets under /ws/ to Channels consumers
-with session authentication and an Origin check."""
+with session authentication (or a one-time ticket for API clients) and an Origin
+check."""
 
 import os
 
@@ -14,6 +15,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from accounts.socket_tickets import SocketTicketMiddleware  # noqa: E402
 from core.consumers import EchoConsumer  # noqa: E402
 from messaging.consumers import MessagesConsumer  # noqa: E402
 
@@ -26,7 +28,9 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            AuthMiddlewareStack(
+                SocketTicketMiddleware(URLRouter(websocket_urlpatterns))
+            )
         ),
     }
 )

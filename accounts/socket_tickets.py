@@ -1,0 +1,59 @@
+"""WebSocket sign-in for API clients. Browsers send their session cookie with
+the handshake; an app client (signed in with allauth's X-Session-Token) cannot
+set headers from every WebSocket library, and a long-lived token must not sit in
+a URL (proxies log URLs). So it asks ``POST /api/v1/me/socket-ticket`` for a
+ticket that is signed, lives 60 seconds and opens one socket:
+``/ws/messages/?ticket=…``."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.middleware import BaseMiddleware
+from django.core import signing
+from django.core.cache import cache
+
+from accounts.models import User
+
+SALT = "accounts.socket-ticket"
+TICKET_SECONDS = 60
+
+
+def socket_ticket_issue(*, user: User) -> str:
+    return signing.dumps({"u": user.pk, "n": secrets.token_urlsafe(12)}, salt=SALT)
+
+
+def socket_ticket_redeem(*, ticket: str) -> User | None:
+    """The ticket's user, once: a replayed, expired, forged or suspended
+    user's ticket gives nobody."""
+    try:
+        data = signing.loads(ticket, salt=SALT, max_age=TICKET_SECONDS)
+    except signing.BadSignature:  # SignatureExpired is a BadSignature
+        return None
+    # cache.add is atomic: of two sockets racing with one ticket, one wins.
+    if not cache.add(f"socket-ticket:{data['n']}", 1, TICKET_SECONDS * 2):
+        return None
+    user = User.objects.filter(pk=data["u"], is_active=True).first()
+    if user is None or user.is_suspended:
+        return None
+    return user
+
+
+class SocketTicketMiddleware(BaseMiddleware):
+    """After the session middleware: a socket without a signed-in session may
+    sign in with ``?ticket=``."""
+
+    async def __call__(self, scope: dict, receive: object, send: object) -> object:
+        user = scope.get("user")
+        if user is None or not user.is_authenticated:
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            ticket = (query.get("ticket") or [""])[0]
+            if ticket and len(ticket) < 512:
+                found = await database_sync_to_async(socket_ticket_redeem)(
+                    ticket=ticket
+                )
+                if found is not None:
+                    scope = dict(scope, user=found)
+        return await super().__call__(scope, receive, send)
