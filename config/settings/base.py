@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "directory",
     "search",
     "bookings",
+    "moderation",  # before messaging, which files reports through it
     "messaging",
     "api",
 ]

@@ -1,0 +1,27 @@
+"""Reads of moderation, for moderators (the Wagtail admin)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db.models import QuerySet
+
+from core import crypto
+from moderation.models import Report
+
+
+def report_queue() -> QuerySet[Report]:
+    """Top priority first (a possible minor, trafficking), then the oldest."""
+    return Report.objects.select_related("reporter", "target_content_type").order_by(
+        "priority", "created_at", "id"
+    )
+
+
+def report_evidence(*, report: Report) -> dict[str, Any]:
+    """The decrypted snapshot. A token no configured key opens (a key retired
+    too early) reads as a note, not an error: the queue must keep working."""
+    try:
+        return json.loads(crypto.decrypt(report.evidence_encrypted))
+    except ValueError:
+        return {"unreadable": "This evidence can no longer be decrypted."}

@@ -1,0 +1,100 @@
+"""Writes of moderation. Other apps file reports through ``report_create``;
+moderation never imports them (they are siblings: messaging calls in, and hands
+over the evidence it wants kept)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, models, transaction
+
+from accounts.models import User
+from core import crypto
+from core.exceptions import ValidationFailed
+from moderation.models import DETAILS_MAX_LENGTH, Report, ReportCategory
+
+# Newlines and tabs are text; other C0/C1 control characters are not.
+ALLOWED_CONTROLS = {"\n", "\t"}
+
+
+def report_create(
+    *,
+    reporter: User,
+    category: str,
+    details: str,
+    target: models.Model,
+    evidence: dict[str, Any],
+) -> tuple[Report, bool]:
+    """File a report about ``target`` with an encrypted snapshot of
+    ``evidence``. One report per reporter and target (a unique constraint): a
+    repeat returns the existing report unchanged and ``created=False``, so a
+    double click or a retried request files nothing twice."""
+    category = _clean_category(category)
+    details = _clean_details(details)
+    content_type = ContentType.objects.get_for_model(target)
+    key = {"reporter": reporter, "target_content_type": content_type}
+    existing = Report.objects.filter(**key, target_id=target.pk).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                **key,
+                target_id=target.pk,
+                category=category,
+                details=details,
+                evidence_encrypted=crypto.encrypt(
+                    json.dumps(evidence, cls=DjangoJSONEncoder)
+                ),
+            )
+    except IntegrityError:  # a concurrent duplicate was committed first
+        return Report.objects.get(**key, target_id=target.pk), False
+    report.refresh_from_db(fields=["priority"])  # computed by the database
+    return report, True
+
+
+def _clean_category(category: str) -> str:
+    if category not in ReportCategory.values:
+        raise ValidationFailed(fields={"category": ["Choose a listed reason."]})
+    return category
+
+
+def _clean_details(details: str) -> str:
+    """Plain text: kept as typed (templates escape it), without control
+    characters, at most DETAILS_MAX_LENGTH characters."""
+    details = details.replace("\r\n", "\n").strip()
+    if len(details) > DETAILS_MAX_LENGTH:
+        raise ValidationFailed(
+            fields={"details": [f"At most {DETAILS_MAX_LENGTH} characters."]}
+        )
+    if any(
+        (ord(ch) < 32 or 127 <= ord(ch) < 160) and ch not in ALLOWED_CONTROLS
+        for ch in details
+    ):
+        raise ValidationFailed(
+            fields={"details": ["Control characters are not allowed."]}
+        )
+    return details
+
+
+def report_keys_rotate(*, batch_size: int = 500) -> int:
+    """Re-encrypt every evidence snapshot under the first configured key, in
+    batches (run with ``message_keys_rotate`` before a key is dropped)."""
+    done = 0
+    last_id = 0
+    while True:
+        batch = list(
+            Report.objects.filter(id__gt=last_id)
+            .order_by("id")
+            .only("id", "evidence_encrypted")[:batch_size]
+        )
+        if not batch:
+            return done
+        for report in batch:
+            report.evidence_encrypted = crypto.rotate(report.evidence_encrypted)
+        Report.objects.bulk_update(batch, ["evidence_encrypted"])
+        done += len(batch)
+        last_id = batch[-1].pk
