@@ -20,8 +20,8 @@ from directory.apis.public import (
     EscortDetailApi,
     EscortListApi,
 )
-from messaging.apis import (
-    MessageCollectionApi,
+from messaging.apis.messages import MessageAttachmentApi, MessageCollectionApi
+from messaging.apis.threads import (
     MessageSearchApi,
     ThreadBlockApi,
     ThreadCollectionApi,
@@ -88,6 +88,11 @@ urlpatterns = [
         "threads/<int:thread_id>/messages",
         MessageCollectionApi.as_view(),
         name="thread-messages",
+    ),
+    path(
+        "threads/<int:thread_id>/messages/<int:message_id>/attachment",
+        MessageAttachmentApi.as_view(),
+        name="message-attachment",
     ),
     path("threads/<int:thread_id>/read", ThreadReadApi.as_view(), name="thread-read"),
     path(

@@ -4,6 +4,8 @@ invariant 6), and clients resync by the last id they saw."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -11,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimestampedModel
+from core.storages import private_storage
 from directory.models import EscortProfilePage
 
 
@@ -88,6 +91,30 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"Message {self.pk}"
+
+
+def attachment_path(instance: MessageAttachment, filename: str) -> str:
+    """A random name: nothing about the thread, sender or upload is in it, and
+    it cannot be guessed. The extension comes from the decoded format."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"message-attachments/{secrets.token_urlsafe(24)}.{extension}"
+
+
+class MessageAttachment(models.Model):
+    """An image sent with a message: re-encoded without metadata, in the private
+    store, served only to the thread's participants by a view."""
+
+    message = models.OneToOneField(
+        Message, on_delete=models.CASCADE, related_name="attachment"
+    )
+    file = models.FileField(storage=private_storage, upload_to=attachment_path)
+    content_type = models.CharField(max_length=32)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"Attachment of message {self.message_id}"
 
 
 class Block(models.Model):

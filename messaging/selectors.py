@@ -10,7 +10,7 @@ from accounts.models import User
 from core import crypto
 from core.exceptions import NotFound
 from directory.models import AgencyMembership
-from messaging.models import Message, Thread
+from messaging.models import Message, MessageAttachment, Thread
 
 SEARCH_SCAN_LIMIT = 2000  # newest messages decrypted per search
 
@@ -37,6 +37,20 @@ def thread_get_for(*, user: User, thread_id: int) -> Thread:
     return thread
 
 
+def attachment_get_for(
+    *, user: User, thread_id: int, message_id: int
+) -> MessageAttachment:
+    """A message's image, for the thread's participants only (404 otherwise,
+    and 404 for a message without one or from another thread)."""
+    thread = thread_get_for(user=user, thread_id=thread_id)
+    attachment = MessageAttachment.objects.filter(
+        message_id=message_id, message__thread=thread
+    ).first()
+    if attachment is None:
+        raise NotFound("Attachment not found.")
+    return attachment
+
+
 def side_of(*, thread: Thread, user: User) -> str:
     return "client" if thread.client_id == user.pk else "provider"
 
@@ -46,7 +60,9 @@ def messages_of(
 ) -> list[Message]:
     """``after``: the resync after a reconnect, oldest first. ``before``: older
     history, returned oldest first too. Neither: the newest ``limit``."""
-    messages = Message.objects.filter(thread=thread).select_related("sender")
+    messages = Message.objects.filter(thread=thread).select_related(
+        "sender", "attachment"
+    )
     if after is not None:
         return list(messages.filter(id__gt=after).order_by("id")[:limit])
     if before is not None:
@@ -61,7 +77,7 @@ def messages_search(*, user: User, q: str, limit: int = 50) -> list[Message]:
     threads = threads_for(user=user).values("pk")
     candidates = (
         Message.objects.filter(thread__in=threads)
-        .select_related("sender")
+        .select_related("sender", "attachment")
         .order_by("-id")[:SEARCH_SCAN_LIMIT]
     )
     found = []

@@ -7,28 +7,39 @@ import datetime as dt
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
 from bookings.models import Booking
+from cms_pages.uploads import CleanImage, image_clean
 from core import crypto
 from core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from directory.models import AgencyMembership, EscortProfilePage
 from directory.selectors import profile_public_list
 from messaging.fanout import message_created_fanout
-from messaging.models import Block, Message, MessagingGate, Thread
+from messaging.models import (
+    Block,
+    Message,
+    MessageAttachment,
+    MessagingGate,
+    Thread,
+)
 from messaging.selectors import side_of, thread_get_for
+from notifications.services import notifications_mark_read
 
 NEUTRAL_REFUSAL = "You cannot send messages in this conversation."
 # Newlines and tabs are text; other C0/C1 control characters are not.
 ALLOWED_CONTROLS = {"\n", "\t"}
 
 
-def _clean_body(body: str) -> str:
+def _clean_body(body: str, *, required: bool = True) -> str:
     body = body.replace("\r\n", "\n").strip()
-    if not body:
+    if not body and required:
         raise ValidationFailed(fields={"body": ["Write a message."]})
     if len(body) > settings.MESSAGE_MAX_LENGTH:
         raise ValidationFailed(
@@ -103,9 +114,31 @@ def thread_start(*, client: User, profile_id: int, body: str) -> tuple[Thread, M
     return thread, message_send(thread_id=thread.pk, sender=client, body=body)
 
 
+def message_send(
+    *, thread_id: int, sender: User, body: str, image: UploadedFile | None = None
+) -> Message:
+    """Text, an image, or both. The image is checked and re-encoded without
+    metadata before anything is written: a bad one saves neither row nor file."""
+    clean = _clean_image(image)
+    body = _clean_body(body, required=clean is None)
+    return _message_store(thread_id=thread_id, sender=sender, body=body, image=clean)
+
+
+def _clean_image(image: UploadedFile | None) -> CleanImage | None:
+    if image is None:
+        return None
+    try:
+        return image_clean(image)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            "The file is not an acceptable image.", fields={"image": exc.messages}
+        ) from exc
+
+
 @transaction.atomic
-def message_send(*, thread_id: int, sender: User, body: str) -> Message:
-    body = _clean_body(body)
+def _message_store(
+    *, thread_id: int, sender: User, body: str, image: CleanImage | None
+) -> Message:
     thread = thread_get_for(user=sender, thread_id=thread_id)
     thread = (
         Thread.objects.select_for_update().select_related("profile").get(pk=thread.pk)
@@ -122,8 +155,29 @@ def message_send(*, thread_id: int, sender: User, body: str) -> Message:
     other = "provider" if side == "client" else "client"
     setattr(thread, f"{other}_archived", False)
     thread.save()
+    if image is not None:
+        # Last, so that no earlier refusal leaves a file behind.
+        _attach(message, image)
     transaction.on_commit(lambda: message_created_fanout(message_id=message.pk))
     return message
+
+
+def _attach(message: Message, image: CleanImage) -> MessageAttachment:
+    attachment = MessageAttachment(
+        message=message,
+        content_type=image.content_type,
+        width=image.width,
+        height=image.height,
+        size=len(image.data),
+    )
+    attachment.file.save(f"image.{image.extension}", ContentFile(image.data), False)
+    try:
+        attachment.save()
+    except DatabaseError:
+        # The file is written before its row; a row that fails takes it along.
+        attachment.file.delete(save=False)
+        raise
+    return attachment
 
 
 def thread_mark_read(*, thread_id: int, user: User, up_to_id: int) -> Thread:
@@ -136,6 +190,8 @@ def thread_mark_read(*, thread_id: int, user: User, up_to_id: int) -> Thread:
     Thread.objects.filter(pk=thread.pk, **{f"{field}__lt": up_to}).update(
         **{field: up_to}
     )
+    if up_to == newest:  # caught up: the conversation's notice is read too
+        notifications_mark_read(user=user, group_key=f"thread:{thread.pk}")
     thread.refresh_from_db()
     return thread
 
@@ -153,20 +209,42 @@ def thread_block(*, thread_id: int, user: User) -> None:
     Block.objects.get_or_create(blocker=user, blocked_id=blocked_id)
 
 
+@transaction.atomic
 def thread_wipe(*, thread_id: int, user: User) -> int:
-    """Either side deletes every message of the conversation, for both."""
+    """Either side deletes every message of the conversation, for both, and
+    their images from the private store."""
     thread = thread_get_for(user=user, thread_id=thread_id)
-    deleted, _ = Message.objects.filter(thread=thread).delete()
+    deleted = _messages_delete(Message.objects.filter(thread=thread))
     Thread.objects.filter(pk=thread.pk).update(last_message_at=None)
     return deleted
 
 
+@transaction.atomic
 def messages_purge_expired(*, now: dt.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - dt.timedelta(
         days=settings.MESSAGE_RETENTION_DAYS
     )
-    deleted, _ = Message.objects.filter(created_at__lt=cutoff).delete()
+    return _messages_delete(Message.objects.filter(created_at__lt=cutoff))
+
+
+def _messages_delete(messages: QuerySet[Message]) -> int:
+    """Delete the rows, then their files once the deletion is committed (a
+    rollback must not leave rows pointing at removed files)."""
+    names = list(
+        MessageAttachment.objects.filter(message__in=messages).values_list(
+            "file", flat=True
+        )
+    )
+    deleted = messages.delete()[1].get(Message._meta.label, 0)
+    if names:
+        transaction.on_commit(lambda: _files_delete(names))
     return deleted
+
+
+def _files_delete(names: list[str]) -> None:
+    storage = MessageAttachment._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
 
 
 def message_keys_rotate(*, batch_size: int = 500) -> int:

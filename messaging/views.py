@@ -13,13 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookings.selectors import profile_live_get
 from core import crypto
 from core.exceptions import ApplicationError, NotFound
 from directory.models import EscortProfilePage
-from messaging.models import Thread
+from messaging.models import Message, Thread
 from messaging.selectors import messages_of, side_of, thread_get_for, threads_for
 from messaging.services import (
     message_send,
@@ -41,11 +42,19 @@ class InboxRow:
 
 
 @dataclass(frozen=True)
+class ImageRow:
+    url: str  # the protected API view: participants only
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class MessageRow:
     id: int
     mine: bool
     body: str
     created_at: dt.datetime
+    image: ImageRow | None = None
 
 
 # --- Inbox ----------------------------------------------------------------------
@@ -88,7 +97,12 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
         return _render_thread(request, thread, mark_read=True)
     body = request.POST.get("body", "")
     try:
-        message_send(thread_id=thread.pk, sender=request.user, body=body)
+        message_send(
+            thread_id=thread.pk,
+            sender=request.user,
+            body=body,
+            image=request.FILES.get("image"),
+        )
     except ApplicationError as error:
         return _render_thread(request, thread, error=error, body=body)
     return redirect("messaging_pages:thread", thread_id=thread.pk)
@@ -136,12 +150,7 @@ def _render_thread(
     body: str = "",
 ) -> HttpResponse:
     rows = [
-        MessageRow(
-            id=message.pk,
-            mine=message.sender_id == request.user.pk,
-            body=crypto.decrypt(message.body_encrypted),
-            created_at=message.created_at,
-        )
+        _message_row(message, request)
         for message in messages_of(thread=thread, limit=PAGE_SIZE)
     ]
     if mark_read and rows:
@@ -156,6 +165,27 @@ def _render_thread(
     }
     status = error.status_code if error else 200
     return render(request, "messaging/thread.html", context, status=status)
+
+
+def _message_row(message: Message, request: HttpRequest) -> MessageRow:
+    return MessageRow(
+        id=message.pk,
+        mine=message.sender_id == request.user.pk,
+        body=crypto.decrypt(message.body_encrypted),
+        created_at=message.created_at,
+        image=_image_row(message),
+    )
+
+
+def _image_row(message: Message) -> ImageRow | None:
+    attachment = getattr(message, "attachment", None)  # select_related: no query
+    if attachment is None:
+        return None
+    url = reverse(
+        "api:message-attachment",
+        kwargs={"thread_id": message.thread_id, "message_id": message.pk},
+    )
+    return ImageRow(url=url, width=attachment.width, height=attachment.height)
 
 
 def _error_context(error: ApplicationError | None) -> dict:

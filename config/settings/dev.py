@@ -1,7 +1,13 @@
 """Local development: embedded services unless DATABASE_URL / REDIS_URL are set."""
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, MESSAGE_ENCRYPTION_KEYS, SECRET_KEY, env
+from .base import (
+    ALLOWED_HOSTS,
+    MESSAGE_ENCRYPTION_KEYS,
+    PRIVATE_STORAGE,
+    SECRET_KEY,
+    env,
+)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # A fixed key is fine on a developer's loopback-only server; production refuses it.
@@ -15,6 +21,7 @@ CSRF_TRUSTED_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
 WHITENOISE_AUTOREFRESH = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -19,8 +19,13 @@ MESSAGE_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LW1lc3NhZ2Uta2V5LTAxMjM0NTY3ODk="]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / f"test-media{_SUFFIX}"
+PRIVATE_MEDIA_ROOT = VAR_DIR / f"test-private-media{_SUFFIX}"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "core.storages.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Tests use their own Redis databases so they never touch dev data, and flushing

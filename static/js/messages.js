@@ -11,6 +11,7 @@
   var typing = root.querySelector(".conversation__typing");
   var form = root.querySelector(".conversation__form");
   var textarea = form.querySelector("textarea");
+  var fileInput = form.querySelector("input[type=file]");
   var socket = null;
   var retry = 0;
   var typingTimer = null;
@@ -39,24 +40,43 @@
     var item = document.createElement("li");
     item.className = "bubble" + (message.mine ? " bubble--mine" : "");
     item.dataset.id = String(message.id);
-    var body = document.createElement("p");
-    body.className = "bubble__body";
-    // textContent, never innerHTML: the text is whatever the other side typed.
-    // CSS keeps the newlines (white-space: pre-line).
-    body.textContent = message.body;
+    if (message.attachment) item.append(image(message));
+    if (message.body) {
+      var body = document.createElement("p");
+      body.className = "bubble__body";
+      // textContent, never innerHTML: the text is whatever the other side typed.
+      // CSS keeps the newlines (white-space: pre-line).
+      body.textContent = message.body;
+      item.append(body);
+    }
     var when = document.createElement("time");
     when.className = "bubble__when";
     when.dateTime = message.created_at;
     when.textContent = new Date(message.created_at).toLocaleString([], {
       day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"
     });
-    item.append(body, when);
+    item.append(when);
     list.append(item);
     item.scrollIntoView({ block: "nearest" });
     if (!message.mine) {
       typing.hidden = true;
       send({ type: "read", thread: threadId, up_to: message.id });
     }
+  }
+
+  // The protected attachment URL from the API: only participants can load it.
+  function image(message) {
+    var link = document.createElement("a");
+    link.className = "bubble__image";
+    link.href = message.attachment.url;
+    var img = document.createElement("img");
+    img.src = message.attachment.url;
+    img.width = message.attachment.width;
+    img.height = message.attachment.height;
+    img.alt = message.mine ? "Image you sent" : "Image received";
+    img.loading = "lazy";
+    link.append(img);
+    return link;
   }
 
   function send(frame) {
@@ -75,7 +95,10 @@
       .then(function (response) { return response.ok ? response.json() : []; })
       .then(function (messages) {
         messages.forEach(function (m) {
-          append({ id: m.id, mine: m.mine, body: m.body, created_at: m.created_at });
+          append({
+            id: m.id, mine: m.mine, body: m.body, created_at: m.created_at,
+            attachment: m.attachment
+          });
         });
         if (messages.length === 100) resync();
       })
@@ -94,7 +117,9 @@
     if (data.thread !== threadId) return;
     if (data.type === "message") {
       if (data.mine) pending = "";
-      append(data);
+      // A socket event that does not say whether an image came along: read the
+      // message from the API, which does.
+      if ("attachment" in data) append(data); else resync();
     }
     if (data.type === "typing") {
       typing.hidden = false;
@@ -123,7 +148,9 @@
 
   form.addEventListener("submit", function (event) {
     var body = textarea.value;
-    if (!body.trim()) return; // let the browser and the server say why
+    // Images go with the plain multipart form; an empty body lets the browser
+    // and the server say why.
+    if (!body.trim() || (fileInput && fileInput.files.length)) return;
     if (send({ type: "send", thread: threadId, body: body })) {
       event.preventDefault();
       pending = body;

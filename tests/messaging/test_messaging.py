@@ -17,10 +17,15 @@ from bookings.models import Booking
 from core import crypto
 from messaging.fanout import participant_ids
 from messaging.models import Block, Message, MessagingGate, Thread
-from messaging.services import message_keys_rotate, messages_purge_expired
+from messaging.services import (
+    message_keys_rotate,
+    message_send,
+    messages_purge_expired,
+)
 from tests.assertions import assert_error_shape
 from tests.factories import UserFactory
 from tests.factories.bookings import bookable_profile, local_time, request_booking
+from tests.factories.images import jpeg_with_gps, upload
 from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
 
 pytestmark = pytest.mark.django_db
@@ -262,18 +267,25 @@ def test_a_flood_is_throttled_with_retry_after(api_client, profile, client_user)
     assert Message.objects.count() == 1 + 25 - len(limited)
 
 
+def start_with_image(api_client, user, profile):  # noqa: ANN001
+    """A thread whose newest message carries an image."""
+    thread_id = start(api_client, user, profile).json()["thread"]["id"]
+    image = upload(jpeg_with_gps())
+    message_send(thread_id=thread_id, sender=user, body="", image=image)
+
+
 def test_the_thread_list_runs_a_constant_number_of_queries(
     api_client, berlin, client_user, django_assert_max_num_queries
 ):
     for n in range(2):
-        start(api_client, client_user, make_profile(f"P{n}", city=berlin))
+        start_with_image(api_client, client_user, make_profile(f"P{n}", city=berlin))
     api_client.force_authenticate(client_user)
     with django_assert_max_num_queries(10) as few:
         assert len(api_client.get(THREADS).json()["results"]) == 2
     # Read now: every later request clears the connection's query log.
     baseline = len(few.captured_queries)
     for n in range(2, 8):
-        start(api_client, client_user, make_profile(f"P{n}", city=berlin))
+        start_with_image(api_client, client_user, make_profile(f"P{n}", city=berlin))
     api_client.force_authenticate(client_user)
     with django_assert_max_num_queries(baseline):
         assert len(api_client.get(THREADS).json()["results"]) == 8
