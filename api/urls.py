@@ -21,6 +21,7 @@ from directory.apis.public import (
     EscortListApi,
 )
 from messaging.apis.messages import MessageAttachmentApi, MessageCollectionApi
+from messaging.apis.reports import ThreadReportApi
 from messaging.apis.threads import (
     MessageSearchApi,
     ThreadBlockApi,
@@ -95,6 +96,11 @@ urlpatterns = [
         name="message-attachment",
     ),
     path("threads/<int:thread_id>/read", ThreadReadApi.as_view(), name="thread-read"),
+    path(
+        "threads/<int:thread_id>/report",
+        ThreadReportApi.as_view(),
+        name="thread-report",
+    ),
     path(
         "threads/<int:thread_id>/block", ThreadBlockApi.as_view(), name="thread-block"
     ),
