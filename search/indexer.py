@@ -15,6 +15,7 @@ from django.utils.html import strip_tags
 
 from directory.models import EscortProfilePage, ProfileTour
 from search.models import ProfileSearchDocument
+from search.ranking import rotation_refresh
 
 # Weights: A name, B tagline/services/city, C bio. 'simple' configuration because
 # profiles are multilingual; unaccent makes "Zoë" match "zoe".
@@ -87,6 +88,8 @@ def search_documents_refresh(*, profile_ids: list[int]) -> list[ProfileSearchDoc
     )
     with connection.cursor() as cursor:
         cursor.executemany(_DOCUMENT_SQL, [_text_parts(p) for p in profiles])
+    # The activity boost reads last_active_at: re-key with today's shuffle.
+    rotation_refresh(profile_ids=sorted(keep))
     transaction.on_commit(search_index_changed)
     return documents
 
@@ -137,7 +140,7 @@ def _text_parts(profile: EscortProfilePage) -> tuple:
 _UPDATABLE_FIELDS = [
     f
     for f in ProfileSearchDocument._meta.concrete_fields
-    if f.name not in {"profile", "document"}
+    if f.name not in {"profile", "document", "rotation_keys", "rotation_day"}
 ]
 
 

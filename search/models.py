@@ -3,14 +3,26 @@ search is one indexed query instead of joins across the page tree."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from cms_pages.models import CityPage
 from directory.models import EscortProfilePage
+
+NO_PRICE = 2**31 - 1  # profiles without rates sort after every priced one
+
+# The sort keys of search.selectors._ordered, as expressions: each sort reads its
+# first page straight off its index instead of sorting every matching row.
+PRICE_ASC_KEY = Coalesce("min_hourly_eur", Value(NO_PRICE))
+PRICE_DESC_KEY = Coalesce("max_hourly_eur", Value(-1))
+RATING_KEY = Coalesce("rating_avg", Value(Decimal("-1")))
 
 
 class ProfileSearchDocument(models.Model):
@@ -40,6 +52,10 @@ class ProfileSearchDocument(models.Model):
     rating_count = models.PositiveIntegerField(default=0)
     document = SearchVectorField(null=True)
     last_active_at = models.DateTimeField(null=True)
+    # The day's shuffle, one key per lane (search.ranking); each lane has its own
+    # expression index, created in migrations/0005.
+    rotation_keys = ArrayField(models.IntegerField(), default=list)
+    rotation_day = models.DateField(null=True)
     published_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -47,8 +63,21 @@ class ProfileSearchDocument(models.Model):
         indexes = [
             models.Index(fields=["city", "is_vip"], name="search_doc_city_vip"),
             models.Index(fields=["min_hourly_eur"], name="search_doc_min_price"),
-            models.Index(fields=["-published_at"], name="search_doc_newest"),
-            models.Index(fields=["-rating_avg"], name="search_doc_rating"),
+            models.Index(
+                F("published_at").desc(),
+                F("profile_id").desc(),
+                name="search_doc_newest_id",
+            ),
+            models.Index(PRICE_ASC_KEY, F("profile_id"), name="search_doc_price_asc"),
+            models.Index(
+                PRICE_DESC_KEY.desc(), F("profile_id"), name="search_doc_price_desc"
+            ),
+            models.Index(
+                RATING_KEY.desc(),
+                F("rating_count").desc(),
+                F("profile_id"),
+                name="search_doc_rating_sort",
+            ),
             GinIndex(fields=["document"], name="search_doc_fts"),
             GinIndex(fields=["service_ids"], name="search_doc_services"),
             GinIndex(fields=["language_codes"], name="search_doc_languages"),

@@ -17,28 +17,33 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    DecimalField,
     F,
     FloatField,
-    IntegerField,
     Q,
     QuerySet,
-    Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 
 from core.exceptions import ValidationFailed
 from search.indexer import INDEX_GENERATION_KEY
-from search.models import ProfileSearchDocument
+from search.models import (
+    NO_PRICE,
+    PRICE_ASC_KEY,
+    PRICE_DESC_KEY,
+    RATING_KEY,
+    ProfileSearchDocument,
+)
 from search.params import SORTS, SearchParams
-from search.ranking import RECOMMENDED_KEYS, with_recommended_score
+from search.ranking import (
+    RECOMMENDED_KEYS,
+    recommended_after,
+    with_recommended_key,
+)
 
 __all__ = ["SORTS", "SearchParams", "SearchResult", "search_facets", "search_profiles"]
 
 CURSOR_SALT = "search.cursor"
-NO_PRICE = 2**31 - 1  # profiles without rates sort after every priced one
 PRICE_BUCKETS = [(0, 15000), (15000, 30000), (30000, 50000), (50000, NO_PRICE)]
 EARTH_KM = 6371.0
 FACETS_TTL = 120
@@ -138,25 +143,14 @@ def _ordered(docs: QuerySet, params: SearchParams, seed: str) -> tuple[QuerySet,
     each as (field, descending)."""
     sort = params.sort
     if sort == "recommended":
-        docs, keys = with_recommended_score(docs, seed=seed), RECOMMENDED_KEYS
+        docs, keys = with_recommended_key(docs, seed=seed), RECOMMENDED_KEYS
     elif sort in ("price_asc", "price_desc"):
         descending = sort == "price_desc"
-        docs = docs.annotate(
-            price_key=Coalesce(
-                "max_hourly_eur" if descending else "min_hourly_eur",
-                Value(-1 if descending else NO_PRICE),
-                output_field=IntegerField(),
-            )
-        )
+        key = PRICE_DESC_KEY if descending else PRICE_ASC_KEY
+        docs = docs.annotate(price_key=key)
         keys = [("price_key", descending), ("profile_id", False)]
     elif sort == "rating":
-        docs = docs.annotate(
-            rating_key=Coalesce(
-                "rating_avg",
-                Value(Decimal("-1")),
-                output_field=DecimalField(max_digits=3, decimal_places=2),
-            )
-        )
+        docs = docs.annotate(rating_key=RATING_KEY)
         keys = [("rating_key", True), ("rating_count", True), ("profile_id", False)]
     elif sort == "distance":
         keys = [("distance_km", False), ("profile_id", False)]
@@ -243,7 +237,10 @@ def search_profiles(
     docs, keys = _ordered(filtered, params, seed)
     if params.cursor:
         values = decode_cursor(params.cursor, sort=params.sort, size=len(keys))
-        docs = docs.filter(_after(keys, values))
+        if params.sort == "recommended":
+            docs = recommended_after(docs, seed=seed, values=values)
+        else:
+            docs = docs.filter(_after(keys, values))
     page = _page_keys(docs, keys, size=params.page_size + 1)
     offset = cursor_shown(params.cursor)
     next_cursor = None

@@ -33,3 +33,13 @@ def flush_impressions() -> int:
     from search.impressions import impressions_flush
 
     return impressions_flush()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def rotate_daily() -> int:
+    """Just after midnight: the day's shuffle keys (and the activity boost as
+    of today) for every row; rows already keyed today are skipped, so a rerun
+    or an overlap with the indexer does no harm."""
+    from search.ranking import rotation_refresh_due
+
+    return rotation_refresh_due()

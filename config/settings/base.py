@@ -327,6 +327,11 @@ SPECTACULAR_SETTINGS = {
     # Only our versioned API is documented here; Wagtail's v2 and admin APIs and
     # allauth's headless API publish their own specifications.
     "PREPROCESSING_HOOKS": ["api.schema.only_versioned_api"],
+    # Two choice sets share the field name "kind" (rates, notifications).
+    "ENUM_NAME_OVERRIDES": {
+        "RateKindEnum": "directory.models.ProfileRate.Kind",
+        "NotificationKindEnum": "notifications.models.Kind",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------
@@ -349,6 +354,10 @@ CELERY_BEAT_SCHEDULE = {
     "search-refresh-touring": {
         "task": "search.tasks.refresh_touring",
         "schedule": crontab(hour=0, minute=5),
+    },
+    "search-rotate-daily": {
+        "task": "search.tasks.rotate_daily",
+        "schedule": crontab(hour=0, minute=1),
     },
     "search-flush-impressions": {
         "task": "search.tasks.flush_impressions",
