@@ -40,6 +40,27 @@ def _socket(cookie: bytes | None = None) -> WebsocketCommunicator:
     return WebsocketCommunicator(application, PATH, headers=headers)
 
 
+async def _next(socket: WebsocketCommunicator, seen: list | None = None) -> dict:
+    """The next messaging frame; notification frames (badge counts) in between
+    are kept in ``seen`` rather than returned."""
+    while True:
+        frame = await socket.receive_json_from(timeout=5)
+        if frame["type"] != "notification":
+            return frame
+        if seen is not None:
+            seen.append(frame)
+
+
+async def _only_notifications(socket: WebsocketCommunicator, seen: list) -> bool:
+    """True when nothing but notification frames arrives for a moment."""
+    while not await socket.receive_nothing(timeout=0.3):
+        frame = await socket.receive_json_from(timeout=1)
+        if frame["type"] != "notification":
+            return False
+        seen.append(frame)
+    return True
+
+
 @pytest.fixture
 def world() -> dict:
     provider = EscortOwnerFactory()
@@ -63,18 +84,26 @@ def test_two_clients_exchange_messages_receipts_and_typing(world):
         await mine.send_json_to(
             {"type": "send", "thread": thread.pk, "body": "Friday?"}
         )
-        heard = await theirs.receive_json_from(timeout=5)
-        echoed = await mine.receive_json_from(timeout=5)
+        badges: list = []
+        heard = await _next(theirs, badges)
+        echoed = await _next(mine)
         await theirs.send_json_to({"type": "typing", "thread": thread.pk})
-        typing = await mine.receive_json_from(timeout=5)
+        typing = await _next(mine)
         await theirs.send_json_to(
             {"type": "read", "thread": thread.pk, "up_to": heard["id"]}
         )
-        receipt = await mine.receive_json_from(timeout=5)
-        assert await theirs.receive_nothing(timeout=0.3)  # no echo of own events
+        receipt = await _next(mine)
+        # No echo of its own events, only the badge counts moving.
+        assert await _only_notifications(theirs, badges)
         await mine.disconnect()
         await theirs.disconnect()
-        return {"heard": heard, "echoed": echoed, "typing": typing, "receipt": receipt}
+        return {
+            "heard": heard,
+            "echoed": echoed,
+            "typing": typing,
+            "receipt": receipt,
+            "badges": badges,
+        }
 
     got = async_to_sync(scenario)()
     stored = Message.objects.order_by("id").last()
@@ -91,6 +120,9 @@ def test_two_clients_exchange_messages_receipts_and_typing(world):
     assert got["receipt"] == {"type": "read", "thread": thread.pk, "up_to": stored.pk}
     thread.refresh_from_db()
     assert thread.provider_last_read_id == stored.pk
+    # The provider's header badge went up with the message and down on reading.
+    counts = [frame["unread"]["message"] for frame in got["badges"]]
+    assert counts[0] == 1 and counts[-1] == 0
 
 
 def test_a_reconnecting_client_resyncs_and_misses_nothing(world):
@@ -107,7 +139,7 @@ def test_a_reconnecting_client_resyncs_and_misses_nothing(world):
         await database_sync_to_async(message_send)(
             thread_id=thread.pk, sender=provider, body="Three"
         )
-        live = await socket.receive_json_from(timeout=5)
+        live = await _next(socket)
         await socket.disconnect()
         return live
 
@@ -132,9 +164,9 @@ def test_blocks_and_strangers_are_enforced_on_the_socket(world):
         assert (await blocked.connect(timeout=5))[0]
         assert (await other.connect(timeout=5))[0]
         await blocked.send_json_to({"type": "send", "thread": thread.pk, "body": "Hi"})
-        refused = await blocked.receive_json_from(timeout=5)
+        refused = await _next(blocked)
         await other.send_json_to({"type": "send", "thread": thread.pk, "body": "Hi"})
-        hidden = await other.receive_json_from(timeout=5)
+        hidden = await _next(other)
         await blocked.disconnect()
         await other.disconnect()
         return refused, hidden
@@ -155,11 +187,11 @@ def test_forged_frames_and_anonymous_sockets(world):
         socket = _socket(cookie)
         assert (await socket.connect(timeout=5))[0]
         await socket.send_to(text_data="not json")
-        bad_json = await socket.receive_json_from(timeout=5)
+        bad_json = await _next(socket)
         await socket.send_json_to({"type": "shout", "thread": 1})
-        unknown = await socket.receive_json_from(timeout=5)
+        unknown = await _next(socket)
         await socket.send_json_to({"type": "send", "thread": world["thread"].pk})
-        missing = await socket.receive_json_from(timeout=5)
+        missing = await _next(socket)
         await socket.send_to(text_data="x" * 20_000)
         closed = await socket.receive_output(timeout=5)
         return anonymous_result, bad_json, unknown, missing, closed
