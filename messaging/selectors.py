@@ -20,11 +20,17 @@ def provider_side_q(user: User) -> Q:
     return Q(profile__owner=user) | Q(profile__agency_id__in=managed)
 
 
-def threads_for(*, user: User) -> QuerySet[Thread]:
+def threads_for(*, user: User, archived: bool | None = None) -> QuerySet[Thread]:
+    """``archived``: only the conversations this user archived (True), only the
+    others (False), or all (None). Archiving is per side."""
     if not user.is_authenticated:
         return Thread.objects.none()
+    as_client, as_provider = Q(client=user), provider_side_q(user)
+    if archived is not None:
+        as_client &= Q(client_archived=archived)
+        as_provider &= Q(provider_archived=archived)
     return (
-        Thread.objects.filter(Q(client=user) | provider_side_q(user))
+        Thread.objects.filter(as_client | as_provider)
         .select_related("client", "profile")
         .order_by("-last_message_at", "-id")
     )

@@ -198,6 +198,29 @@ def thread_mark_read(*, thread_id: int, user: User, up_to_id: int) -> Thread:
     return thread
 
 
+def thread_set_flags(
+    *,
+    thread_id: int,
+    user: User,
+    archived: bool | None = None,
+    muted: bool | None = None,
+) -> Thread:
+    """Archive or mute a conversation for this user's side only. Muted: no
+    notices or emails for new messages; archived: out of the inbox until the
+    other side writes again."""
+    thread = thread_get_for(user=user, thread_id=thread_id)
+    side = side_of(thread=thread, user=user)
+    changes = {
+        f"{side}_{name}": value
+        for name, value in (("archived", archived), ("muted", muted))
+        if value is not None
+    }
+    if changes:
+        Thread.objects.filter(pk=thread.pk).update(**changes)
+        thread.refresh_from_db()
+    return thread
+
+
 def thread_block(*, thread_id: int, user: User) -> None:
     """Block the other side of the conversation: the client, or the profile's
     owner (for a client blocking a provider)."""

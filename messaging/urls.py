@@ -10,5 +10,6 @@ urlpatterns = [
     path("start/<int:profile_id>/", views.thread_start_page, name="start"),
     path("<int:thread_id>/", views.thread_detail, name="thread"),
     path("<int:thread_id>/block/", views.thread_block_page, name="block"),
+    path("<int:thread_id>/settings/", views.thread_flags_page, name="flags"),
     path("<int:thread_id>/delete/", views.thread_wipe_page, name="wipe"),
 ]

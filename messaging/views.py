@@ -26,6 +26,7 @@ from messaging.services import (
     message_send,
     thread_block,
     thread_mark_read,
+    thread_set_flags,
     thread_start,
     thread_wipe,
 )
@@ -65,9 +66,12 @@ class MessageRow:
 def inbox(request: HttpRequest) -> HttpResponse:
     # The newest id comes in the same query, so the unread marker costs no
     # query per thread.
-    threads = threads_for(user=request.user).annotate(newest_id=Max("messages__id"))
+    archived = request.GET.get("archived") == "1"
+    threads = threads_for(user=request.user, archived=archived).annotate(
+        newest_id=Max("messages__id")
+    )
     rows = [_inbox_row(thread, request) for thread in threads[:INBOX_LIMIT]]
-    return render(request, "messaging/inbox.html", {"rows": rows})
+    return render(request, "messaging/inbox.html", {"rows": rows, "archived": archived})
 
 
 def _inbox_row(thread: Thread, request: HttpRequest) -> InboxRow:
@@ -120,6 +124,31 @@ def thread_block_page(request: HttpRequest, thread_id: int) -> HttpResponse:
     return redirect("messaging_pages:thread", thread_id=thread.pk)
 
 
+FLAG_ACTIONS = {
+    "archive": (
+        {"archived": True},
+        "Archived. It comes back when a new message arrives.",
+    ),
+    "unarchive": ({"archived": False}, "Back in your inbox."),
+    "mute": ({"muted": True}, "Muted: no notifications for this conversation."),
+    "unmute": ({"muted": False}, "Notifications are back on."),
+}
+
+
+@login_required
+@require_POST
+def thread_flags_page(request: HttpRequest, thread_id: int) -> HttpResponse:
+    thread = _visible(request, thread_id)
+    action = FLAG_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        error = ApplicationError("Choose archive, unarchive, mute or unmute.")
+        return _render_thread(request, thread, error=error)
+    flags, done = action
+    thread_set_flags(thread_id=thread.pk, user=request.user, **flags)
+    messages.success(request, done)
+    return redirect("messaging_pages:thread", thread_id=thread.pk)
+
+
 @login_required
 @require_POST
 def thread_wipe_page(request: HttpRequest, thread_id: int) -> HttpResponse:
@@ -155,9 +184,12 @@ def _render_thread(
     ]
     if mark_read and rows:
         thread_mark_read(thread_id=thread.pk, user=request.user, up_to_id=rows[-1].id)
+    side = side_of(thread=thread, user=request.user)
     context = {
         "thread": thread,
-        "other": _other_name(thread, side_of(thread=thread, user=request.user)),
+        "archived": getattr(thread, f"{side}_archived"),
+        "muted": getattr(thread, f"{side}_muted"),
+        "other": _other_name(thread, side),
         "rows": rows,
         "last_id": rows[-1].id if rows else 0,
         "body": body,

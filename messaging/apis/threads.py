@@ -17,6 +17,7 @@ from messaging.selectors import messages_search, thread_get_for, threads_for
 from messaging.services import (
     thread_block,
     thread_mark_read,
+    thread_set_flags,
     thread_start,
     thread_wipe,
 )
@@ -37,12 +38,27 @@ class ThreadCollectionApi(MessagingApi):
         profile = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
         body = BODY
 
-    @extend_schema(responses=ThreadSerializer(many=True), operation_id="thread_list")
+    class QuerySerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ThreadListQuery"
+
+        archived = serializers.BooleanField(
+            default=False, help_text="true: only the conversations I archived"
+        )
+
+    @extend_schema(
+        parameters=[QuerySerializer],
+        responses=ThreadSerializer(many=True),
+        operation_id="thread_list",
+    )
     def get(self, request: Request) -> Response:
+        query = self.QuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        archived = query.validated_data["archived"]
         return paginated(
             request=request,
             view=self,
-            queryset=threads_for(user=request.user),
+            queryset=threads_for(user=request.user, archived=archived),
             serializer=with_user(ThreadSerializer, request),
             ordering=("-updated_at", "-id"),
         )
@@ -80,6 +96,33 @@ class ThreadDetailApi(MessagingApi):
     @extend_schema(responses=ThreadSerializer, operation_id="thread_detail")
     def get(self, request: Request, thread_id: int) -> Response:
         thread = thread_get_for(user=request.user, thread_id=thread_id)
+        return Response(ThreadSerializer(thread, context={"user": request.user}).data)
+
+    class FlagsSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ThreadFlags"
+
+        archived = serializers.BooleanField(required=False)
+        muted = serializers.BooleanField(required=False)
+
+        def validate(self, data: dict) -> dict:
+            if not data:
+                raise serializers.ValidationError('Send "archived" and/or "muted".')
+            return data
+
+    @extend_schema(
+        request=FlagsSerializer,
+        responses=ThreadSerializer,
+        operation_id="thread_update",
+        summary="Archive or mute the conversation (for my side only)",
+    )
+    def patch(self, request: Request, thread_id: int) -> Response:
+        data = self.FlagsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        thread = thread_set_flags(
+            thread_id=thread_id, user=request.user, **data.validated_data
+        )
+        thread = thread_get_for(user=request.user, thread_id=thread.pk)
         return Response(ThreadSerializer(thread, context={"user": request.user}).data)
 
     @extend_schema(responses={204: None}, operation_id="thread_wipe")
