@@ -1,9 +1,11 @@
 """/ws/messages/: live messages, read receipts, typing and thread updates.
 
-Each socket joins its user's group; events carry ids only and the consumer reads
-what they point to through the same scoped selectors as the REST API, so a
-forged or stray event can never show someone else's message. Sending goes
-through the same service: stored first, fanned out after commit."""
+Each socket joins its user's group. Only the server writes to those groups, and
+messaging.fanout sends a new message only to the participants it reads from the
+database, as a Fernet token (the channel layer never holds the text): the socket
+decrypts, with no query per recipient. Receipts and typing are re-read through
+the scoped selectors. Sending goes through the same service as the REST API:
+stored first, fanned out after commit."""
 
 from __future__ import annotations
 
@@ -11,28 +13,17 @@ import json
 
 from channels.db import database_sync_to_async
 
+from core import crypto
 from core.consumers import CLOSE_BAD_FRAME, CLOSE_UNAUTHENTICATED, UserGroupConsumer
 from core.exceptions import ApplicationError
 from core.realtime import user_group
-from messaging import crypto
 from messaging.fanout import participants_send
-from messaging.models import Message
 from messaging.selectors import thread_get_for
 from messaging.services import message_send, thread_mark_read
 from notifications.consumers import NotificationEventsMixin
 
 __all__ = ["CLOSE_BAD_FRAME", "CLOSE_UNAUTHENTICATED", "MessagesConsumer"]
 MAX_FRAME_BYTES = 16_384  # messages are longer than the echo's frames
-
-
-def _message_payload(message: Message, user_id: int) -> dict:
-    return {
-        "id": message.pk,
-        "thread": message.thread_id,
-        "mine": message.sender_id == user_id,
-        "body": crypto.decrypt(message.body_encrypted),
-        "created_at": message.created_at.isoformat(),
-    }
 
 
 class MessagesConsumer(NotificationEventsMixin, UserGroupConsumer):
@@ -111,19 +102,18 @@ class MessagesConsumer(NotificationEventsMixin, UserGroupConsumer):
     # --- events from the channel layer: ids only, re-read under the user's scope
 
     async def message_created(self, event: dict) -> None:
-        payload = await database_sync_to_async(self._message)(
-            event["thread"], event["id"]
-        )
-        if payload is not None:
-            await self.send(text_data=json.dumps({"type": "message", **payload}))
-
-    def _message(self, thread_id: int, message_id: int) -> dict | None:
-        try:
-            thread = thread_get_for(user=self.user, thread_id=thread_id)
-        except ApplicationError:
-            return None
-        message = Message.objects.filter(thread=thread, pk=message_id).first()
-        return None if message is None else _message_payload(message, self.user.pk)
+        """Sent only to the participants' groups (messaging.fanout decides them
+        from the database), so the socket has no query to make: it decrypts."""
+        payload = {
+            "type": "message",
+            "id": event["id"],
+            "thread": event["thread"],
+            "mine": event["sender"] == self.user.pk,
+            "body": crypto.decrypt(event["token"]),
+            "attachment": event["attachment"],
+            "created_at": event["created_at"],
+        }
+        await self.send(text_data=json.dumps(payload))
 
     async def read_receipt(self, event: dict) -> None:
         payload = await database_sync_to_async(self._receipt)(event["thread"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from core.realtime import user_send
 from messaging.models import Message, Thread
+from messaging.selectors import attachment_data
 
 
 def participant_ids(thread: Thread) -> set[int]:
@@ -28,16 +29,25 @@ def message_created_fanout(*, message_id: int) -> None:
     from messaging.tasks import notify_new_message
 
     message = (
-        Message.objects.select_related("thread__profile").filter(pk=message_id).first()
+        Message.objects.select_related("thread__profile", "attachment")
+        .filter(pk=message_id)
+        .first()
     )
     if message is None:
         return
+    attachment = getattr(message, "attachment", None)
+    # The participants are decided here, from the database; each socket only
+    # decrypts. The channel layer carries the Fernet token, never the text.
     participants_send(
         thread=message.thread,
         event={
             "type": "message.created",
             "thread": message.thread_id,
             "id": message.pk,
+            "sender": message.sender_id,
+            "token": message.body_encrypted,
+            "created_at": message.created_at.isoformat(),
+            "attachment": attachment_data(attachment) if attachment else None,
         },
     )
     notify_new_message.delay(message_id)

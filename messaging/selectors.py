@@ -57,6 +57,26 @@ def attachment_get_for(
     return attachment
 
 
+def attachment_data(attachment: MessageAttachment) -> dict:
+    """What clients get of an image: the protected view's URL (the private store
+    has no URLs of its own), its type and size."""
+    from django.urls import reverse
+
+    url = reverse(
+        "api:message-attachment",
+        kwargs={
+            "thread_id": attachment.message.thread_id,
+            "message_id": attachment.message_id,
+        },
+    )
+    return {
+        "url": url,
+        "content_type": attachment.content_type,
+        "width": attachment.width,
+        "height": attachment.height,
+    }
+
+
 def side_of(*, thread: Thread, user: User) -> str:
     return "client" if thread.client_id == user.pk else "provider"
 

@@ -3,12 +3,11 @@ as seen from the acting user's side."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from rest_framework import serializers
 
 from core import crypto
 from messaging.models import Message, MessageAttachment, Thread
-from messaging.selectors import side_of
+from messaging.selectors import attachment_data, side_of
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -21,14 +20,7 @@ class AttachmentSerializer(serializers.Serializer):
     height = serializers.IntegerField()
 
     def get_url(self, attachment: MessageAttachment) -> str:
-        # The protected view, never a storage URL: the private store has none.
-        return reverse(
-            "api:message-attachment",
-            kwargs={
-                "thread_id": attachment.message.thread_id,
-                "message_id": attachment.message_id,
-            },
-        )
+        return attachment_data(attachment)["url"]
 
 
 class MessageSerializer(serializers.Serializer):

@@ -105,9 +105,29 @@
       .catch(function () { /* the next reconnect tries again */ });
   }
 
+  // The header's unread badges, kept current by the socket's notification frames.
+  function setBadge(name, count) {
+    var link = document.querySelector('[data-badge="' + name + '"]');
+    if (!link) return;
+    var badge = link.querySelector(".count-badge");
+    if (!count) { if (badge) badge.remove(); return; }
+    if (!badge) {
+      badge = document.createElement("span");
+      badge.className = "count-badge";
+      link.append(" ", badge);
+    }
+    badge.textContent = String(count);
+    badge.setAttribute("aria-label", count + " unread");
+  }
+
   function onEvent(event) {
     var data;
     try { data = JSON.parse(event.data); } catch (e) { return; }
+    if (data.type === "notification" && data.unread) {
+      setBadge("messages", data.unread.message);
+      setBadge("others", data.unread.total - data.unread.message);
+      return;
+    }
     if (data.type === "error") {
       showError(data.message || "The message could not be sent.");
       if (pending && !textarea.value) textarea.value = pending;
@@ -117,9 +137,7 @@
     if (data.thread !== threadId) return;
     if (data.type === "message") {
       if (data.mine) pending = "";
-      // A socket event that does not say whether an image came along: read the
-      // message from the API, which does.
-      if ("attachment" in data) append(data); else resync();
+      append(data);
     }
     if (data.type === "typing") {
       typing.hidden = false;

@@ -9,6 +9,7 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import Role
@@ -17,6 +18,7 @@ from messaging.consumers import CLOSE_BAD_FRAME, CLOSE_UNAUTHENTICATED
 from messaging.models import Block, Message, Thread
 from messaging.services import message_send
 from tests.factories import UserFactory
+from tests.factories.images import jpeg_with_gps
 from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
 
 # Transactional (the consumer reads the database from its own threads); every
@@ -113,6 +115,7 @@ def test_two_clients_exchange_messages_receipts_and_typing(world):
         "thread": thread.pk,
         "mine": False,
         "body": "Friday?",
+        "attachment": None,
         "created_at": stored.created_at.isoformat(),
     }
     assert got["echoed"]["mine"] is True and got["echoed"]["id"] == stored.pk
@@ -151,6 +154,32 @@ def test_a_reconnecting_client_resyncs_and_misses_nothing(world):
     ).json()
     assert [m["body"] for m in resync] == ["One", "Two", "Three"]
     assert live["body"] == "Three"
+
+
+def test_an_image_message_arrives_with_its_protected_url(world):
+    client, provider, thread = world["client"], world["provider"], world["thread"]
+    cookie = _cookie(client)
+    image = SimpleUploadedFile("photo.jpg", jpeg_with_gps(), "image/jpeg")
+
+    async def scenario() -> dict:
+        socket = _socket(cookie)
+        assert (await socket.connect(timeout=5))[0]
+        await database_sync_to_async(message_send)(
+            thread_id=thread.pk, sender=provider, body="", image=image
+        )
+        live = await _next(socket)
+        await socket.disconnect()
+        return live
+
+    live = async_to_sync(scenario)()
+    stored = Message.objects.order_by("id").last()
+    assert live["id"] == stored.pk and live["body"] == ""
+    assert live["attachment"] == {
+        "url": f"/api/v1/threads/{thread.pk}/messages/{stored.pk}/attachment",
+        "content_type": "image/jpeg",
+        "width": 48,  # the 64 x 48 photo's EXIF rotation is applied to the pixels
+        "height": 64,
+    }
 
 
 def test_blocks_and_strangers_are_enforced_on_the_socket(world):
