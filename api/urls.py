@@ -20,6 +20,7 @@ from directory.apis.public import (
     EscortDetailApi,
     EscortListApi,
 )
+from messaging.apis.gate import MessagingGateApi
 from messaging.apis.messages import MessageAttachmentApi, MessageCollectionApi
 from messaging.apis.reports import ThreadReportApi
 from messaging.apis.threads import (
@@ -82,6 +83,11 @@ urlpatterns = [
         "bookings/<int:booking_id>/<str:action>",
         BookingActionApi.as_view(),
         name="booking-action",
+    ),
+    path(
+        "me/profiles/<int:profile_id>/messaging-gate",
+        MessagingGateApi.as_view(),
+        name="messaging-gate",
     ),
     path("threads", ThreadCollectionApi.as_view(), name="thread-list"),
     path("threads/<int:thread_id>", ThreadDetailApi.as_view(), name="thread-detail"),

@@ -10,7 +10,7 @@ from accounts.models import User
 from core import crypto
 from core.exceptions import NotFound
 from directory.models import AgencyMembership
-from messaging.models import Message, MessageAttachment, Thread
+from messaging.models import Message, MessageAttachment, MessagingGate, Thread
 
 SEARCH_SCAN_LIMIT = 2000  # newest messages decrypted per search
 
@@ -113,3 +113,11 @@ def messages_search(*, user: User, q: str, limit: int = 50) -> list[Message]:
             if len(found) == limit:
                 break
     return found
+
+
+def messaging_gate_for(*, profile_id: int) -> MessagingGate:
+    """The profile's gate, or the default (verified email) unsaved."""
+    found = MessagingGate.objects.filter(profile_id=profile_id).first()
+    return found or MessagingGate(
+        profile_id=profile_id, mode=MessagingGate.Mode.VERIFIED_EMAIL
+    )

@@ -20,7 +20,7 @@ from cms_pages.uploads import CleanImage, image_clean
 from core import crypto
 from core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from directory.models import AgencyMembership, EscortProfilePage
-from directory.selectors import profile_public_list
+from directory.selectors import profile_editable_get, profile_public_list
 from messaging.fanout import message_created_fanout
 from messaging.models import (
     Block,
@@ -29,7 +29,7 @@ from messaging.models import (
     MessagingGate,
     Thread,
 )
-from messaging.selectors import side_of, thread_get_for
+from messaging.selectors import messaging_gate_for, side_of, thread_get_for
 from moderation.models import Report
 from moderation.services import report_create
 from notifications.services import notifications_mark_read
@@ -78,9 +78,28 @@ def _blocked_between(user: User, thread: Thread) -> bool:
     ).exists()
 
 
+def messaging_gate_set(
+    *, actor: User, profile_id: int, mode: str, min_account_age_days: int = 7
+) -> MessagingGate:
+    """The provider (or their agency's manager) decides who may start a
+    conversation with the profile. Someone else's profile is 404."""
+    profile = profile_editable_get(user=actor, profile_id=profile_id)
+    if mode not in MessagingGate.Mode.values:
+        raise ValidationFailed(fields={"mode": ["Unknown mode."]})
+    if not 1 <= min_account_age_days <= 365:
+        raise ValidationFailed(
+            fields={"min_account_age_days": ["Between 1 and 365 days."]}
+        )
+    gate, _ = MessagingGate.objects.update_or_create(
+        profile=profile,
+        defaults={"mode": mode, "min_account_age_days": min_account_age_days},
+    )
+    return gate
+
+
 def _check_gate(*, client: User, profile: EscortProfilePage) -> None:
-    gate = MessagingGate.objects.filter(profile=profile).first()
-    mode = gate.mode if gate else MessagingGate.Mode.VERIFIED_EMAIL
+    gate = messaging_gate_for(profile_id=profile.pk)
+    mode = gate.mode
     if not EmailAddress.objects.filter(user=client, verified=True).exists():
         raise PermissionDenied("Verify your email address to send messages.")
     if mode == MessagingGate.Mode.ACCOUNT_AGE:

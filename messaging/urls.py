@@ -7,6 +7,7 @@ app_name = "messaging_pages"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("who-may-write/", views.messaging_gate_page, name="gate"),
     path("start/<int:profile_id>/", views.thread_start_page, name="start"),
     path("<int:thread_id>/", views.thread_detail, name="thread"),
     path("<int:thread_id>/block/", views.thread_block_page, name="block"),

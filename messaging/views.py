@@ -18,12 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bookings.selectors import profile_live_get
 from core import crypto
-from core.exceptions import ApplicationError, NotFound
+from core.exceptions import ApplicationError, NotFound, ValidationFailed
 from directory.models import EscortProfilePage
-from messaging.models import Message, Thread
+from directory.selectors import profiles_editable_by
+from messaging.models import Message, MessagingGate, Thread
 from messaging.selectors import messages_of, side_of, thread_get_for, threads_for
 from messaging.services import (
     message_send,
+    messaging_gate_set,
     thread_block,
     thread_mark_read,
     thread_set_flags,
@@ -270,3 +272,58 @@ def _render_start(
     }
     status = error.status_code if error else 200
     return render(request, "messaging/thread.html", context, status=status)
+
+
+# --- Who may write to my profiles -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GateRow:
+    profile: EscortProfilePage
+    gate: MessagingGate
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def messaging_gate_page(request: HttpRequest) -> HttpResponse:
+    """Providers and agency managers choose, per profile, who may start a
+    conversation. Clients have nothing to set here (404)."""
+    profiles = list(profiles_editable_by(user=request.user).order_by("title"))
+    if not profiles:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            messaging_gate_set(
+                actor=request.user,
+                profile_id=_int(request.POST.get("profile")),
+                mode=request.POST.get("mode", ""),
+                min_account_age_days=_int(request.POST.get("days") or "7"),
+            )
+        except ApplicationError as exc:
+            error = exc
+        else:
+            messages.success(request, "Saved: who may message you.")
+            return redirect("messaging_pages:gate")
+    gates = {
+        g.profile_id: g for g in MessagingGate.objects.filter(profile__in=profiles)
+    }
+    rows = [
+        GateRow(p, gates.get(p.pk) or MessagingGate(profile=p, mode="verified_email"))
+        for p in profiles
+    ]
+    context = {"rows": rows, "modes": MessagingGate.Mode.choices}
+    context |= _error_context(error)
+    return render(
+        request,
+        "messaging/gate.html",
+        context,
+        status=error.status_code if error else 200,
+    )
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise ValidationFailed("Choose a profile and a number of days.") from None
