@@ -135,6 +135,24 @@ if socket_dir := DATABASES["default"].get("OPTIONS", {}).pop("host", None):
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+
+def use_connection_pool(database: dict, max_size: int) -> None:
+    """Django's psycopg pool (DESIGN, scale-out). Under ASGI each request, and
+    each database call of a Channels consumer, runs its sync code in a thread
+    of its own: persistent connections (CONN_MAX_AGE) are then opened and
+    closed every time, about 10 ms each. A pool keeps them across threads.
+    Off with a max size of 0 (e.g. behind PgBouncer in transaction mode)."""
+    if max_size <= 0:
+        return
+    database["CONN_MAX_AGE"] = 0  # the pool owns the connections' lifetime
+    database.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": max_size,
+        "timeout": 10,
+    }
+
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = _redis_url()

@@ -3,10 +3,12 @@
 from .base import *  # noqa: F403
 from .base import (
     ALLOWED_HOSTS,
+    DATABASES,
     MESSAGE_ENCRYPTION_KEYS,
     PRIVATE_STORAGE,
     SECRET_KEY,
     env,
+    use_connection_pool,
 )
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
@@ -18,6 +20,8 @@ MESSAGE_ENCRYPTION_KEYS = MESSAGE_ENCRYPTION_KEYS or [
     "ZGV2LW9ubHktbWVzc2FnZS1rZXktMDEyMzQ1Njc4OTA="
 ]
 CSRF_TRUSTED_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
+# The demo serves everything from one ASGI process (uvicorn): pool connections.
+use_connection_pool(DATABASES["default"], env.int("DB_POOL_MAX_SIZE", default=8))
 WHITENOISE_AUTOREFRESH = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
