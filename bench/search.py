@@ -85,7 +85,7 @@ from directory.models import (  # noqa: E402
     ProfileIndexPage,
     Service,
 )
-from search.indexer import search_index_changed  # noqa: E402
+from search.generation import search_index_changed  # noqa: E402
 from search.models import ProfileSearchDocument  # noqa: E402
 from search.params import params_from_query  # noqa: E402
 from search.ranking import rotation_refresh_due  # noqa: E402

@@ -22,6 +22,7 @@ from bookings.models import (
     BookingPolicy,
 )
 from bookings.selectors import policy_for, profile_live_get
+from bookings.signals import availability_changed_after_commit
 from bookings.tasks import notify_booking_event
 from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from directory.models import EscortProfilePage, ProfileRate
@@ -91,6 +92,7 @@ def _event(
         reason=reason[:500],
     )
     transaction.on_commit(lambda: notify_booking_event.delay(event.pk))
+    availability_changed_after_commit(booking.profile_id)
     return event
 
 
@@ -531,4 +533,5 @@ def availability_replace(
     AvailabilityException.objects.bulk_create(
         AvailabilityException(profile=profile, **vars(item)) for item in exceptions
     )
+    availability_changed_after_commit(profile.pk)
     return saved

@@ -56,8 +56,8 @@ class SearchApi(APIView):
     """Search live profiles: filters, fair "recommended" order (VIP band first,
     then a rotation per visitor and day, see docs/ranking.md), keyset pagination
     with an opaque signed cursor, and facet counts over the filtered results.
-    ``available_from``/``available_to`` are validated but do NOT filter yet: there
-    is no booking data until bookings exist."""
+    ``available_from``/``available_to`` keep profiles bookable in that window
+    (search/availability.py)."""
 
     permission_classes = [AllowAny]
 

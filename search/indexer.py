@@ -7,20 +7,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.html import strip_tags
 
 from directory.models import EscortProfilePage, ProfileTour
+from search.availability import availability_refresh
+from search.generation import search_index_changed
 from search.models import ProfileSearchDocument
 from search.ranking import rotation_refresh
 
 # Weights: A name, B tagline/services/city, C bio. 'simple' configuration because
 # profiles are multilingual; unaccent makes "Zoë" match "zoe".
-# Bumped after every committed index write; search_facets caches under it.
-INDEX_GENERATION_KEY = "search:index-generation"
 
 _DOCUMENT_SQL = """
 UPDATE search_profilesearchdocument SET document =
@@ -90,15 +89,10 @@ def search_documents_refresh(*, profile_ids: list[int]) -> list[ProfileSearchDoc
         cursor.executemany(_DOCUMENT_SQL, [_text_parts(p) for p in profiles])
     # The activity boost reads last_active_at: re-key with today's shuffle.
     rotation_refresh(profile_ids=sorted(keep))
+    # Tours and rates shape the bookable times; a dropped profile loses them.
+    availability_refresh(profile_ids=list(profile_ids))
     transaction.on_commit(search_index_changed)
     return documents
-
-
-def search_index_changed() -> None:
-    """A new generation: cached facet counts of earlier ones are never read again
-    (search.selectors.search_facets keys them by generation)."""
-    if not cache.add(INDEX_GENERATION_KEY, 1, timeout=None):
-        cache.incr(INDEX_GENERATION_KEY)
 
 
 def _document_for(profile: EscortProfilePage) -> ProfileSearchDocument:

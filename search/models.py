@@ -90,6 +90,36 @@ class ProfileSearchDocument(models.Model):
         return self.display_name
 
 
+class ProfileAvailability(models.Model):
+    """Bookable start times of a shown profile in one city (the home city, or a
+    touring city on those days) over the next days, precomputed from the
+    provider's hours, exceptions, policy and bookings (bookings.availability),
+    for the "available between" filter. Times are minutes since the Unix epoch;
+    ``start_hours`` (hours since the epoch, GIN-indexed) narrows rows before the
+    exact check on ``starts``. Kept by search.availability."""
+
+    profile = models.ForeignKey(
+        EscortProfilePage, on_delete=models.CASCADE, related_name="+"
+    )
+    city = models.ForeignKey(CityPage, on_delete=models.CASCADE, related_name="+")
+    start_hours = ArrayField(models.IntegerField())
+    starts = ArrayField(models.IntegerField())
+    shortest_minutes = models.PositiveIntegerField()
+    notice_minutes = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "city"], name="search_availability_once"
+            )
+        ]
+        indexes = [GinIndex(fields=["start_hours"], name="search_avail_hours")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id}@{self.city_id}: {len(self.starts)} starts"
+
+
 class SearchQueryLog(models.Model):
     """Anonymous: normalised text, filters, result count, latency. No user, no IP."""
 

@@ -13,6 +13,7 @@ from directory.models import Language, Service
 
 SORTS = ("recommended", "price_asc", "price_desc", "rating", "newest", "distance")
 MAX_RADIUS_KM = 500
+MAX_AVAILABLE_WINDOW = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -115,12 +116,13 @@ class SearchQuerySerializer(serializers.Serializer):
     )
     available_from = serializers.DateTimeField(
         required=False,
-        help_text="Validated but not applied until bookings exist.",
+        help_text=(
+            "With available_to (ISO 8601 with offset, at most 7 days apart): only "
+            "profiles with a bookable time for their shortest rate inside the "
+            "window; with city, bookable in that city then (tours included)."
+        ),
     )
-    available_to = serializers.DateTimeField(
-        required=False,
-        help_text="Validated but not applied until bookings exist.",
-    )
+    available_to = serializers.DateTimeField(required=False)
     sort = serializers.ChoiceField(choices=SORTS, default="recommended")
     page_size = serializers.IntegerField(min_value=1, max_value=50, default=20)
     cursor = serializers.CharField(
@@ -148,9 +150,18 @@ class SearchQuerySerializer(serializers.Serializer):
                 {"price_max": "Must not be below price_min."}
             )
         start, end = data.get("available_from"), data.get("available_to")
+        if (start is None) != (end is None):
+            field = "available_to" if start else "available_from"
+            raise serializers.ValidationError(
+                {field: "available_from and available_to go together."}
+            )
         if start and end and start >= end:
             raise serializers.ValidationError(
                 {"available_to": "Must be after available_from."}
+            )
+        if start and end and end - start > MAX_AVAILABLE_WINDOW:
+            raise serializers.ValidationError(
+                {"available_to": "At most 7 days after available_from."}
             )
 
     def _check_geo(self, data: dict) -> None:

@@ -26,7 +26,8 @@ from django.db.models.expressions import RawSQL
 from django.utils.dateparse import parse_datetime
 
 from core.exceptions import ValidationFailed
-from search.indexer import INDEX_GENERATION_KEY
+from search.availability import available_between
+from search.generation import INDEX_GENERATION_KEY
 from search.models import (
     NO_PRICE,
     PRICE_ASC_KEY,
@@ -113,7 +114,19 @@ def _filtered(params: SearchParams) -> QuerySet[ProfileSearchDocument]:
         docs = _text_filter(docs, params.q)
     if params.has_point:
         docs = _with_distance(docs, params)
-    if params.city_id is not None:
+    if params.available_from is not None:
+        # With a city, "available" means bookable *in* that city then: based
+        # there and not away, or visiting on a tour. It replaces the city test.
+        docs = docs.filter(
+            available_between(
+                start=params.available_from,
+                end=params.available_to,
+                city_id=params.city_id,
+            )
+        )
+        if params.city_id is None and params.touring_now:
+            docs = docs.exclude(touring_city_ids=[])
+    elif params.city_id is not None:
         city_q = Q(city_id=params.city_id)
         if params.touring_now:
             city_q |= Q(touring_city_ids__contains=[params.city_id])

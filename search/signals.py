@@ -9,10 +9,11 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
+from bookings.signals import availability_changed
 from directory.models import EscortProfilePage
 from directory.signals import city_profiles_listed
 from search.impressions import impressions_record
-from search.tasks import refresh_profile
+from search.tasks import refresh_availability, refresh_profile
 
 
 def _refresh_after_commit(profile_id: int) -> None:
@@ -42,3 +43,9 @@ def city_profiles_shown(
     sender, city_id: int, profile_ids: list[int], offset: int, **kwargs
 ) -> None:  # noqa: ANN001, E501
     impressions_record(city_id=city_id, profile_ids=profile_ids, offset=offset)
+
+
+@receiver(availability_changed, dispatch_uid="search.availability")
+def bookable_times_changed(sender, profile_id: int, **kwargs) -> None:  # noqa: ANN001
+    # Sent after commit already: enqueue now.
+    refresh_availability.delay(profile_id)

@@ -43,3 +43,19 @@ def rotate_daily() -> int:
     from search.ranking import rotation_refresh_due
 
     return rotation_refresh_due()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def refresh_availability(profile_id: int) -> int:
+    """One profile's bookable times, after bookings reported a change."""
+    from search.availability import availability_refresh
+
+    return availability_refresh(profile_ids=[profile_id])
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def refresh_availability_all() -> int:
+    """Nightly: every shown profile's bookable times (the horizon moves on)."""
+    from search.availability import availability_refresh_all
+
+    return availability_refresh_all()

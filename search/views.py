@@ -3,9 +3,12 @@ JavaScript; the same validation and selectors as the JSON API."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from zoneinfo import ZoneInfo
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from rest_framework.exceptions import ValidationError
 
@@ -36,11 +39,48 @@ def _error_messages(detail: object) -> list[str]:
     return [str(detail)]
 
 
+def _with_window(query: QueryDict) -> QueryDict:
+    """The form asks for a day and two wall-clock times, in the chosen city's
+    time zone (else the site's): turned into the API's available_from/_to. A
+    "to" at or before "from" runs past midnight."""
+    day = query.get("day", "").strip()
+    if not day:
+        return query
+    try:
+        date = dt.date.fromisoformat(day)
+        start = dt.time.fromisoformat(query.get("time_from") or "00:00")
+        end = dt.time.fromisoformat(query.get("time_to") or "23:59")
+    except ValueError:
+        raise ValidationFailed(
+            "Choose a day and times (HH:MM).",
+            fields={"day": ["Not a valid day or time."]},
+        ) from None
+    zone = ZoneInfo(_city_zone(query.get("city")) or settings.TIME_ZONE)
+    begins = dt.datetime.combine(date, start, tzinfo=zone)
+    ends = dt.datetime.combine(date, end, tzinfo=zone)
+    if ends <= begins:
+        ends += dt.timedelta(days=1)
+    query = query.copy()
+    query["available_from"], query["available_to"] = (
+        begins.isoformat(),
+        ends.isoformat(),
+    )
+    return query
+
+
+def _city_zone(city_id: str | None) -> str | None:
+    if not (city_id or "").isdigit():
+        return None
+    return (
+        city_list().filter(pk=int(city_id)).values_list("time_zone", flat=True).first()
+    )
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     started = time.monotonic()
     context = _form_context(request)
     try:
-        params = params_from_query(request.GET)
+        params = params_from_query(_with_window(request.GET))
         seed = rotation_seed(session_key=request.session.session_key)
         facets = search_facets(params=params)
         result = search_profiles(params=params, seed=seed, total=facets["total"])

@@ -373,6 +373,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.tasks.refresh_touring",
         "schedule": crontab(hour=0, minute=5),
     },
+    "search-refresh-availability": {
+        "task": "search.tasks.refresh_availability_all",
+        "schedule": crontab(hour=0, minute=20),
+    },
     "search-rotate-daily": {
         "task": "search.tasks.rotate_daily",
         "schedule": crontab(hour=0, minute=1),
