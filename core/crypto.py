@@ -12,6 +12,7 @@ from functools import cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
 
 
 @cache
@@ -40,3 +41,23 @@ def decrypt(token: str) -> str:
 
 def rotate(token: str) -> str:
     return _fernet().rotate(token.encode()).decode()
+
+
+def rotate_column(queryset: QuerySet, field: str, *, batch_size: int = 500) -> int:
+    """Re-encrypt one encrypted column of every row under the first key, in
+    batches by primary key (short transactions, no row read twice)."""
+    done = 0
+    last_pk = 0
+    while True:
+        batch = list(
+            queryset.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .only("pk", field)[:batch_size]
+        )
+        if not batch:
+            return done
+        for row in batch:
+            setattr(row, field, rotate(getattr(row, field)))
+        queryset.model.objects.bulk_update(batch, [field])
+        done += len(batch)
+        last_pk = batch[-1].pk

@@ -350,18 +350,6 @@ def _message_evidence(thread: Thread, message: Message) -> dict:
 
 def message_keys_rotate(*, batch_size: int = 500) -> int:
     """Re-encrypt every body under the first configured key, in batches."""
-    done = 0
-    last_id = 0
-    while True:
-        batch = list(
-            Message.objects.filter(id__gt=last_id)
-            .order_by("id")
-            .only("id", "body_encrypted")[:batch_size]
-        )
-        if not batch:
-            return done
-        for message in batch:
-            message.body_encrypted = crypto.rotate(message.body_encrypted)
-        Message.objects.bulk_update(batch, ["body_encrypted"])
-        done += len(batch)
-        last_id = batch[-1].pk
+    return crypto.rotate_column(
+        Message.objects.all(), "body_encrypted", batch_size=batch_size
+    )

@@ -81,20 +81,8 @@ def _clean_details(details: str) -> str:
 
 
 def report_keys_rotate(*, batch_size: int = 500) -> int:
-    """Re-encrypt every evidence snapshot under the first configured key, in
-    batches (run with ``message_keys_rotate`` before a key is dropped)."""
-    done = 0
-    last_id = 0
-    while True:
-        batch = list(
-            Report.objects.filter(id__gt=last_id)
-            .order_by("id")
-            .only("id", "evidence_encrypted")[:batch_size]
-        )
-        if not batch:
-            return done
-        for report in batch:
-            report.evidence_encrypted = crypto.rotate(report.evidence_encrypted)
-        Report.objects.bulk_update(batch, ["evidence_encrypted"])
-        done += len(batch)
-        last_id = batch[-1].pk
+    """Re-encrypt every evidence snapshot under the first configured key (run
+    with ``message_keys_rotate`` before a key is dropped)."""
+    return crypto.rotate_column(
+        Report.objects.all(), "evidence_encrypted", batch_size=batch_size
+    )

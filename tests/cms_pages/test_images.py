@@ -12,31 +12,9 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from cms_pages.models import CustomImage
 from tests.assertions import assert_error_shape
+from tests.factories.images import jpeg_with_gps, png_bomb
 
 pytestmark = pytest.mark.django_db
-
-XMP = (
-    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
-    b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-    b"<rdf:Description/></rdf:RDF></x:xmpmeta>"
-)
-
-
-def jpeg_with_gps(size: tuple[int, int] = (64, 48)) -> bytes:
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "TestCam"
-    exif[ExifTags.Base.Orientation] = 6  # rotate 90° on display
-    exif[ExifTags.IFD.GPSInfo] = {
-        ExifTags.GPS.GPSLatitudeRef: "N",
-        ExifTags.GPS.GPSLatitude: (52.0, 31.0, 12.0),
-        ExifTags.GPS.GPSLongitudeRef: "E",
-        ExifTags.GPS.GPSLongitude: (13.0, 24.0, 36.0),
-    }
-    out = io.BytesIO()
-    Image.new("RGB", size, (180, 90, 120)).save(
-        out, format="JPEG", exif=exif.tobytes(), xmp=XMP
-    )
-    return out.getvalue()
 
 
 def upload(api_client, data: bytes, name: str = "photo.jpg"):  # noqa: ANN001, ANN201
@@ -102,13 +80,6 @@ def test_anonymous_cannot_upload(api_client):
     assert_error_shape(upload(api_client, jpeg_with_gps()), 401)
 
 
-def _bomb_png() -> bytes:
-    # 9000 x 9000 one-bit pixels: a few kB on disk, 81 megapixels once decoded.
-    out = io.BytesIO()
-    Image.new("1", (9000, 9000), 0).save(out, format="PNG", optimize=True)
-    return out.getvalue()
-
-
 BAD_UPLOADS = {
     "not an image": (b"%PDF-1.4 definitely not a picture", "doc.jpg"),
     "text renamed": (b"hello world" * 100, "hello.png"),
@@ -129,7 +100,7 @@ def test_bad_uploads_are_400_and_store_nothing(api_client, escort_user, case):
 
 
 def test_decompression_bomb_is_refused_before_decoding(api_client, escort_user):
-    data = _bomb_png()
+    data = png_bomb()
     assert len(data) < 50_000
     api_client.force_authenticate(escort_user)
     error = assert_error_shape(upload(api_client, data, "bomb.png"), 400)
