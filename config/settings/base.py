@@ -175,7 +175,18 @@ MESSAGE_MAX_LENGTH = 4000
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "ped-ws"},
+        "CONFIG": {
+            # redis-py's pools stop at 100 connections by default: a burst of
+            # group_send calls from a few hundred sockets in one process raised
+            # "Too many connections" (bench/messaging.py).
+            "hosts": [
+                {
+                    "address": REDIS_URL,
+                    "max_connections": env.int("CHANNEL_LAYER_MAX_CONNECTIONS", 1000),
+                }
+            ],
+            "prefix": "ped-ws",
+        },
     }
 }
 
