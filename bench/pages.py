@@ -31,9 +31,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 # DEBUG keeps every SQL statement in memory: production runs without it.
 os.environ.setdefault("DJANGO_DEBUG", "false")
-# The anonymous API throttle (120/min) would answer 429 after two seconds; the
-# throttle's cache lookup still runs on every request.
+# The anonymous API throttle (120/min) would answer 429 after two seconds, and
+# DRF's per-user throttle (600/min) counts anonymous callers by address too; the
+# throttles' cache lookups still run on every request.
 os.environ.setdefault("THROTTLE_ANON", "1000000/min")
+os.environ.setdefault("THROTTLE_USER", "1000000/min")
 # As in production settings: a connection per request would be measured otherwise.
 os.environ.setdefault("DB_CONN_MAX_AGE", "60")
 
