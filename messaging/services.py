@@ -117,22 +117,45 @@ def _check_gate(*, client: User, profile: EscortProfilePage) -> None:
         )
 
 
-def thread_start(*, client: User, profile_id: int, body: str) -> tuple[Thread, Message]:
+def thread_start(
+    *, client: User, profile_id: int, body: str, booking_id: int | None = None
+) -> tuple[Thread, Message]:
     """Open (or reuse) the client's conversation with a live profile and send
-    the first message. Providers answer in threads clients started."""
+    the first message. Providers answer in threads clients started.
+    ``booking_id``: one of the client's bookings with this profile, which the
+    conversation is then about."""
     body = _clean_body(body)
     profile = profile_public_list().prefetch_related(None).filter(pk=profile_id).first()
     if profile is None:
         raise NotFound("Profile not found.")
     if client.role != Role.CLIENT:
         raise PermissionDenied("Only client accounts start conversations.")
+    booking = _own_booking(client, profile, booking_id)
     _check_gate(client=client, profile=profile)
     try:
         with transaction.atomic():
             thread, _ = Thread.objects.get_or_create(client=client, profile=profile)
     except IntegrityError:  # a concurrent first message made it
         thread = Thread.objects.get(client=client, profile=profile)
+    if booking is not None and thread.booking_id != booking.pk:
+        Thread.objects.filter(pk=thread.pk).update(booking=booking)
+        thread.booking = booking
     return thread, message_send(thread_id=thread.pk, sender=client, body=body)
+
+
+def _own_booking(
+    client: User, profile: EscortProfilePage, booking_id: int | None
+) -> Booking | None:
+    if booking_id is None:
+        return None
+    booking = Booking.objects.filter(
+        pk=booking_id, client=client, profile=profile
+    ).first()
+    if booking is None:
+        raise ValidationFailed(
+            fields={"booking": ["Not one of your bookings with this companion."]}
+        )
+    return booking
 
 
 def message_send(

@@ -241,8 +241,14 @@ def thread_start_page(request: HttpRequest, profile_id: int) -> HttpResponse:
     if request.method == "GET":
         return _render_start(request, profile)
     body = request.POST.get("body", "")
+    booking = request.POST.get("booking", "")
     try:
-        thread, _ = thread_start(client=request.user, profile_id=profile.pk, body=body)
+        thread, _ = thread_start(
+            client=request.user,
+            profile_id=profile.pk,
+            body=body,
+            booking_id=int(booking) if booking.isdigit() else None,
+        )
     except ApplicationError as error:
         return _render_start(request, profile, error=error, body=body)
     return redirect("messaging_pages:thread", thread_id=thread.pk)
@@ -263,7 +269,9 @@ def _render_start(
     body: str = "",
 ) -> HttpResponse:
     # The conversation page without a conversation yet: one template for both.
+    booking = request.GET.get("booking") or request.POST.get("booking") or ""
     context = {
+        "booking_id": booking if booking.isdigit() else "",
         "profile": profile,
         "other": profile.title,
         "rows": [],

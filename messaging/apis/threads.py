@@ -37,6 +37,12 @@ class ThreadCollectionApi(MessagingApi):
 
         profile = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
         body = BODY
+        booking = serializers.IntegerField(
+            min_value=1,
+            max_value=MAX_ID,
+            required=False,
+            help_text="One of my bookings with this profile, the conversation's topic",
+        )
 
     class QuerySerializer(serializers.Serializer):
         class Meta:
@@ -80,6 +86,7 @@ class ThreadCollectionApi(MessagingApi):
             client=request.user,
             profile_id=data.validated_data["profile"],
             body=data.validated_data["body"],
+            booking_id=data.validated_data.get("booking"),
         )
         thread = thread_get_for(user=request.user, thread_id=thread.pk)
         context = {"user": request.user}

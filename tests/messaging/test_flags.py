@@ -118,3 +118,38 @@ def test_the_pages_archive_and_mute(thread, provider):
     stranger = Client()
     stranger.force_login(UserFactory(role=Role.CLIENT))
     assert stranger.post(url, {"action": "archive"}).status_code == 404
+
+
+def test_a_conversation_can_be_about_one_of_my_bookings(
+    api_client, django_capture_on_commit_callbacks
+):
+    from tests.factories.bookings import bookable_profile, local_time, request_booking
+
+    city = make_city("Vienna", slug="vienna-topic", time_zone="Europe/Vienna")
+    profile = bookable_profile("Ida", city=city)
+    client = UserFactory(role=Role.CLIENT)
+    booking = request_booking(
+        profile, client=client, start=local_time(city, days=2, hour=19)
+    )
+    someone_elses = request_booking(profile, start=local_time(city, days=3, hour=19))
+    api_client.force_authenticate(client)
+    refused = api_client.post(
+        THREADS,
+        {"profile": profile.pk, "body": "About Friday", "booking": someone_elses.pk},
+        format="json",
+    )
+    assert "booking" in assert_error_shape(refused, 400, "validation_error")["fields"]
+    assert not Thread.objects.filter(client=client).exists()
+    started = api_client.post(
+        THREADS,
+        {"profile": profile.pk, "body": "About Friday", "booking": booking.pk},
+        format="json",
+    )
+    assert started.status_code == 201, started.content
+    assert started.json()["thread"]["booking_id"] == booking.pk
+    page = Client()
+    page.force_login(client)
+    thread_id = started.json()["thread"]["id"]
+    assert (
+        f"booking #{booking.pk}" in page.get(f"/messages/{thread_id}/").content.decode()
+    )
