@@ -132,6 +132,13 @@ class MessagesConsumer(NotificationEventsMixin, UserGroupConsumer):
             "up_to": getattr(thread, f"{other}_last_read_id"),
         }
 
+    async def thread_changed(self, event: dict) -> None:
+        await self.send(
+            text_data=json.dumps(
+                {"type": "thread", "thread": event["thread"], "change": event["change"]}
+            )
+        )
+
     async def typing(self, event: dict) -> None:
         await self.send(
             text_data=json.dumps({"type": "typing", "thread": event["thread"]})

@@ -4,6 +4,8 @@ email notice, which never carries the text."""
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from core.realtime import user_send
 from messaging.models import Message, Thread
 from messaging.selectors import attachment_data
@@ -51,3 +53,14 @@ def message_created_fanout(*, message_id: int) -> None:
         },
     )
     notify_new_message.delay(message_id)
+
+
+def thread_changed_fanout(*, thread: Thread, change: str) -> None:
+    """After commit, tell both sides' sockets that the conversation changed
+    ("wiped": its messages are gone; "blocked": nobody can write in it)."""
+    transaction.on_commit(
+        lambda: participants_send(
+            thread=thread,
+            event={"type": "thread.changed", "thread": thread.pk, "change": change},
+        )
+    )

@@ -21,7 +21,7 @@ from core import crypto
 from core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from directory.models import AgencyMembership, EscortProfilePage
 from directory.selectors import profile_editable_get, profile_public_list
-from messaging.fanout import message_created_fanout
+from messaging.fanout import message_created_fanout, thread_changed_fanout
 from messaging.models import (
     Block,
     Message,
@@ -274,6 +274,7 @@ def thread_block(*, thread_id: int, user: User) -> None:
     if blocked_id is None or blocked_id == user.pk:
         raise ValidationFailed("There is nobody to block here.")
     Block.objects.get_or_create(blocker=user, blocked_id=blocked_id)
+    thread_changed_fanout(thread=thread, change="blocked")
 
 
 @transaction.atomic
@@ -283,6 +284,7 @@ def thread_wipe(*, thread_id: int, user: User) -> int:
     thread = thread_get_for(user=user, thread_id=thread_id)
     deleted = _messages_delete(Message.objects.filter(thread=thread))
     Thread.objects.filter(pk=thread.pk).update(last_message_at=None)
+    thread_changed_fanout(thread=thread, change="wiped")
     return deleted
 
 

@@ -135,6 +135,11 @@
       return;
     }
     if (data.thread !== threadId) return;
+    if (data.type === "thread") {
+      // Wiped or blocked by the other side: show the conversation as it is now.
+      location.reload();
+      return;
+    }
     if (data.type === "message") {
       if (data.mine) pending = "";
       append(data);

@@ -16,7 +16,7 @@ from accounts.models import Role
 from config.asgi import application
 from messaging.consumers import CLOSE_BAD_FRAME, CLOSE_UNAUTHENTICATED
 from messaging.models import Block, Message, Thread
-from messaging.services import message_send
+from messaging.services import message_send, thread_block, thread_wipe
 from tests.factories import UserFactory
 from tests.factories.images import jpeg_with_gps
 from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
@@ -231,3 +231,24 @@ def test_forged_frames_and_anonymous_sockets(world):
     assert missing["code"] == "validation_error"
     assert closed == {"type": "websocket.close", "code": CLOSE_BAD_FRAME}
     assert Message.objects.count() == 1
+
+
+def test_both_sides_hear_when_a_conversation_is_wiped_or_blocked(world):
+    client, provider, thread = world["client"], world["provider"], world["thread"]
+    cookie = _cookie(client)
+
+    async def scenario() -> list[dict]:
+        socket = _socket(cookie)
+        assert (await socket.connect(timeout=5))[0]
+        await database_sync_to_async(thread_wipe)(thread_id=thread.pk, user=provider)
+        wiped = await _next(socket)
+        await database_sync_to_async(thread_block)(thread_id=thread.pk, user=provider)
+        blocked = await _next(socket)
+        await socket.disconnect()
+        return [wiped, blocked]
+
+    assert async_to_sync(scenario)() == [
+        {"type": "thread", "thread": thread.pk, "change": "wiped"},
+        {"type": "thread", "thread": thread.pk, "change": "blocked"},
+    ]
+    assert not Message.objects.filter(thread=thread).exists()
