@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from directory.apis.public import paginated
+from core.pagination import paginated
 from notifications.models import Kind
 from notifications.selectors import notifications_for, preferences_for, unread_counts
 from notifications.services import notifications_mark_read, preferences_update

@@ -23,7 +23,7 @@ from bookings.services import (
     booking_reschedule,
 )
 from core.exceptions import ValidationFailed
-from directory.apis.public import PageQuerySerializer, paginated
+from core.pagination import PageQuerySerializer, paginated
 
 MAX_ID = 2**31 - 1
 IDEMPOTENCY_HEADER = "Idempotency-Key"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -16,16 +15,15 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound as CursorNotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from wagtail.rich_text import expand_db_html
 
 from cms_pages.models import CityPage, CustomImage
-from core.exceptions import NotFound, ValidationFailed
+from core.exceptions import NotFound
+from core.pagination import PageQuerySerializer, paginated
 from directory.models import Agency, EscortProfilePage, ProfilePhoto
 from directory.selectors import agency_list, city_list, profile_list
 
@@ -98,46 +96,6 @@ def _rendition_urls(request: Request, image: CustomImage, *specs: str) -> list[s
 
 def _page_url(request: Request, page: Any) -> str | None:
     return _absolute(request, page.get_url(request=request))
-
-
-class PageQuerySerializer(serializers.Serializer):
-    """Cursor pagination parameters, validated so a bad value answers 400 instead
-    of being silently replaced (page size) or answered 404 (cursor)."""
-
-    class Meta:
-        ref_name = "PublicPageQuery"
-
-    cursor = serializers.CharField(required=False, max_length=512)
-    page_size = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=api_settings.DEFAULT_PAGINATION_CLASS.max_page_size,
-    )
-
-
-def paginated(
-    *,
-    request: Request,
-    view: APIView,
-    queryset: QuerySet,
-    serializer: type[serializers.Serializer],
-    ordering: tuple[str, ...],
-) -> Response:
-    PageQuerySerializer(data=request.query_params).is_valid(raise_exception=True)
-    paginator = api_settings.DEFAULT_PAGINATION_CLASS()
-    paginator.ordering = ordering
-    try:
-        page = paginator.paginate_queryset(queryset, request, view=view)
-    except (CursorNotFound, ValueError, DjangoValidationError) as exc:
-        # A cursor that decodes but holds a position of the wrong type fails while
-        # the query is built (ValueError), not in DRF's own decoding.
-        if "cursor" not in request.query_params:
-            raise
-        raise ValidationFailed(
-            fields={"cursor": ["This cursor is not valid."]}
-        ) from exc
-    data = serializer(page, many=True, context={"request": request}).data
-    return paginator.get_paginated_response(data)
 
 
 def _page_of(name: str, item: type[serializers.Serializer]) -> serializers.Serializer:

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from directory.apis.public import paginated
+from core.pagination import paginated
 from messaging.apis.base import MAX_ID, MessagingApi, with_user
 from messaging.apis.serializers import MessageSerializer, ThreadSerializer
 from messaging.selectors import messages_search, thread_get_for, threads_for

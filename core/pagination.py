@@ -1,0 +1,57 @@
+"""Cursor pagination shared by every app's list endpoints: the query
+parameters validated (a bad value is 400, not silently replaced or 404) and one
+helper that pages a queryset in a fixed order. Lives in core because apps at
+every level (notifications, directory, bookings, messaging) list things."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound as CursorNotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from core.exceptions import ValidationFailed
+
+
+class PageQuerySerializer(serializers.Serializer):
+    """Cursor pagination parameters, validated so a bad value answers 400 instead
+    of being silently replaced (page size) or answered 404 (cursor)."""
+
+    class Meta:
+        ref_name = "PublicPageQuery"
+
+    cursor = serializers.CharField(required=False, max_length=512)
+    page_size = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=api_settings.DEFAULT_PAGINATION_CLASS.max_page_size,
+    )
+
+
+def paginated(
+    *,
+    request: Request,
+    view: APIView,
+    queryset: QuerySet,
+    serializer: type[serializers.Serializer],
+    ordering: tuple[str, ...],
+) -> Response:
+    PageQuerySerializer(data=request.query_params).is_valid(raise_exception=True)
+    paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+    paginator.ordering = ordering
+    try:
+        page = paginator.paginate_queryset(queryset, request, view=view)
+    except (CursorNotFound, ValueError, DjangoValidationError) as exc:
+        # A cursor that decodes but holds a position of the wrong type fails while
+        # the query is built (ValueError), not in DRF's own decoding.
+        if "cursor" not in request.query_params:
+            raise
+        raise ValidationFailed(
+            fields={"cursor": ["This cursor is not valid."]}
+        ) from exc
+    data = serializer(page, many=True, context={"request": request}).data
+    return paginator.get_paginated_response(data)
