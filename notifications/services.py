@@ -5,9 +5,11 @@ count is pushed to the user's sockets (best effort)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -15,7 +17,12 @@ from django.utils import timezone
 from accounts.models import User
 from core.exceptions import ValidationFailed
 from core.realtime import user_send
-from notifications.models import EmailDelivery, Kind, Notification
+from notifications.models import (
+    EmailDelivery,
+    Kind,
+    Notification,
+    NotificationPreference,
+)
 from notifications.selectors import (
     badges_key,
     notifications_for,
@@ -102,7 +109,7 @@ def _store(
 
 
 def _grow_group(
-    recipient: User, group_key: str, *, title: str, url: str, now: object
+    recipient: User, group_key: str, *, title: str, url: str, now: dt.datetime
 ) -> Notification | None:
     unread = Notification.objects.filter(
         recipient=recipient, group_key=group_key, read_at__isnull=True
@@ -174,8 +181,6 @@ def notifications_mark_read(
 
 def preferences_update(*, user: User, changes: dict[str, dict[str, bool]]) -> None:
     """``changes`` maps a kind to its channels, e.g. {"message": {"email": False}}."""
-    from notifications.models import NotificationPreference
-
     unknown = set(changes) - set(Kind.values)
     if unknown:
         raise ValidationFailed(
@@ -190,8 +195,6 @@ def preferences_update(*, user: User, changes: dict[str, dict[str, bool]]) -> No
 def email_deliver(*, delivery_id: int, max_attempts: int) -> str | None:
     """Send one queued email, under a row lock so a duplicate task cannot send
     it twice. Returns the new status, or None when there was nothing to do."""
-    from django.core.mail import send_mail
-
     with transaction.atomic():
         delivery = (
             EmailDelivery.objects.select_for_update()
