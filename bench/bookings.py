@@ -7,11 +7,10 @@ Runs against its own database, ``bench_bookings``, on the same PostgreSQL server
 dev (created on first run, migrated, then reused), and its own Redis database
 (number 14) for throttles and the notification queue; dev data is never touched.
 Each run deletes the bookings of the previous one, so every slot is free again.
-Starts uvicorn on 127.0.0.1 with the WSGI application (the API's production
-path; each process runs 10 request threads, so the server holds at most 10 x
-``--workers`` database connections: under ASGI every concurrent request opens its
-own, and 200 racers would exhaust the server's max_connections), measures, and
-stops it at the end, also on error. Bounded: fixed request counts, capped
+Starts uvicorn on 127.0.0.1 with the ASGI application; each process draws its
+database connections from its psycopg pool (DB_POOL_MAX_SIZE), so 200 racers
+wait for a connection instead of exhausting the server's max_connections. It
+measures, and stops the server at the end, also on error. Bounded: fixed request counts, capped
 whatever is asked. See bench/README.md.
 """
 
@@ -33,7 +32,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -57,41 +55,10 @@ DOMAIN = "@bench-bookings.test"
 HOST = "localhost"
 
 
-def _bench_database_url() -> str:
-    """The dev server's URL with the database name swapped for the bench's."""
-    import psycopg
+from own_stores import bench_database_url, bench_redis_url  # noqa: E402
 
-    from config import embedded
-
-    base = os.environ.get("DATABASE_URL") or embedded.postgres_url(
-        embedded.var_dir_from_env(ROOT)
-    )
-    parts = urlsplit(base)
-    bench = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-            print(f"created database {BENCH_DB}")
-    return bench
-
-
-def _bench_redis_url() -> str:
-    """The dev Redis server, the bench's own database number: every booking
-    queues a notification that no worker here consumes."""
-    from config import embedded
-
-    base = os.environ.get("REDIS_URL") or embedded.redis_url(
-        embedded.var_dir_from_env(ROOT)
-    )
-    return urlunsplit(urlsplit(base)._replace(path=f"/{BENCH_REDIS_DB}"))
-
-
-os.environ["DATABASE_URL"] = _bench_database_url()
-os.environ["REDIS_URL"] = _bench_redis_url()
+os.environ["DATABASE_URL"] = bench_database_url(BENCH_DB)
+os.environ["REDIS_URL"] = bench_redis_url(BENCH_REDIS_DB)
 
 import django  # noqa: E402
 
@@ -247,8 +214,7 @@ def slot_starts(city: CityPage, count: int, *, first_day: int = 2) -> list[dt.da
 
 def start_uvicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
     command = [
-        sys.executable, "-m", "uvicorn", "config.wsgi:application",
-        "--interface", "wsgi",
+        sys.executable, "-m", "uvicorn", "config.asgi:application",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
         "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip

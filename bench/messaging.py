@@ -31,7 +31,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -58,41 +57,10 @@ CONNECTING_AT_ONCE = 50  # handshakes in flight at a time
 TIMEOUT = 30.0  # seconds, every await on the network
 
 
-def _bench_database_url() -> str:
-    """The dev server's URL with the database name swapped for the bench's."""
-    import psycopg
+from own_stores import bench_database_url, bench_redis_url  # noqa: E402
 
-    from config import embedded
-
-    base = os.environ.get("DATABASE_URL") or embedded.postgres_url(
-        embedded.var_dir_from_env(ROOT)
-    )
-    parts = urlsplit(base)
-    bench = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-            print(f"created database {BENCH_DB}")
-    return bench
-
-
-def _bench_redis_url() -> str:
-    """The dev Redis server, the bench's own database number: the channel layer,
-    the cache, and a notification queued per message that no worker consumes."""
-    from config import embedded
-
-    base = os.environ.get("REDIS_URL") or embedded.redis_url(
-        embedded.var_dir_from_env(ROOT)
-    )
-    return urlunsplit(urlsplit(base)._replace(path=f"/{BENCH_REDIS_DB}"))
-
-
-os.environ["DATABASE_URL"] = _bench_database_url()
-os.environ["REDIS_URL"] = _bench_redis_url()
+os.environ["DATABASE_URL"] = bench_database_url(BENCH_DB)
+os.environ["REDIS_URL"] = bench_redis_url(BENCH_REDIS_DB)
 
 import django  # noqa: E402
 

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,30 +42,9 @@ BENCH_DB = "bench_search"
 BENCH_SLUG = "bench-"  # every generated profile's slug starts with this
 DEEP_SEED = "bench-deep"  # deep pages: one visitor, so one walk to page 50 per query
 
+from own_stores import bench_database_url  # noqa: E402
 
-def _bench_database_url() -> str:
-    """The dev server's URL with the database name swapped for the bench's."""
-    import psycopg
-
-    from config import embedded
-
-    base = os.environ.get("DATABASE_URL") or embedded.postgres_url(
-        embedded.var_dir_from_env(ROOT)
-    )
-    parts = urlsplit(base)
-    bench = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-            print(f"created database {BENCH_DB}")
-    return bench
-
-
-os.environ["DATABASE_URL"] = _bench_database_url()
+os.environ["DATABASE_URL"] = bench_database_url(BENCH_DB)
 
 import django  # noqa: E402
 

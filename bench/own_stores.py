@@ -1,0 +1,44 @@
+"""Every benchmark runs on stores of its own, so dev data is never touched: a
+database of its own on the dev PostgreSQL server (created on first run, then
+reused) and, where it needs one, a Redis database number of its own on the dev
+Redis server. The dev servers are the ones of DATABASE_URL / REDIS_URL, or the
+embedded ones under var/ when those are unset."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bench_database_url(name: str) -> str:
+    """The dev server's URL with the database name swapped for ``name``."""
+    import psycopg
+
+    from config import embedded
+
+    base = os.environ.get("DATABASE_URL") or embedded.postgres_url(
+        embedded.var_dir_from_env(ROOT)
+    )
+    parts = urlsplit(base)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def bench_redis_url(number: int) -> str:
+    """The dev Redis server, database ``number``."""
+    from config import embedded
+
+    base = os.environ.get("REDIS_URL") or embedded.redis_url(
+        embedded.var_dir_from_env(ROOT)
+    )
+    return urlunsplit(urlsplit(base)._replace(path=f"/{number}"))
