@@ -10,8 +10,8 @@ Each run deletes the bookings of the previous one, so every slot is free again.
 Starts uvicorn on 127.0.0.1 with the ASGI application; each process draws its
 database connections from its psycopg pool (DB_POOL_MAX_SIZE), so 200 racers
 wait for a connection instead of exhausting the server's max_connections. It
-measures, and stops the server at the end, also on error. Bounded: fixed request counts, capped
-whatever is asked. See bench/README.md.
+measures, and stops the server at the end, also on error. Bounded: fixed request
+counts, capped whatever is asked. See bench/README.md.
 """
 
 from __future__ import annotations
