@@ -4,15 +4,12 @@ pagination and facet counts for the current filters."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import math
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.core import signing
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
@@ -23,10 +20,9 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.expressions import RawSQL
-from django.utils.dateparse import parse_datetime
 
-from core.exceptions import ValidationFailed
 from search.availability import available_between
+from search.cursors import _after, cursor_shown, decode_cursor, encode_cursor
 from search.generation import INDEX_GENERATION_KEY
 from search.models import (
     NO_PRICE,
@@ -41,14 +37,20 @@ from search.ranking import (
     recommended_after,
     with_recommended_key,
 )
+from search.suggestions import search_suggestions
 
-__all__ = ["SORTS", "SearchParams", "SearchResult", "search_facets", "search_profiles"]
+__all__ = [
+    "SORTS",
+    "SearchParams",
+    "SearchResult",
+    "search_facets",
+    "search_profiles",
+    "search_suggestions",
+]
 
-CURSOR_SALT = "search.cursor"
 PRICE_BUCKETS = [(0, 15000), (15000, 30000), (30000, 50000), (50000, NO_PRICE)]
 EARTH_KM = 6371.0
 FACETS_TTL = 120
-TYPO_MIN_LENGTH = 4
 # Parameters that order or page the results without changing which rows match.
 _NOT_FILTERS = {"cursor", "sort", "page_size"}
 _DOC = "search_profilesearchdocument"
@@ -171,74 +173,6 @@ def _ordered(docs: QuerySet, params: SearchParams, seed: str) -> tuple[QuerySet,
         keys = [("published_at", True), ("profile_id", True)]
     order = [F(name).desc() if desc else F(name).asc() for name, desc in keys]
     return docs.order_by(*order), keys
-
-
-def _after(keys: list, values: list) -> Q:
-    """Rows strictly after ``values`` in the key order (keyset pagination)."""
-    condition = Q()
-    for index, (name, descending) in enumerate(keys):
-        step = Q(**{f"{name}__{'lt' if descending else 'gt'}": values[index]})
-        for earlier in range(index):
-            step &= Q(**{keys[earlier][0]: values[earlier]})
-        condition |= step
-    return condition
-
-
-def _encode(value: object) -> list:
-    if isinstance(value, dt.datetime):
-        return ["t", value.isoformat()]
-    if isinstance(value, Decimal):
-        return ["d", str(value)]
-    return ["v", value]
-
-
-def _decode(item: object) -> object:
-    if not (isinstance(item, list) and len(item) == 2):
-        raise ValueError
-    kind, raw = item
-    if kind == "t":
-        parsed = parse_datetime(raw) if isinstance(raw, str) else None
-        if parsed is None:
-            raise ValueError
-        return parsed
-    if kind == "d":
-        return Decimal(str(raw))
-    if kind == "v" and isinstance(raw, (bool, int, float)):
-        return raw
-    raise ValueError
-
-
-def encode_cursor(*, sort: str, key: list, shown: int = 0) -> str:
-    return signing.dumps(
-        {"sort": sort, "key": [_encode(v) for v in key], "shown": shown},
-        salt=CURSOR_SALT,
-    )
-
-
-def cursor_shown(cursor: str | None) -> int:
-    """How many results came before the cursor's page (0 without a cursor). Only
-    read after decode_cursor accepted the cursor; a missing count reads as 0."""
-    if not cursor:
-        return 0
-    shown = signing.loads(cursor, salt=CURSOR_SALT).get("shown", 0)
-    return shown if isinstance(shown, int) and shown >= 0 else 0
-
-
-def decode_cursor(cursor: str, *, sort: str, size: int) -> list:
-    invalid = ValidationFailed(fields={"cursor": ["Invalid cursor."]})
-    try:
-        data = signing.loads(cursor, salt=CURSOR_SALT)
-    except signing.BadSignature as error:
-        raise invalid from error
-    if not isinstance(data, dict) or data.get("sort") != sort:
-        raise ValidationFailed(fields={"cursor": ["Cursor does not match this sort."]})
-    key = data.get("key")
-    try:
-        if not isinstance(key, list) or len(key) != size:
-            raise ValueError
-        return [_decode(item) for item in key]
-    except (ValueError, TypeError, InvalidOperation) as error:
-        raise invalid from error
 
 
 def search_profiles(
@@ -373,70 +307,4 @@ def _facets(params: SearchParams) -> dict:
             for low, high in PRICE_BUCKETS
         ],
         "unpriced": counts["unpriced"][None],
-    }
-
-
-# Both read indexes of migrations 0003/0004: prefixes in name order straight off
-# the btree, typos through the trigram index only when prefixes are too few.
-_NAME_PREFIX_SQL = """
-SELECT profile_id, display_name FROM search_profilesearchdocument
-WHERE search_unaccent(display_name) COLLATE "C" LIKE search_unaccent(%s) || '%%'
-ORDER BY search_unaccent(display_name) COLLATE "C", profile_id
-LIMIT %s
-"""
-_NAME_SIMILAR_SQL = """
-SELECT profile_id, display_name FROM search_profilesearchdocument
-WHERE search_unaccent(display_name) %% search_unaccent(%s)
-  AND NOT profile_id = ANY(%s)
-ORDER BY similarity(search_unaccent(display_name), search_unaccent(%s)) DESC,
-         profile_id
-LIMIT %s
-"""
-
-
-def _name_suggestions(q: str, limit: int, *, fuzzy: bool) -> list[tuple[int, str]]:
-    escaped = q.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
-    with connection.cursor() as cursor:
-        cursor.execute(_NAME_PREFIX_SQL, [escaped, limit])
-        rows = cursor.fetchall()
-        # Two or three letters are a prefix being typed, not a typo: their
-        # trigrams match thousands of names and the fuzzy arm would rank them all.
-        # Nor when the text already names a city or service being typed.
-        if fuzzy and len(rows) < limit and len(q) >= TYPO_MIN_LENGTH:
-            cursor.execute(
-                _NAME_SIMILAR_SQL, [q, [pk for pk, _ in rows], q, limit - len(rows)]
-            )
-            rows += cursor.fetchall()
-    return rows
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, as unaccent() does for the names."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def search_suggestions(*, q: str, limit: int = 8) -> dict:
-    """Prefix matches first, then names that are merely similar (typos)."""
-    from cms_pages.models import CityPage
-    from directory.models import Service
-
-    # A handful of cities, filtered here: a title filter in SQL made PostgreSQL
-    # scan the whole page tree (every profile is a page) through unaccent().
-    folded = _fold(q)
-    cities = [
-        city
-        for city in CityPage.objects.live().only("id", "title").order_by("title")
-        if _fold(city.title).startswith(folded)
-    ]
-    services = Service.objects.filter(
-        Q(name__unaccent__istartswith=q) | Q(name__icontains=f" {q}")
-    )
-    cities = cities[:limit]
-    services = list(services.order_by("name")[:limit])
-    names = _name_suggestions(q, limit, fuzzy=not (cities or services))
-    return {
-        "cities": [{"id": c.pk, "name": c.title} for c in cities],
-        "services": [{"slug": s.slug, "name": s.name} for s in services],
-        "profiles": [{"id": pk, "name": name} for pk, name in names],
     }
