@@ -23,9 +23,7 @@ from directory.models import (
 )
 
 
-def profile_public_list() -> QuerySet[EscortProfilePage]:
-    """Live profiles with what a card or list item shows: city, agency, photos
-    (with their image), rates, services, languages, public tours."""
+def _showable_profiles() -> QuerySet[EscortProfilePage]:
     return (
         EscortProfilePage.objects.live()
         .public()
@@ -35,24 +33,38 @@ def profile_public_list() -> QuerySet[EscortProfilePage]:
             owner__is_age_verified=True,
         )
         .select_related("home_city", "agency")
-        .prefetch_related(
-            Prefetch(
-                "photos",
-                queryset=ProfilePhoto.objects.select_related("image").order_by(
-                    "sort_order"
-                ),
-            ),
-            Prefetch("rates", queryset=ProfileRate.objects.order_by("sort_order")),
-            Prefetch(
-                "tours",
-                queryset=ProfileTour.objects.filter(is_private=False)
-                .select_related("city")
-                .order_by("starts_on"),
-            ),
-            "services",
-            "languages",
-        )
     )
+
+
+def _photos() -> Prefetch:
+    return Prefetch(
+        "photos",
+        queryset=ProfilePhoto.objects.select_related("image").order_by("sort_order"),
+    )
+
+
+def profile_public_list() -> QuerySet[EscortProfilePage]:
+    """Live profiles with what a list item or the API shows: city, agency,
+    photos (with their image), rates, services, languages, public tours."""
+    return _showable_profiles().prefetch_related(
+        _photos(),
+        Prefetch("rates", queryset=ProfileRate.objects.order_by("sort_order")),
+        Prefetch(
+            "tours",
+            queryset=ProfileTour.objects.filter(is_private=False)
+            .select_related("city")
+            .order_by("starts_on"),
+        ),
+        "services",
+        "languages",
+    )
+
+
+def profile_card_list() -> QuerySet[EscortProfilePage]:
+    """Live profiles with only what a card shows (templates/includes/
+    profile_card.html): city and photos. Grids of cards skip the four other
+    prefetches of profile_public_list."""
+    return _showable_profiles().prefetch_related(_photos())
 
 
 def rotation_seed(*, session_key: str | None, day: dt.date | None = None) -> str:
@@ -65,7 +77,7 @@ def profiles_for_city(*, city: CityPage, seed: str) -> QuerySet[EscortProfilePag
     """Profiles based in the city: VIP band first, then a fair rotation (a hash of
     the profile id and the seed) that gives no profile a fixed place."""
     return (
-        profile_public_list()
+        profile_card_list()
         .filter(home_city=city)
         .annotate(
             rotation=MD5(
@@ -87,7 +99,7 @@ def profiles_touring_city(
         city=city, is_private=False, starts_on__lte=day, ends_on__gte=day
     ).values("page_id")
     return (
-        profile_public_list()
+        profile_card_list()
         .filter(pk__in=touring_ids)
         .exclude(home_city=city)
         .order_by("-is_vip", "title")

@@ -14,7 +14,7 @@ from rest_framework.exceptions import ValidationError
 
 from core.exceptions import ValidationFailed
 from directory.models import Language, Service
-from directory.selectors import city_list, profile_public_list, rotation_seed
+from directory.selectors import city_list, profile_card_list, rotation_seed
 from search.apis import search_log
 from search.impressions import impressions_record_search
 from search.params import SORTS, params_from_query
@@ -90,7 +90,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     except ValidationFailed as error:
         context["errors"] = _error_messages(error.fields or error.message)
         return render(request, "search/search.html", context, status=400)
-    pages = profile_public_list().in_bulk([d.profile_id for d in result.documents])
+    pages = profile_card_list().in_bulk([d.profile_id for d in result.documents])
     context.update(
         profiles=[pages[d.pk] for d in result.documents if d.pk in pages],
         facets=_named_facets(facets, context),

@@ -41,6 +41,7 @@ from cms_pages.models import (
 from directory.models import EscortProfilePage, Service
 from directory.selectors import (
     city_list,
+    profile_card_list,
     profile_public_list,
     profiles_for_city,
     profiles_touring_city,
@@ -154,7 +155,7 @@ def city_listing(context: Context, city: CityPage) -> Listing:
 @register.simple_tag(takes_context=True)
 def profile_index_listing(context: Context) -> Listing:
     request = context.get("request")
-    queryset = profile_public_list().order_by("-is_vip", "title", "id")
+    queryset = profile_card_list().order_by("-is_vip", "title", "id")
     return _memo(context, ("profile_index",), lambda: _paginate(queryset, request))
 
 
@@ -177,7 +178,7 @@ def _live_collections(ids: list[int]) -> dict[int, FeaturedCollectionPage]:
 
 
 def _public_profiles(ids: Iterable[int]) -> dict[int, EscortProfilePage]:
-    return profile_public_list().in_bulk(list(ids))
+    return profile_card_list().in_bulk(list(ids))
 
 
 @register.simple_tag

@@ -35,9 +35,9 @@ CARD = '<article class="profile-card'
 # view-restriction lookups, one count, one query per listing and per prefetch,
 # one for the card renditions of each listing. City pages add the filter form's
 # services and languages.
-HOME_QUERIES = 22
-CITY_QUERIES = 28
-COLLECTION_QUERIES = 16
+HOME_QUERIES = 18
+CITY_QUERIES = 20
+COLLECTION_QUERIES = 12
 
 
 def section(html: str, heading_id: str) -> str:
