@@ -2,10 +2,23 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
+# Multi-line text (messages, report details): newlines and tabs are text.
+TEXT_CONTROLS = frozenset({"\n", "\t"})
+
+
+def _is_control(ch: str) -> bool:
+    return ord(ch) < 32 or 127 <= ord(ch) < 160
+
 
 def reject_control_characters(value: str) -> str:
     """Plain-text fields refuse C0/C1 control characters (newlines included): they
     break layouts and logs and are never needed in a name or a tagline."""
-    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in value):
+    if any(_is_control(ch) for ch in value):
         raise ValidationError("Control characters are not allowed.", code="control")
     return value
+
+
+def has_control_characters(text: str) -> bool:
+    """True when multi-line text holds a control character other than a
+    newline or a tab."""
+    return any(_is_control(ch) and ch not in TEXT_CONTROLS for ch in text)

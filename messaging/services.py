@@ -19,6 +19,7 @@ from bookings.models import Booking
 from cms_pages.uploads import CleanImage, image_clean
 from core import crypto
 from core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from core.validators import has_control_characters
 from directory.models import AgencyMembership, EscortProfilePage
 from directory.selectors import profile_editable_get, profile_public_list
 from messaging.fanout import message_created_fanout, thread_changed_fanout
@@ -35,8 +36,6 @@ from moderation.services import report_create
 from notifications.services import notifications_mark_read
 
 NEUTRAL_REFUSAL = "You cannot send messages in this conversation."
-# Newlines and tabs are text; other C0/C1 control characters are not.
-ALLOWED_CONTROLS = {"\n", "\t"}
 
 
 def _clean_body(body: str, *, required: bool = True) -> str:
@@ -47,10 +46,7 @@ def _clean_body(body: str, *, required: bool = True) -> str:
         raise ValidationFailed(
             fields={"body": [f"At most {settings.MESSAGE_MAX_LENGTH} characters."]}
         )
-    if any(
-        (ord(ch) < 32 or 127 <= ord(ch) < 160) and ch not in ALLOWED_CONTROLS
-        for ch in body
-    ):
+    if has_control_characters(body):
         raise ValidationFailed(fields={"body": ["Control characters are not allowed."]})
     return body
 

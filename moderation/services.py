@@ -14,10 +14,8 @@ from django.db import IntegrityError, models, transaction
 from accounts.models import User
 from core import crypto
 from core.exceptions import ValidationFailed
+from core.validators import has_control_characters
 from moderation.models import DETAILS_MAX_LENGTH, Report, ReportCategory
-
-# Newlines and tabs are text; other C0/C1 control characters are not.
-ALLOWED_CONTROLS = {"\n", "\t"}
 
 
 def report_create(
@@ -70,10 +68,7 @@ def _clean_details(details: str) -> str:
         raise ValidationFailed(
             fields={"details": [f"At most {DETAILS_MAX_LENGTH} characters."]}
         )
-    if any(
-        (ord(ch) < 32 or 127 <= ord(ch) < 160) and ch not in ALLOWED_CONTROLS
-        for ch in details
-    ):
+    if has_control_characters(details):
         raise ValidationFailed(
             fields={"details": ["Control characters are not allowed."]}
         )
