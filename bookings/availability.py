@@ -88,14 +88,19 @@ def location_for(
     day: dt.date,
     tours: list[ProfileTour] | None = None,
 ) -> CityPage | None:
-    """The touring city when a tour (a private one too) covers ``day``, else home."""
+    """The touring city when a tour (a private one too) covers ``day``, else home.
+    Internal: a private tour's city never leaves this module (see
+    ``availability_windows``)."""
     if tours is None:
         tours = _tours(profile=profile, date_from=day, date_to=day)
+    tour = _covering_tour(day=day, tours=tours)
+    return tour.city if tour is not None else profile.home_city
+
+
+def _covering_tour(*, day: dt.date, tours: list[ProfileTour]) -> ProfileTour | None:
     covering = [tour for tour in tours if tour.starts_on <= day <= tour.ends_on]
-    if covering:
-        # A side trip inside a longer tour wins over it: the latest start.
-        return max(covering, key=lambda tour: (tour.starts_on, tour.pk or 0)).city
-    return profile.home_city
+    # A side trip inside a longer tour wins over it: the latest start.
+    return max(covering, key=lambda t: (t.starts_on, t.pk or 0), default=None)
 
 
 def _tours(
@@ -115,7 +120,13 @@ def availability_windows(
     *, profile: EscortProfilePage, date_from: dt.date, date_to: dt.date
 ) -> list[Window]:
     """Open time for the local dates ``date_from``..``date_to`` (a window that runs
-    past midnight keeps its tail), sorted, merged, in UTC."""
+    past midnight keeps its tail), sorted, merged, in UTC.
+
+    A date a private tour covers has no windows at all (docs/architecture.md,
+    invariant 13): every window ends up in front of a client (the slot list, the
+    search filter, a booking's city), and a slot there would name the tour's city
+    and dates. The provider is away on those dates, so home-city slots would be
+    wrong too. The tour's time zone still places the time off around it."""
     check_date_range(date_from=date_from, date_to=date_to)
     calendar = _calendar(profile=profile, date_from=date_from, date_to=date_to)
     off_days = {
@@ -126,7 +137,10 @@ def availability_windows(
     }
     windows: list[Window] = []
     for day in _dates(date_from, date_to):
-        city = location_for(profile=profile, day=day, tours=calendar.tours)
+        tour = _covering_tour(day=day, tours=calendar.tours)
+        if tour is not None and tour.is_private:
+            continue
+        city = tour.city if tour is not None else profile.home_city
         if city is None or day in off_days:
             continue
         windows.extend(_day_windows(day=day, city=city, calendar=calendar))

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from rest_framework import serializers
@@ -244,6 +248,8 @@ class EscortProfilePage(SeoMixin, Page):
 
     @property
     def public_tours(self) -> list[dict]:
+        # Wagtail API v2 field: the same tours as API v1 and the profile page
+        # (public_tours_of), read from the listing's prefetch.
         return [
             {
                 "city": t.city.title,
@@ -251,8 +257,7 @@ class EscortProfilePage(SeoMixin, Page):
                 "starts_on": t.starts_on,
                 "ends_on": t.ends_on,
             }
-            for t in self.tours.all()
-            if not t.is_private
+            for t in public_tours_of(self.tours.all())
         ]
 
     @property
@@ -370,6 +375,31 @@ class ProfilePhoto(Orderable):
     ]
 
 
+class ProfileTourQuerySet(models.QuerySet):
+    """The one home of "which tours may the public see" (docs/architecture.md,
+    "One home per rule"): not private, not finished. A private tour is shown to
+    the provider side only; a finished one is travel history."""
+
+    def public(self, *, today: dt.date | None = None) -> ProfileTourQuerySet:
+        return self.filter(is_private=False, ends_on__gte=today or timezone.localdate())
+
+    def touring_on(self, *, day: dt.date | None = None) -> ProfileTourQuerySet:
+        """Public tours under way on ``day`` ("touring now")."""
+        day = day or timezone.localdate()
+        return self.public(today=day).filter(starts_on__lte=day)
+
+
+def public_tours_of(
+    tours: Iterable[ProfileTour], *, today: dt.date | None = None
+) -> list[ProfileTour]:
+    """ProfileTourQuerySet.public for tours already in memory (a prefetch, or a
+    revision being previewed), in date order."""
+    today = today or timezone.localdate()
+    return sorted(
+        (t for t in tours if t.is_public_on(today)), key=lambda t: t.starts_on
+    )
+
+
 class ProfileTour(Orderable):
     page = ParentalKey(
         EscortProfilePage, on_delete=models.CASCADE, related_name="tours"
@@ -389,6 +419,12 @@ class ProfileTour(Orderable):
         FieldPanel("ends_on"),
         FieldPanel("is_private"),
     ]
+
+    objects = ProfileTourQuerySet.as_manager()
+
+    def is_public_on(self, today: dt.date) -> bool:
+        # Must agree with ProfileTourQuerySet.public (tests/directory/test_rules.py).
+        return not self.is_private and self.ends_on >= today
 
     class Meta(Orderable.Meta):
         constraints = [

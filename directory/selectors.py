@@ -51,7 +51,7 @@ def profile_public_list() -> QuerySet[EscortProfilePage]:
         Prefetch("rates", queryset=ProfileRate.objects.order_by("sort_order")),
         Prefetch(
             "tours",
-            queryset=ProfileTour.objects.filter(is_private=False)
+            queryset=ProfileTour.objects.public()
             .select_related("city")
             .order_by("starts_on"),
         ),
@@ -95,9 +95,9 @@ def profiles_touring_city(
     day = on or timezone.localdate()
     # An id subquery instead of a join + DISTINCT: DISTINCT over the wide page rows
     # (bio, JSON) made this the slowest query of the city page.
-    touring_ids = ProfileTour.objects.filter(
-        city=city, is_private=False, starts_on__lte=day, ends_on__gte=day
-    ).values("page_id")
+    touring_ids = (
+        ProfileTour.objects.touring_on(day=day).filter(city=city).values("page_id")
+    )
     return (
         profile_card_list()
         .filter(pk__in=touring_ids)

@@ -49,9 +49,7 @@ def _indexable(profile_ids: Iterable[int]) -> list[EscortProfilePage]:
             "languages",
             Prefetch(
                 "tours",
-                queryset=ProfileTour.objects.filter(
-                    is_private=False, starts_on__lte=today, ends_on__gte=today
-                ),
+                queryset=ProfileTour.objects.touring_on(day=today),
                 to_attr="current_public_tours",
             ),
         )

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
@@ -24,7 +23,7 @@ from wagtail.rich_text import expand_db_html
 from cms_pages.models import CityPage, CustomImage
 from core.exceptions import NotFound
 from core.pagination import PageQuerySerializer, paginated
-from directory.models import Agency, EscortProfilePage, ProfilePhoto
+from directory.models import Agency, EscortProfilePage, ProfilePhoto, public_tours_of
 from directory.selectors import agency_list, city_list, profile_list
 
 THUMBNAIL = "fill-400x500|format-webp"
@@ -337,15 +336,7 @@ class EscortDetailApi(APIView):
 
         @extend_schema_field(TourSerializer(many=True))
         def get_tours(self, profile: EscortProfilePage) -> list[dict]:
-            # Finished tours are a provider's travel history: of no use to a visitor,
-            # so not published. The private check repeats the selector's on purpose.
-            today = timezone.localdate()
-            tours = [
-                t
-                for t in profile.tours.all()
-                if not t.is_private and t.ends_on >= today
-            ]
-            return TourSerializer(tours, many=True).data
+            return TourSerializer(public_tours_of(profile.tours.all()), many=True).data
 
     @extend_schema(responses={200: OutputSerializer}, operation_id="escort_retrieve")
     def get(self, request: Request, profile_id: int) -> Response:

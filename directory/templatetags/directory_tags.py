@@ -22,7 +22,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.template.context import Context
-from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -38,7 +37,7 @@ from cms_pages.models import (
     FeaturedCollectionPage,
     HomePage,
 )
-from directory.models import EscortProfilePage, Service
+from directory.models import EscortProfilePage, Service, public_tours_of
 from directory.selectors import (
     city_list,
     profile_card_list,
@@ -256,16 +255,11 @@ def profile_detail(profile: EscortProfilePage) -> ProfileDetail:
         profile.photos.select_related("image"), key=lambda p: not p.is_primary
     )
     _prefetch_renditions((p.image for p in photos), GALLERY_RENDITIONS)
-    today = timezone.localdate()
-    tours = [
-        t
-        for t in profile.tours.select_related("city")
-        if not t.is_private and t.ends_on >= today
-    ]
+    tours = public_tours_of(profile.tours.select_related("city"))
     return ProfileDetail(
         photos=photos,
         rates=list(profile.rates.all()),
-        tours=sorted(tours, key=lambda t: t.starts_on),
+        tours=tours,
         service_groups=_services_by_category(profile.services.all()),
         languages=list(profile.languages.all()),
     )

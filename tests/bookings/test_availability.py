@@ -351,11 +351,7 @@ def test_tour_days_use_the_tour_city_and_its_time_zone(
 ) -> None:
     every_day(profile, 10, 12)
     add_tour(
-        profile,
-        city=new_york,
-        starts_on=FRIDAY,
-        ends_on=FRIDAY + dt.timedelta(days=1),
-        is_private=True,
+        profile, city=new_york, starts_on=FRIDAY, ends_on=FRIDAY + dt.timedelta(days=1)
     )
 
     windows = availability_windows(
@@ -376,6 +372,32 @@ def test_tour_days_use_the_tour_city_and_its_time_zone(
         (utc(2027, 1, 15, 15, 30), new_york),
         (utc(2027, 1, 15, 16, 0), new_york),
     ]
+
+
+def test_private_tour_days_have_no_windows(
+    profile: EscortProfilePage, berlin: CityPage, new_york: CityPage
+) -> None:
+    # Issue 10, finding 1: every window reaches a client (slots, the search
+    # filter, a booking's city), so a private tour's days are closed, neither
+    # in the tour city nor at home, where the provider is not.
+    every_day(profile, 10, 12)
+    add_tour(profile, city=new_york, starts_on=FRIDAY, ends_on=FRIDAY, is_private=True)
+
+    windows = availability_windows(
+        profile=profile,
+        date_from=FRIDAY - dt.timedelta(days=1),
+        date_to=FRIDAY + dt.timedelta(days=1),
+    )
+
+    assert windows == [
+        Window(utc(2027, 1, 14, 9), utc(2027, 1, 14, 11), berlin),
+        Window(utc(2027, 1, 16, 9), utc(2027, 1, 16, 11), berlin),
+    ]
+    assert (
+        bookable_slots(profile=profile, date_from=FRIDAY, date_to=FRIDAY, now=NOW) == []
+    )
+    # Internally the provider is still placed in the tour city.
+    assert location_for(profile=profile, day=FRIDAY) == new_york
 
 
 def test_location_for(

@@ -112,7 +112,7 @@ def test_tour_slots_carry_the_tour_city_and_its_offset(
     new_york = make_city("New York", time_zone="America/New_York", country_code="US")
     zone = ZoneInfo("America/New_York")
     day = today_in_berlin() + dt.timedelta(days=4)
-    add_tour(profile, city=new_york, starts_on=day, ends_on=day, is_private=True)
+    add_tour(profile, city=new_york, starts_on=day, ends_on=day)
     eve = day - dt.timedelta(days=1)
     params = {"from": eve.isoformat(), "to": day.isoformat()}
 
@@ -128,6 +128,33 @@ def test_tour_slots_carry_the_tour_city_and_its_offset(
         (utc_iso(day, 10, 0, zone), local_iso(day, 10, 0, zone), new_york.pk),
         (utc_iso(day, 10, 30, zone), local_iso(day, 10, 30, zone), new_york.pk),
     ]
+
+
+def test_a_private_tour_never_reaches_the_public_slots(
+    profile: EscortProfilePage, berlin: CityPage
+) -> None:
+    # Issue 10, finding 1: slots carried the private tour's city id and
+    # "cities" listed it. Its days are now simply not bookable.
+    new_york = make_city("New York", time_zone="America/New_York", country_code="US")
+    day = today_in_berlin() + dt.timedelta(days=4)
+    add_tour(profile, city=new_york, starts_on=day, ends_on=day, is_private=True)
+    eve, after = day - dt.timedelta(days=1), day + dt.timedelta(days=1)
+    params = {"from": eve.isoformat(), "to": after.isoformat()}
+
+    response = get(profile.pk, **params)
+    body = response.json()
+
+    assert body["cities"] == [
+        {"id": berlin.pk, "name": "Berlin", "time_zone": "Europe/Berlin"}
+    ]
+    assert [(s["start"], s["city_id"]) for s in body["slots"]] == [
+        (utc_iso(eve, 10, 0), berlin.pk),
+        (utc_iso(eve, 10, 30), berlin.pk),
+        (utc_iso(after, 10, 0), berlin.pk),
+        (utc_iso(after, 10, 30), berlin.pk),
+    ]
+    assert b"New York" not in response.content
+    assert b"America/New_York" not in response.content
 
 
 def test_defaults_to_two_weeks_from_today_at_home(

@@ -24,7 +24,12 @@ from tests.factories.bookings import (
     rate_of,
     request_booking,
 )
-from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
+from tests.factories.pages import (
+    EscortOwnerFactory,
+    add_tour,
+    make_city,
+    make_profile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -187,6 +192,25 @@ def test_outside_the_hours_is_400(api_client, profile, client, berlin):
         api_client, client, payload(profile, local_time(berlin, days=3, hour=23))
     )
     assert "start" in assert_error_shape(response, 400)["fields"]
+
+
+def test_a_private_tour_day_cannot_be_requested(api_client, profile, client, berlin):
+    # Issue 10, finding 1: a request there would have been accepted with the
+    # tour's city, telling the client where the provider travels privately.
+    paris = make_city("Paris", slug="paris-bookings", time_zone="Europe/Paris")
+    start = local_time(berlin, days=3, hour=20)
+    add_tour(
+        profile,
+        city=paris,
+        starts_on=start.date(),
+        ends_on=start.date(),
+        is_private=True,
+    )
+
+    response = post(api_client, client, payload(profile, start))
+
+    assert "start" in assert_error_shape(response, 400)["fields"]
+    assert not Booking.objects.exists()
 
 
 def test_a_profile_that_is_not_live_is_404(api_client, berlin, client):

@@ -144,6 +144,27 @@ def test_profile_exposes_public_tours_only(api_client, profile, berlin):
     assert "tours" not in detail
 
 
+def test_v2_and_v1_publish_the_same_tours(api_client, profile, berlin):
+    # Issue 10, finding 1: v2 listed finished tours, which v1 hides.
+    today = timezone.localdate()
+    add_tour(
+        profile,
+        city=berlin,
+        starts_on=today - dt.timedelta(30),
+        ends_on=today - dt.timedelta(28),
+    )
+
+    v2 = api_client.get(f"/api/v2/pages/{profile.pk}/").json()["public_tours"]
+    v1 = api_client.get(f"/api/v1/escorts/{profile.pk}").json()["tours"]
+
+    assert [(t["starts_on"], t["ends_on"]) for t in v2] == [
+        (today.isoformat(), (today + dt.timedelta(2)).isoformat())
+    ]
+    assert [(t["starts_on"], t["ends_on"]) for t in v1] == [
+        (t["starts_on"], t["ends_on"]) for t in v2
+    ]
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -90,6 +90,33 @@ def test_hours_time_off_and_tours_decide(api_client, world):
     assert "Planner Eva" in later and "Visiting Dora" not in later  # tour over
 
 
+def test_a_private_tour_is_not_found_by_its_city_or_its_dates(api_client, world):
+    # Issue 10, finding 1: the precomputed starts were kept per city, so "in
+    # Berlin, available then" found a Paris provider on a private Berlin tour.
+    berlin = world["berlin"]
+    paris = world["visitor"].home_city
+    secret = bookable_profile("Secret Sia", city=paris)
+    day = local_time(berlin, days=2, hour=12).date()
+    add_tour(secret, city=berlin, starts_on=day, ends_on=day, is_private=True)
+    search_documents_refresh(profile_ids=[secret.pk])
+    evening = {
+        "available_from": local_time(berlin, days=2, hour=20),
+        "available_to": local_time(berlin, days=2, hour=21, minute=30),
+    }
+
+    assert "Secret Sia" not in _names(api_client, city=berlin.pk, **evening)
+    assert "Secret Sia" not in _names(api_client, **evening)
+    assert not ProfileAvailability.objects.filter(
+        profile=secret, city_id=berlin.pk
+    ).exists()
+    # Away on the private tour's day, bookable at home afterwards.
+    assert "Secret Sia" in _names(
+        api_client,
+        available_from=local_time(paris, days=4, hour=11),
+        available_to=local_time(paris, days=4, hour=13),
+    )
+
+
 def test_the_window_must_hold_the_shortest_rate_inside_the_hours(api_client, world):
     berlin = world["berlin"]
     half_hour = {
