@@ -7,15 +7,15 @@ from collections.abc import Callable
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
-from accounts.models import Role, User
+from accounts.models import EDITORS_GROUP, MODERATORS_GROUP, Role, User
 
 DEMO_PASSWORD = "premium-demo-2026"  # noqa: S105 - documented demo login, dev data only
 
 DEMO_USERS = [
     # email, display name, role, superuser, groups
     ("admin@demo.test", "Ada Admin", Role.STAFF, True, ()),
-    ("moderator@demo.test", "Mira Moderator", Role.STAFF, False, ("Moderators",)),
-    ("editor@demo.test", "Eli Editor", Role.STAFF, False, ("Editors",)),
+    ("moderator@demo.test", "Mira Moderator", Role.STAFF, False, (MODERATORS_GROUP,)),
+    ("editor@demo.test", "Eli Editor", Role.STAFF, False, (EDITORS_GROUP,)),
     ("client@demo.test", "Chris Client", Role.CLIENT, False, ()),
     ("escort@demo.test", "Sofia Laurent", Role.ESCORT, False, ()),
     ("agency@demo.test", "Velvet Agency", Role.AGENCY, False, ()),

@@ -31,6 +31,11 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
 
+# Created by accounts/migrations; user_is_moderator (accounts.selectors) reads it.
+MODERATORS_GROUP = "Moderators"
+EDITORS_GROUP = "Editors"
+
+
 class Role(models.TextChoices):
     CLIENT = "client", _("Client")
     ESCORT = "escort", _("Escort")
@@ -82,6 +87,8 @@ class User(AbstractUser):
 
     @property
     def may_have_live_profile(self) -> bool:
+        # As a filter: accounts.selectors.may_have_live_profile_q (kept equal by
+        # tests/accounts/test_rules.py).
         return self.is_active and self.is_age_verified and not self.is_suspended
 
     def get_full_name(self) -> str:

@@ -28,6 +28,7 @@ from bookings.models import (
 from bookings.selectors import policy_for
 from cms_pages.models import CityPage
 from core.exceptions import ValidationFailed
+from core.formatting import format_duration
 from directory.models import EscortProfilePage, ProfileRate, ProfileTour
 
 UTC = dt.UTC
@@ -408,7 +409,7 @@ def _check_timing(
     if start < now:
         _refuse("This time is in the past.")
     if start < now + dt.timedelta(minutes=policy.min_notice_minutes):
-        _refuse(f"Book at least {_minutes_text(policy.min_notice_minutes)} ahead.")
+        _refuse(f"Book at least {format_duration(policy.min_notice_minutes)} ahead.")
     if start > now + dt.timedelta(days=policy.max_days_ahead):
         _refuse(f"Bookings open at most {policy.max_days_ahead} days ahead.")
 
@@ -457,10 +458,3 @@ def _check_daily_cap(
     )
     if start.astimezone(ZoneInfo(city.time_zone)).date() in full:
         _refuse("The provider takes no more bookings on this day.")
-
-
-def _minutes_text(minutes: int) -> str:
-    if minutes % 60:
-        return f"{minutes} minutes"
-    hours = minutes // 60
-    return "1 hour" if hours == 1 else f"{hours} hours"

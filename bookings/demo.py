@@ -413,7 +413,7 @@ def _write_directly(
         location=rate.kind,
         price_minor=rate.amount_minor,
         currency=rate.currency,
-        deposit_minor=rate.amount_minor * policy.deposit_percent // 100,
+        deposit_minor=policy.deposit_for(rate.amount_minor),
         note=NOTES[len(plan.done) % len(NOTES)],
         status=history[-1][0],
         expires_at=min(requested_at + dt.timedelta(hours=48), start),

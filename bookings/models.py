@@ -102,6 +102,11 @@ class BookingPolicy(TimestampedModel):
         verbose_name = _("booking policy")
         verbose_name_plural = _("booking policies")
 
+    def deposit_for(self, price_minor: int) -> int:
+        """The one deposit formula: a whole percentage of the price, rounded
+        down to a minor unit (the client never pays more than the percentage)."""
+        return price_minor * self.deposit_percent // 100
+
     def __str__(self) -> str:
         return f"Policy of {self.profile_id}"
 

@@ -8,10 +8,9 @@ from django.utils import timezone
 from accounts.models import User
 from bookings.models import Booking, BookingEvent, BookingPolicy
 from core.exceptions import NotFound
-from directory.models import AgencyMembership, EscortProfilePage
-from directory.selectors import profile_public_list
-
-MAX_ID = 2**31 - 1  # page ids are 32-bit: larger would overflow the query
+from core.ids import MAX_PAGE_ID
+from directory.models import EscortProfilePage
+from directory.selectors import profile_public_list, provider_side_q
 
 
 def profile_live_get(*, profile_id: int) -> EscortProfilePage:
@@ -23,7 +22,7 @@ def profile_live_get(*, profile_id: int) -> EscortProfilePage:
         .select_related("home_city")
         .filter(pk=profile_id)
         .first()
-        if 0 < profile_id <= MAX_ID
+        if 0 < profile_id <= MAX_PAGE_ID
         else None
     )
     if profile is None:
@@ -44,9 +43,8 @@ def bookings_visible_to(*, user: User) -> QuerySet[Booking]:
     profiles they own or manage through an agency."""
     if not user.is_authenticated:
         return Booking.objects.none()
-    managed = AgencyMembership.objects.filter(user=user).values("agency_id")
     return Booking.objects.filter(
-        Q(client=user) | Q(profile__owner=user) | Q(profile__agency_id__in=managed)
+        Q(client=user) | provider_side_q(user=user, prefix="profile__")
     )
 
 

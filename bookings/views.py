@@ -26,6 +26,7 @@ from bookings.models import Booking, BookingEvent, BookingPolicy
 from bookings.selectors import booking_get_for, booking_list_for, profile_live_get
 from bookings.services import ACTIONS, booking_act, booking_request, is_provider_of
 from core.exceptions import ApplicationError, NotFound
+from core.formatting import format_money
 from directory.models import EscortProfilePage, ProfileRate
 from directory.selectors import profiles_editable_by
 
@@ -272,8 +273,8 @@ def _render_detail(
         "side": side,
         "actions": _allowed_actions(booking, side=side, now=timezone.now()),
         "events": [_event_row(booking, event) for event in booking.events.all()],
-        "price": _money(booking.price_minor, booking.currency),
-        "deposit": _money(booking.deposit_minor, booking.currency)
+        "price": format_money(booking.price_minor, booking.currency),
+        "deposit": format_money(booking.deposit_minor, booking.currency)
         if booking.deposit_minor
         else "",
         "error": error,
@@ -312,11 +313,6 @@ def _event_row(booking: Booking, event: BookingEvent) -> dict:
         "by": by,
         "reason": event.reason,
     }
-
-
-def _money(minor: int, currency: str) -> str:
-    # As ProfileRate.amount_display: whole amounts without ".00".
-    return f"{minor / 100:,.2f} {currency}".replace(".00 ", " ")
 
 
 def _first_error(form: BookingActionForm) -> str:

@@ -10,6 +10,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from accounts.models import Role
+from accounts.selectors import may_have_live_profile_q
 from core.errors import error_body
 
 # Named, not imported: cms_pages sits below directory (as in FeaturedCollectionItem).
@@ -37,17 +38,15 @@ class PublicPagesAPIViewSet(ErrorShapeMixin, PagesAPIViewSet):
     the suspension service, and this API must not show it meanwhile."""
 
     def get_base_queryset(self) -> QuerySet:
+        # Wagtail's base is live and public; the owner half of
+        # EscortProfilePage.objects.showable() comes from its home in accounts
+        # (cms_pages may not import directory).
         profile_type = ContentType.objects.get_by_natural_key(*PROFILE_PAGE_TYPE)
-        owner_may_not_go_live = (
-            Q(owner__isnull=True)
-            | Q(owner__is_active=False)
-            | Q(owner__is_suspended=True)
-            | Q(owner__is_age_verified=False)
-        )
+        owner_may_show = may_have_live_profile_q(prefix="owner__")
         return (
             super()
             .get_base_queryset()
-            .exclude(Q(content_type=profile_type) & owner_may_not_go_live)
+            .filter(~Q(content_type=profile_type) | owner_may_show)
         )
 
     def get_queryset(self) -> QuerySet:

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from cms_pages.renditions import UPLOAD_PREVIEW
 from cms_pages.services import image_create
 
 
@@ -39,7 +40,7 @@ class ImageCreateApi(APIView):
         url = serializers.SerializerMethodField()
 
         def get_url(self, image) -> str:  # noqa: ANN001
-            return image.get_rendition("max-1200x1200|format-webp").url
+            return image.get_rendition(UPLOAD_PREVIEW).url
 
     @extend_schema(
         request=InputSerializer,

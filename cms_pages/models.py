@@ -26,6 +26,7 @@ from wagtail.search import index
 
 from cms_pages.blocks import BaseStreamBlock
 from cms_pages.metadata import strip_metadata
+from cms_pages.renditions import CITY_HERO
 
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
@@ -231,9 +232,7 @@ class CityPage(SeoMixin, Page):
         APIField("body"),
         APIField(
             "hero_image_thumbnail",
-            serializer=ImageRenditionField(
-                "fill-1200x500|format-webp", source="hero_image"
-            ),
+            serializer=ImageRenditionField(CITY_HERO, source="hero_image"),
         ),
     ]
     parent_page_types = ["cms_pages.CityIndexPage"]

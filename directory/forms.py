@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import formset_factory
 
 from cms_pages.models import CityPage
+from core.formatting import format_duration, to_major_units, to_minor_units
 from core.validators import reject_control_characters
 from directory.models import (
     MAX_PHOTOS,
@@ -112,7 +113,7 @@ class ProfileEditForm(forms.Form):
                 RateInput(
                     duration_minutes=r["duration_minutes"],
                     kind=r["kind"],
-                    amount_minor=int(r["amount"] * 100),
+                    amount_minor=to_minor_units(r["amount"]),
                     currency=r["currency"],
                 )
                 for r in rates
@@ -125,19 +126,12 @@ class ProfileEditForm(forms.Form):
 BLANK = [("", "—")]  # untouched extra rows must submit as unchanged, hence blank
 
 
-def _duration_label(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if hours and rest:
-        return f"{hours} h {rest} min"
-    return f"{hours} h" if hours else f"{rest} min"
-
-
 class RateForm(forms.Form):
     duration_minutes = forms.TypedChoiceField(
         coerce=int,
         choices=BLANK
         + [
-            (m, _duration_label(m))
+            (m, format_duration(m))
             for m in (30, 60, 90, 120, 180, 240, 360, 480, 720, 1440)
         ],
         label="Duration",
@@ -148,7 +142,7 @@ class RateForm(forms.Form):
         decimal_places=2,
         validators=[
             MinValueValidator(Decimal("0.01")),
-            MaxValueValidator(Decimal(MAX_RATE_MINOR) / 100),
+            MaxValueValidator(to_major_units(MAX_RATE_MINOR)),
         ],
     )
     currency = forms.ChoiceField(choices=BLANK + Currency.choices)

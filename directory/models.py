@@ -15,16 +15,25 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.images.api.fields import ImageRenditionField
-from wagtail.models import AbstractGroupApprovalTask, Orderable, Page
+from wagtail.models import AbstractGroupApprovalTask, Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from accounts.selectors import may_have_live_profile_q
 from cms_pages.models import CityPage, CustomImage, SeoMixin
+from cms_pages.renditions import PROFILE_LARGE, PROFILE_THUMBNAIL
+from core.formatting import format_money
 from core.models import TimestampedModel
 
 MIN_AGE = 18
 MAX_PHOTOS = 12
 MAX_RATE_MINOR = 10_000_000  # 100,000.00 in any currency: beyond that it is a typo
 BIO_FEATURES = ["bold", "italic", "ol", "ul"]
+# The one list of tags a bio may hold (docs/architecture.md, "One home per
+# rule"): what BIO_FEATURES produce, plus the <strong>/<em> pasted HTML carries.
+# Saving (nh3 in directory.services) and showing (the whitelister in
+# directory_tags) both read it.
+BIO_TAGS = frozenset({"p", "br", "b", "strong", "i", "em", "ul", "ol", "li"})
 
 
 class Currency(models.TextChoices):
@@ -132,6 +141,15 @@ class ProfileIndexPage(SeoMixin, Page):
         verbose_name = _("profile index page")
 
 
+class EscortProfileQuerySet(PageQuerySet):
+    def showable(self) -> EscortProfileQuerySet:
+        """The one home of "this profile may be shown" (docs/architecture.md,
+        invariants 2 and 13): live, without a view restriction, and owned by
+        someone who may have a live profile. The public selectors, the search
+        indexer and Wagtail API v2 all start from it."""
+        return self.live().public().filter(may_have_live_profile_q(prefix="owner__"))
+
+
 class EscortProfilePage(SeoMixin, Page):
     """A provider's public profile. Owners edit through services that save revisions;
     moderators publish them. ``title`` is the display name."""
@@ -170,6 +188,8 @@ class EscortProfilePage(SeoMixin, Page):
     is_verified = models.BooleanField(_("verified photos"), default=False)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     is_vip = models.BooleanField(_("VIP"), default=False)
+
+    objects = PageManager.from_queryset(EscortProfileQuerySet)()
 
     PROTECTED_FIELDS = ("owner_id", "agency_id", "is_verified", "verified_at", "is_vip")
 
@@ -349,7 +369,7 @@ class ProfileRate(Orderable):
 
     @property
     def amount_display(self) -> str:
-        return f"{self.amount_minor / 100:,.2f} {self.currency}".replace(".00 ", " ")
+        return format_money(self.amount_minor, self.currency)
 
 
 class ProfilePhoto(Orderable):
@@ -366,11 +386,11 @@ class ProfilePhoto(Orderable):
         APIField("is_primary"),
         APIField(
             "thumbnail",
-            serializer=ImageRenditionField("fill-400x500|format-webp", source="image"),
+            serializer=ImageRenditionField(PROFILE_THUMBNAIL, source="image"),
         ),
         APIField(
             "large",
-            serializer=ImageRenditionField("max-1200x1500|format-webp", source="image"),
+            serializer=ImageRenditionField(PROFILE_LARGE, source="image"),
         ),
     ]
 

@@ -16,6 +16,7 @@ from cms_pages.models import CityPage
 from core.exceptions import NotFound
 from directory.models import (
     Agency,
+    AgencyMembership,
     EscortProfilePage,
     ProfilePhoto,
     ProfileRate,
@@ -24,16 +25,7 @@ from directory.models import (
 
 
 def _showable_profiles() -> QuerySet[EscortProfilePage]:
-    return (
-        EscortProfilePage.objects.live()
-        .public()
-        .filter(
-            owner__is_active=True,
-            owner__is_suspended=False,
-            owner__is_age_verified=True,
-        )
-        .select_related("home_city", "agency")
-    )
+    return EscortProfilePage.objects.showable().select_related("home_city", "agency")
 
 
 def _photos() -> Prefetch:
@@ -129,14 +121,36 @@ def agency_list() -> QuerySet[Agency]:
     return Agency.objects.order_by("name")
 
 
+def provider_side_q(*, user: User, prefix: str = "") -> Q:
+    """The one home of "``user`` is on the provider side of a profile"
+    (docs/architecture.md, "One home per rule"): its owner, or a member (owner or
+    manager) of its agency. ``prefix`` reaches the profile through a relation,
+    e.g. ``"profile__"`` from a booking or a thread. An id subquery, not a join:
+    no duplicate rows, no DISTINCT."""
+    managed = AgencyMembership.objects.filter(user=user).values("agency_id")
+    return Q(**{f"{prefix}owner": user}) | Q(**{f"{prefix}agency_id__in": managed})
+
+
+def profile_provider_users(*, profile: EscortProfilePage) -> QuerySet[User]:
+    """The other direction of provider_side_q: everyone on the provider side of
+    ``profile``. (Filtering memberships by a None agency id would match every
+    user without a membership: the agency branch must not run for independents.)"""
+    ids = {profile.owner_id} - {None}
+    if profile.agency_id is not None:
+        ids |= set(
+            AgencyMembership.objects.filter(agency_id=profile.agency_id).values_list(
+                "user_id", flat=True
+            )
+        )
+    return User.objects.filter(pk__in=ids)
+
+
 def profiles_editable_by(*, user: User) -> QuerySet[EscortProfilePage]:
-    """Object-level authorization for owner edits: a provider's own profile, and the
-    profiles of agencies where the user is an owner or manager. Drafts included."""
+    """Object-level authorization for owner edits: the profiles ``user`` is on the
+    provider side of. Drafts included."""
     if not user.is_authenticated:
         return EscortProfilePage.objects.none()
-    return EscortProfilePage.objects.filter(
-        Q(owner=user) | Q(agency__memberships__user=user)
-    ).distinct()
+    return EscortProfilePage.objects.filter(provider_side_q(user=user))
 
 
 def profile_editable_get(

@@ -13,9 +13,11 @@ from django.utils.text import slugify
 from wagtail.models import Revision, WorkflowState
 
 from accounts.models import Role, User
+from accounts.selectors import user_is_moderator
 from cms_pages.models import CityPage, CustomImage
 from core.exceptions import PermissionDenied, ValidationFailed
 from directory.models import (
+    BIO_TAGS,
     MAX_PHOTOS,
     EscortProfilePage,
     Language,
@@ -25,8 +27,6 @@ from directory.models import (
     ProfileTour,
     Service,
 )
-
-BIO_TAGS = {"p", "br", "b", "strong", "i", "em", "ul", "ol", "li"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class ProfileEdit:
 
 def sanitize_bio(html: str) -> str:
     """Keep simple formatting only; scripts, styles, attributes and links go."""
-    return nh3.clean(html, tags=BIO_TAGS, attributes={}, link_rel=None).strip()
+    return nh3.clean(html, tags=set(BIO_TAGS), attributes={}, link_rel=None).strip()
 
 
 @transaction.atomic
@@ -224,7 +224,7 @@ def profile_set_moderation_flags(
     is_vip: bool | None = None,
 ) -> EscortProfilePage:
     """Moderator-owned fields are written on the row, never through a revision."""
-    if not (actor.is_superuser or actor.groups.filter(name="Moderators").exists()):
+    if not user_is_moderator(user=actor):
         raise PermissionDenied()
     updates: dict = {}
     if is_verified is not None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role
 from cms_pages.services import image_create
 from core.exceptions import ApplicationError, NotFound
+from core.formatting import to_major_units
 from directory.forms import ProfileEditForm, RateFormSet, TourFormSet, filled
 from directory.models import EscortProfilePage
 from directory.selectors import (
@@ -129,7 +130,7 @@ def _rate_rows(draft: EscortProfilePage | None) -> list[dict]:
         {
             "duration_minutes": rate.duration_minutes,
             "kind": rate.kind,
-            "amount": rate.amount_minor / 100,
+            "amount": to_major_units(rate.amount_minor),
             "currency": rate.currency,
         }
         for rate in draft.rates.all()

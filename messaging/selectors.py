@@ -9,15 +9,10 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from core import crypto
 from core.exceptions import NotFound
-from directory.models import AgencyMembership
+from directory.selectors import provider_side_q
 from messaging.models import Message, MessageAttachment, MessagingGate, Thread
 
 SEARCH_SCAN_LIMIT = 2000  # newest messages decrypted per search
-
-
-def provider_side_q(user: User) -> Q:
-    managed = AgencyMembership.objects.filter(user=user).values("agency_id")
-    return Q(profile__owner=user) | Q(profile__agency_id__in=managed)
 
 
 def threads_for(*, user: User, archived: bool | None = None) -> QuerySet[Thread]:
@@ -25,7 +20,8 @@ def threads_for(*, user: User, archived: bool | None = None) -> QuerySet[Thread]
     others (False), or all (None). Archiving is per side."""
     if not user.is_authenticated:
         return Thread.objects.none()
-    as_client, as_provider = Q(client=user), provider_side_q(user)
+    as_client = Q(client=user)
+    as_provider = provider_side_q(user=user, prefix="profile__")
     if archived is not None:
         as_client &= Q(client_archived=archived)
         as_provider &= Q(provider_archived=archived)

@@ -20,8 +20,12 @@ from cms_pages.uploads import CleanImage, image_clean
 from core import crypto
 from core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from core.validators import has_control_characters
-from directory.models import AgencyMembership, EscortProfilePage
-from directory.selectors import profile_editable_get, profile_public_list
+from directory.models import EscortProfilePage
+from directory.selectors import (
+    profile_editable_get,
+    profile_provider_users,
+    profile_public_list,
+)
 from messaging.fanout import message_created_fanout, thread_changed_fanout
 from messaging.models import (
     Block,
@@ -52,17 +56,9 @@ def _clean_body(body: str, *, required: bool = True) -> str:
 
 
 def provider_users(profile: EscortProfilePage) -> QuerySet[User]:
-    """The profile's owner and, when it belongs to an agency, that agency's
-    members. (Filtering memberships by a None agency id would match every user
-    without a membership: the agency branch must not run for independents.)"""
-    ids = {profile.owner_id} - {None}
-    if profile.agency_id is not None:
-        ids |= set(
-            AgencyMembership.objects.filter(agency_id=profile.agency_id).values_list(
-                "user_id", flat=True
-            )
-        )
-    return User.objects.filter(pk__in=ids)
+    """Who gets the provider side's notices and blocks: one home,
+    directory.selectors.profile_provider_users."""
+    return profile_provider_users(profile=profile)
 
 
 def _blocked_between(user: User, thread: Thread) -> bool:

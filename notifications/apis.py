@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.ids import MAX_ID
 from core.pagination import paginated
 from notifications.models import Kind
 from notifications.selectors import notifications_for, preferences_for, unread_counts
@@ -84,7 +85,7 @@ class NotificationReadApi(APIView):
             ref_name = "NotificationReadInput"
 
         ids = serializers.ListField(
-            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+            child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
             max_length=500,
             required=False,
         )

@@ -34,14 +34,9 @@ WHERE profile_id = %s
 def _indexable(profile_ids: Iterable[int]) -> list[EscortProfilePage]:
     today = timezone.localdate()
     return list(
-        EscortProfilePage.objects.live()
-        .filter(
-            pk__in=list(profile_ids),
-            owner__is_active=True,
-            owner__is_age_verified=True,
-            owner__is_suspended=False,
-            home_city__isnull=False,
-        )
+        EscortProfilePage.objects.showable()
+        # A document is placed by its home city: none, no row.
+        .filter(pk__in=list(profile_ids), home_city__isnull=False)
         .select_related("home_city", "owner")
         .prefetch_related(
             "rates",

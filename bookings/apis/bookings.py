@@ -23,9 +23,9 @@ from bookings.services import (
     booking_reschedule,
 )
 from core.exceptions import ValidationFailed
+from core.ids import MAX_ID, MAX_PAGE_ID
 from core.pagination import PageQuerySerializer, paginated
 
-MAX_ID = 2**31 - 1
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
@@ -112,7 +112,7 @@ class BookingCreateApi(APIView):
         class Meta:
             ref_name = "BookingRequest"
 
-        profile = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        profile = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_ID)
         rate = serializers.IntegerField(min_value=1, max_value=MAX_ID)
         start = AwareDateTimeField()
         note = serializers.CharField(

@@ -147,7 +147,7 @@ def _create(
         location=rate.kind,
         price_minor=rate.amount_minor,
         currency=rate.currency,
-        deposit_minor=rate.amount_minor * policy.deposit_percent // 100,
+        deposit_minor=policy.deposit_for(rate.amount_minor),
         note=data.note,
         expires_at=min(expiry, data.start),
         idempotency_key=data.idempotency_key or None,

@@ -21,16 +21,12 @@ from rest_framework.views import APIView
 from wagtail.rich_text import expand_db_html
 
 from cms_pages.models import CityPage, CustomImage
+from cms_pages.renditions import CITY_HERO, PROFILE_LARGE, PROFILE_THUMBNAIL
 from core.exceptions import NotFound
+from core.ids import MAX_PAGE_ID
 from core.pagination import PageQuerySerializer, paginated
 from directory.models import Agency, EscortProfilePage, ProfilePhoto, public_tours_of
 from directory.selectors import agency_list, city_list, profile_list
-
-THUMBNAIL = "fill-400x500|format-webp"
-LARGE = "max-1200x1500|format-webp"
-HERO = "fill-1200x500|format-webp"
-MAX_ID = 2**31 - 1  # page and agency ids are 32-bit: larger would overflow the query
-
 
 # --- Reads on top of the public selectors --------------------------------------
 
@@ -58,7 +54,7 @@ def _live_profile_count(field: str) -> Coalesce:
 
 def _public_cities() -> QuerySet[CityPage]:
     cities = city_list().annotate(profile_count=_live_profile_count("home_city"))
-    return _with_renditions(cities, "hero_image__renditions", HERO)
+    return _with_renditions(cities, "hero_image__renditions", CITY_HERO)
 
 
 def _public_profiles(*specs: str, **filters: Any) -> QuerySet[EscortProfilePage]:
@@ -198,7 +194,9 @@ class CityListApi(APIView):
         def get_hero_image(self, city: CityPage) -> str | None:
             if city.hero_image is None:
                 return None
-            return _rendition_urls(self.context["request"], city.hero_image, HERO)[0]
+            return _rendition_urls(self.context["request"], city.hero_image, CITY_HERO)[
+                0
+            ]
 
     @extend_schema(
         parameters=[PageQuerySerializer],
@@ -227,7 +225,9 @@ class EscortListApi(APIView):
         class Meta:
             ref_name = "PublicEscortFilter"
 
-        city = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+        city = serializers.IntegerField(
+            required=False, min_value=1, max_value=MAX_PAGE_ID
+        )
         # default=None: a query string without the key means "any", not False.
         verified = serializers.BooleanField(default=None, allow_null=True)
         vip = serializers.BooleanField(default=None, allow_null=True)
@@ -260,7 +260,7 @@ class EscortListApi(APIView):
             if photo is None:
                 return None
             (thumbnail,) = _rendition_urls(
-                self.context["request"], photo.image, THUMBNAIL
+                self.context["request"], photo.image, PROFILE_THUMBNAIL
             )
             return {"thumbnail": thumbnail, "caption": photo.caption}
 
@@ -288,7 +288,7 @@ class EscortListApi(APIView):
         filters.is_valid(raise_exception=True)
         query = filters.validated_data
         profiles = _public_profiles(
-            THUMBNAIL,
+            PROFILE_THUMBNAIL,
             city_id=query.get("city"),
             verified=query["verified"],
             vip=query["vip"],
@@ -326,7 +326,9 @@ class EscortDetailApi(APIView):
 
         def _photo(self, photo: ProfilePhoto) -> dict:
             request = self.context["request"]
-            thumbnail, large = _rendition_urls(request, photo.image, THUMBNAIL, LARGE)
+            thumbnail, large = _rendition_urls(
+                request, photo.image, PROFILE_THUMBNAIL, PROFILE_LARGE
+            )
             return {
                 "thumbnail": thumbnail,
                 "large": large,
@@ -340,7 +342,11 @@ class EscortDetailApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer}, operation_id="escort_retrieve")
     def get(self, request: Request, profile_id: int) -> Response:
-        profile = _public_profiles(THUMBNAIL, LARGE).filter(pk=profile_id).first()
+        profile = (
+            _public_profiles(PROFILE_THUMBNAIL, PROFILE_LARGE)
+            .filter(pk=profile_id)
+            .first()
+        )
         if profile is None:
             raise NotFound("No live profile with this id.")
         return Response(

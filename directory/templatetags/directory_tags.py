@@ -26,7 +26,6 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from wagtail.models import Page
 from wagtail.whitelist import Whitelister, allow_without_attributes
 
@@ -37,7 +36,14 @@ from cms_pages.models import (
     FeaturedCollectionPage,
     HomePage,
 )
-from directory.models import EscortProfilePage, Service, public_tours_of
+from cms_pages.renditions import (
+    CITY_CARD,
+    PROFILE_CARD,
+    PROFILE_GALLERY,
+    SOCIAL_SHARE,
+)
+from core.formatting import format_duration
+from directory.models import BIO_TAGS, EscortProfilePage, Service, public_tours_of
 from directory.selectors import (
     city_list,
     profile_card_list,
@@ -54,10 +60,6 @@ PROFILES_PER_PAGE = 24
 MAX_PAGES = 50  # deeper pages add nothing for visitors and invite crawler loops
 TOURING_LIMIT = 24
 CARDS_PER_COLLECTION = 4
-CARD_RENDITIONS = ("fill-400x500|format-webp", "fill-800x1000|format-webp")
-CITY_RENDITIONS = ("fill-480x270|format-webp", "fill-960x540|format-webp")
-GALLERY_RENDITIONS = ("max-600x750|format-webp", "max-1200x1500|format-webp")
-OG_RENDITION = "fill-1200x630|format-jpeg"
 DESCRIPTION_LENGTH = 160
 
 
@@ -103,7 +105,7 @@ def _with_card_renditions(
 ) -> list[EscortProfilePage]:
     profiles = list(profiles)
     photos = (p.primary_photo for p in profiles)
-    _prefetch_renditions((ph.image for ph in photos if ph), CARD_RENDITIONS)
+    _prefetch_renditions((ph.image for ph in photos if ph), PROFILE_CARD)
     return profiles
 
 
@@ -161,9 +163,7 @@ def profile_index_listing(context: Context) -> Listing:
 @register.simple_tag
 def live_cities() -> list[CityPage]:
     cities = list(city_list())
-    _prefetch_renditions(
-        (c.hero_image for c in cities if c.hero_image), CITY_RENDITIONS
-    )
+    _prefetch_renditions((c.hero_image for c in cities if c.hero_image), CITY_CARD)
     return cities
 
 
@@ -254,7 +254,7 @@ def profile_detail(profile: EscortProfilePage) -> ProfileDetail:
     photos = sorted(
         profile.photos.select_related("image"), key=lambda p: not p.is_primary
     )
-    _prefetch_renditions((p.image for p in photos), GALLERY_RENDITIONS)
+    _prefetch_renditions((p.image for p in photos), PROFILE_GALLERY)
     tours = public_tours_of(profile.tours.select_related("city"))
     return ProfileDetail(
         photos=photos,
@@ -275,11 +275,12 @@ def _services_by_category(
     ]
 
 
-_BIO_TAGS = ("[document]", "p", "br", "b", "i", "strong", "em", "ol", "ul", "li")
+# "[document]" is the whitelister's root node, not a tag.
+_BIO_ELEMENTS = ("[document]", *sorted(BIO_TAGS))
 
 
 class _BioWhitelister(Whitelister):
-    element_rules = dict.fromkeys(_BIO_TAGS, allow_without_attributes)
+    element_rules = dict.fromkeys(_BIO_ELEMENTS, allow_without_attributes)
 
 
 @register.filter
@@ -291,10 +292,7 @@ def clean_bio(html: str) -> str:
 
 @register.filter
 def duration(minutes: int) -> str:
-    if minutes % 60:
-        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
-    hours = minutes // 60
-    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return format_duration(minutes)
 
 
 @register.filter
@@ -349,7 +347,7 @@ def _og_image_url(page: Page) -> str | None:
         image = photo.image if photo else None
     if image is None and isinstance(page, CityPage) and page.hero_image_id:
         image = page.hero_image
-    return image.get_rendition(OG_RENDITION).full_url if image else None
+    return image.get_rendition(SOCIAL_SHARE).full_url if image else None
 
 
 def _structured_data(page: Page, url: str) -> dict[str, Any] | None:

@@ -12,8 +12,6 @@ from rest_framework.throttling import (
 )
 from rest_framework.views import APIView
 
-MAX_ID = 2**63 - 1
-
 
 class UploadsRateThrottle(UserRateThrottle):
     """The "uploads" budget, shared with POST /api/v1/images: the cache key is

@@ -14,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cms_pages.uploads import CONTENT_TYPES
-from messaging.apis.base import MAX_ID, MessagingApi
+from core.ids import MAX_ID
+from messaging.apis.base import MessagingApi
 from messaging.apis.serializers import MessageSerializer
 from messaging.selectors import attachment_get_for, messages_of, thread_get_for
 from messaging.services import message_send

@@ -7,7 +7,8 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from messaging.apis.base import MAX_ID, MessagingApi
+from core.ids import MAX_ID
+from messaging.apis.base import MessagingApi
 from messaging.services import thread_report
 from moderation.models import Report
 

@@ -10,8 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.ids import MAX_ID, MAX_PAGE_ID
 from core.pagination import paginated
-from messaging.apis.base import MAX_ID, MessagingApi, with_user
+from messaging.apis.base import MessagingApi, with_user
 from messaging.apis.serializers import MessageSerializer, ThreadSerializer
 from messaging.selectors import messages_search, thread_get_for, threads_for
 from messaging.services import (
@@ -35,7 +36,7 @@ class ThreadCollectionApi(MessagingApi):
         class Meta:
             ref_name = "ThreadStart"
 
-        profile = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+        profile = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_ID)
         body = BODY
         booking = serializers.IntegerField(
             min_value=1,

@@ -1,0 +1,29 @@
+"""Reads about users that other apps decide by: the one home of "who may have a
+live profile" (as a queryset filter) and "who is a moderator"
+(docs/architecture.md, "One home per rule")."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from accounts.models import MODERATORS_GROUP, User
+
+
+def may_have_live_profile_q(*, prefix: str = "") -> Q:
+    """``User.may_have_live_profile`` as a filter: active, age/identity verified,
+    not suspended (invariant 2). ``prefix`` reaches the user through a relation,
+    e.g. ``"owner__"`` from a profile page."""
+    return Q(
+        **{
+            f"{prefix}is_active": True,
+            f"{prefix}is_age_verified": True,
+            f"{prefix}is_suspended": False,
+        }
+    )
+
+
+def user_is_moderator(*, user: User) -> bool:
+    """Superusers, and staff in the Moderators group (created by a migration)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
