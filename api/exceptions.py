@@ -1,4 +1,4 @@
-"""Maps every API failure to the one error shape of DESIGN invariant 10:
+"""Maps every API failure to the one error shape of docs/architecture.md, invariant 10:
 ``{"error": {"code": "...", "message": "...", "fields": {...}}}``."""
 
 from __future__ import annotations

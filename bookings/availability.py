@@ -3,7 +3,8 @@ into UTC windows, then into bookable start times under the provider's policy.
 
 Rules and exceptions are wall-clock times where the provider is that date (home
 city, or the touring city). Each local time goes through ``zoneinfo`` to UTC on
-its own, so a window's real length follows the clock change (DESIGN invariant 7):
+its own, so a window's real length follows the clock change (docs/architecture.md,
+invariant 7):
 00:00-04:00 lasts 3 hours on the spring-forward night and 5 on the fall-back one.
 """
 

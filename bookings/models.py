@@ -1,5 +1,6 @@
 """Bookings: a provider's availability and policy, and requests that become
-engagements. Overlaps are refused by PostgreSQL itself (DESIGN invariant 3).
+engagements. Overlaps are refused by PostgreSQL itself (docs/architecture.md,
+invariant 3).
 
 Two spans, one rule. A *request* holds exactly the time asked for; once the
 provider takes it (accepted, deposit due, confirmed) its span grows by the

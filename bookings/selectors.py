@@ -1,4 +1,5 @@
-"""Reads of bookings, each scoped to the acting user (DESIGN invariant 8)."""
+"""Reads of bookings, each scoped to the acting user (docs/architecture.md,
+invariant 8)."""
 
 from __future__ import annotations
 

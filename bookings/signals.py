@@ -1,4 +1,4 @@
-"""Signals bookings sends for apps above it (DESIGN: a lower app emits a
+"""Signals bookings sends for apps above it (docs/architecture.md: a lower app emits a
 documented signal when a higher or sibling app must react).
 
 ``availability_changed(profile_id=int)``: sent after commit whenever what the

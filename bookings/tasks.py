@@ -1,5 +1,6 @@
 """Booking notifications and the beat tasks that move bookings by the clock.
-Every task takes ids, reloads, and is safe to run twice (DESIGN invariant 11)."""
+Every task takes ids, reloads, and is safe to run twice (docs/architecture.md,
+invariant 11)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ PROFILE_PAGE_TYPE = ("directory", "escortprofilepage")
 
 class ErrorShapeMixin:
     """Wagtail answers its own 400/404 as ``{"message": ...}``; this API speaks the
-    project's one error shape (DESIGN invariant 10) like every other."""
+    project's one error shape (docs/architecture.md, invariant 10) like every other."""
 
     def handle_exception(self, exc: Exception) -> Response:
         response = super().handle_exception(exc)

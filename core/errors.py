@@ -1,4 +1,5 @@
-"""The one error shape (DESIGN, invariant 10) for JSON responses outside DRF too."""
+"""The one error shape (docs/architecture.md, invariant 10) for JSON responses outside
+DRF too."""
 
 from __future__ import annotations
 

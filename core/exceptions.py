@@ -1,5 +1,6 @@
 """The one error hierarchy of the project. Services raise these; the API's exception
-handler maps them to HTTP with the shared error shape (DESIGN, invariant 10)."""
+handler maps them to HTTP with the shared error shape (docs/architecture.md,
+invariant 10)."""
 
 from __future__ import annotations
 

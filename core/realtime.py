@@ -1,6 +1,7 @@
 """Per-user WebSocket groups. Every signed-in socket joins its user's group, and
 any app pushes events for that user through ``user_send``: best effort by
-design (DESIGN invariant 6), since what matters is already in the database."""
+design (docs/architecture.md, invariant 6), since what matters is already in the
+database."""
 
 from __future__ import annotations
 

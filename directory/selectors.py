@@ -157,7 +157,7 @@ def profile_editable_get(
     *, user: User, profile_id: int | None = None
 ) -> EscortProfilePage:
     """The profile ``user`` may edit: their own (``profile_id`` None) or one of their
-    agency's. Anything else is "not found" (DESIGN invariant 8)."""
+    agency's. Anything else is "not found" (docs/architecture.md, invariant 8)."""
     editable = profiles_editable_by(user=user)
     lookup = {"owner": user} if profile_id is None else {"pk": profile_id}
     profile = editable.filter(**lookup).first()

@@ -1,5 +1,5 @@
 """Writes of the directory. Owners never publish: every edit becomes a revision that
-is submitted to the "Profile review" workflow (DESIGN invariant 1)."""
+is submitted to the "Profile review" workflow (docs/architecture.md, invariant 1)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Wagtail workflow events -> the owner's email, sent by Celery after commit; and
-the signals directory emits for the apps above it (DESIGN, dependency direction)."""
+the signals directory emits for the apps above it (docs/architecture.md)."""
 
 from __future__ import annotations
 

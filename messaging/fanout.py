@@ -1,6 +1,6 @@
 """After a message is committed: push it to every participant's WebSocket group
-(best effort, DESIGN invariant 6: clients resync by last id) and queue the
-email notice, which never carries the text."""
+(best effort, docs/architecture.md, invariant 6: clients resync by last id)
+and queue the email notice, which never carries the text."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Conversations between a client and a profile. Bodies are stored encrypted
-(core/crypto.py); a message is saved before it is fanned out (DESIGN
+(core/crypto.py); a message is saved before it is fanned out (docs/architecture.md,
 invariant 6), and clients resync by the last id they saw."""
 
 from __future__ import annotations

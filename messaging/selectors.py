@@ -1,6 +1,6 @@
-"""Reads of messaging, scoped to the acting user (DESIGN invariant 8): a thread
-is visible to its client and to the profile's provider side (owner, agency
-members); anything else is 404."""
+"""Reads of messaging, scoped to the acting user (docs/architecture.md,
+invariant 8): a thread is visible to its client and to the profile's provider
+side (owner, agency members); anything else is 404."""
 
 from __future__ import annotations
 

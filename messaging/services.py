@@ -1,5 +1,6 @@
 """Writes of messaging. A message is stored (encrypted) first and fanned out
-after commit (DESIGN invariants 6 and 11); the channel layer is best effort."""
+after commit (docs/architecture.md, invariants 6 and 11); the channel layer is best
+effort."""
 
 from __future__ import annotations
 

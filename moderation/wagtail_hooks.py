@@ -4,7 +4,7 @@ trafficking) first, then the oldest.
 Seeing it takes the "view report" permission (the Moderators group has it by
 migration; superusers have every permission); other staff do not see it.
 Read-only for now: a report's status will change through audited moderation
-services (DESIGN invariant 9), not through an edit form."""
+services (docs/architecture.md, invariant 9), not through an edit form."""
 
 from __future__ import annotations
 

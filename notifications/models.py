@@ -1,6 +1,6 @@
 """In-app notifications, the user's preferences per kind, and the email
 deliveries behind them. Nothing here ever holds a message's text: callers pass
-a title, a link and a generic email (DESIGN: messaging is private by design)."""
+a title, a link and a generic email (messaging is private by design)."""
 
 from __future__ import annotations
 

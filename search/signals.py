@@ -1,5 +1,5 @@
 """Wagtail and auth events that change what search may show. Each enqueues the one
-indexer task after commit (DESIGN invariant 11)."""
+indexer task after commit (docs/architecture.md, invariant 11)."""
 
 from __future__ import annotations
 

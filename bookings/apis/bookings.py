@@ -1,6 +1,6 @@
 """/api/v1/bookings: request, list, read and move bookings. One APIView per
 operation; every read goes through the scoped selectors, so someone else's
-booking is 404 (DESIGN invariant 8)."""
+booking is 404 (docs/architecture.md, invariant 8)."""
 
 from __future__ import annotations
 

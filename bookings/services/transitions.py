@@ -51,7 +51,7 @@ def _side(*, booking: Booking, actor: User) -> str:
 
 def _locked(booking_id: int, actor: User) -> tuple[Booking, str]:
     """The booking, row-locked, and the actor's side. Someone who is neither side
-    gets 404 (DESIGN invariant 8)."""
+    gets 404 (docs/architecture.md, invariant 8)."""
     booking = Booking.objects.select_for_update().filter(pk=booking_id).first()
     if booking is None:
         raise NotFound("Booking not found.")

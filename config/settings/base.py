@@ -138,9 +138,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 
 def use_connection_pool(database: dict, max_size: int) -> None:
-    """Django's psycopg pool (DESIGN, scale-out). Under ASGI each request, and
-    each database call of a Channels consumer, runs its sync code in a thread
-    of its own: persistent connections (CONN_MAX_AGE) are then opened and
+    """Django's psycopg pool (docs/operations.md, Settings). Under ASGI each
+    request, and each database call of a Channels consumer, runs its sync code in
+    a thread of its own: persistent connections (CONN_MAX_AGE) are then opened and
     closed every time, about 10 ms each. A pool keeps them across threads.
     Off with a max size of 0 (e.g. behind PgBouncer in transaction mode)."""
     if max_size <= 0:

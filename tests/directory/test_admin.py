@@ -314,7 +314,8 @@ def test_moderator_manages_agencies_and_members(client, moderator):
     assert response.status_code == 302, response.content[:500]
     agency = Agency.objects.get(slug="velvet-hours")
     assert not agency.verified
-    # Moderator actions are audited (DESIGN invariant 9) in Wagtail's log.
+    # Moderator actions are audited (docs/architecture.md, invariant 9) in Wagtail's
+    # log.
     entry = ModelLogEntry.objects.get(action="wagtail.create", object_id=agency.pk)
     assert entry.user == moderator
     assert client.get(f"{AGENCIES_URL}edit/{agency.pk}/").status_code == 200

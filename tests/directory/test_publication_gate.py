@@ -1,5 +1,5 @@
 """A profile goes live only if its owner is age-verified and not suspended, by
-every publishing path (DESIGN invariant 2)."""
+every publishing path (docs/architecture.md, invariant 2)."""
 
 from __future__ import annotations
 
