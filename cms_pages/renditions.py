@@ -1,7 +1,7 @@
 """Every image size the site serves, by where it is shown: the one home of the
 rendition specs (docs/architecture.md, "One home per rule"). Listings prefetch
 exactly these renditions, so a template asking for another size would cost a
-query per image; tests/cms_pages/test_renditions.py holds the templates to
+query per image; tests/core/test_rules.py holds the templates to
 these specs."""
 
 from __future__ import annotations

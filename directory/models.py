@@ -287,10 +287,9 @@ class EscortProfilePage(SeoMixin, Page):
 
     def clean(self) -> None:
         super().clean()
-        # The publication gate (docs/architecture.md, invariant 2): Wagtail saves with
-        # full_clean on
-        # every publish path (workflow approval, admin publish, scheduled publish), so
-        # refusing here refuses them all.
+        # The publication gate (docs/architecture.md, invariant 2): Wagtail saves
+        # with full_clean on every publish path (workflow approval, admin publish,
+        # scheduled publish), so refusing here refuses them all.
         if self.live and not self._owner_may_go_live():
             raise ValidationError(
                 _(
