@@ -5,11 +5,13 @@
     .venv/bin/python bench/search.py --profiles 20000  # smaller, faster
 
 Runs against its own database, ``bench_search``, on the same PostgreSQL server as
-dev (created on first run, migrated, then reused); dev data is never touched.
-Profiles are written with COPY straight into the page tables and the search index,
-with no revisions, rates, photos or relations (see bench/README.md), so a 100k run
-generates in about a minute instead of hours of page-by-page saves. Bounded: fixed
-query counts, an HTTP server on 127.0.0.1 stopped at the end, nothing dropped.
+dev (created on first run, migrated, then reused), and its own Redis database
+(number 12) for the facet cache; dev data is never touched. Profiles are built in
+memory as model instances, their index rows by the indexer's own ``_document_for``,
+and written with COPY straight into the page tables and the search index, with no
+revisions, photos or relation rows (see bench/README.md): a 100k run generates in
+minutes instead of hours of page-by-page saves. Bounded: fixed query counts, an
+HTTP server on 127.0.0.1 stopped at the end, nothing dropped.
 """
 
 from __future__ import annotations
