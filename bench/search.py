@@ -182,12 +182,13 @@ BIO = [
 
 
 def _weighted(rng: random.Random, items: list, weights: list[float], k: int) -> list:
-    chosen: list = []
+    # Picks positions, not the items: comparing model instances (by primary key)
+    # was a fifth of the time it takes to build a profile.
+    positions = range(len(items))
+    chosen: dict[int, None] = {}  # ordered, and a set for the repeat test
     while len(chosen) < k:
-        pick = rng.choices(items, weights=weights)[0]
-        if pick not in chosen:
-            chosen.append(pick)
-    return chosen
+        chosen[rng.choices(positions, weights=weights)[0]] = None
+    return [items[i] for i in chosen]
 
 
 def seed_reference_data() -> tuple[list[CityPage], list[Service], list[Language]]:
