@@ -55,7 +55,11 @@ DOMAIN = "@bench-bookings.test"
 HOST = "localhost"
 
 
-from own_stores import bench_database_url, bench_redis_url  # noqa: E402
+from own_stores import (  # noqa: E402
+    bench_database_name,
+    bench_database_url,
+    bench_redis_url,
+)
 
 os.environ["DATABASE_URL"] = bench_database_url(BENCH_DB)
 os.environ["REDIS_URL"] = bench_redis_url(BENCH_REDIS_DB)
@@ -412,7 +416,8 @@ def main() -> None:
     tokens = session_tokens(max(racers, concurrency))
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
-        f"database {BENCH_DB}; {deleted} rows of the last run deleted; "
+        f"database {bench_database_name(BENCH_DB)}; {deleted} rows of the last run "
+        f"deleted; "
         f"{os.cpu_count()} CPUs, load average {load}; Django {django.get_version()}; "
         f"uvicorn {workers} worker(s)"
     )
@@ -428,7 +433,8 @@ def main() -> None:
     baseline_in_process = in_process_healthz(min(count, 300))
 
     port = page_bench.free_port()
-    log = ROOT / "var" / "bench_bookings_server.log"
+    # Suffixed like the database: parallel runs write logs of their own.
+    log = ROOT / "var" / f"{bench_database_name(BENCH_DB)}_server.log"
     log.parent.mkdir(exist_ok=True)
     server = start_uvicorn(port, workers, log)
     try:
@@ -501,7 +507,8 @@ def _drop_queued_notifications() -> None:
     """No worker consumes the bench's Redis database: drop the queued emails."""
     import redis
 
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("celery")
+    queue = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,11 @@ CONNECTING_AT_ONCE = 50  # handshakes in flight at a time
 TIMEOUT = 30.0  # seconds, every await on the network
 
 
-from own_stores import bench_database_url, bench_redis_url  # noqa: E402
+from own_stores import (  # noqa: E402
+    bench_database_name,
+    bench_database_url,
+    bench_redis_url,
+)
 
 os.environ["DATABASE_URL"] = bench_database_url(BENCH_DB)
 os.environ["REDIS_URL"] = bench_redis_url(BENCH_REDIS_DB)
@@ -413,7 +417,8 @@ def _drop_queued_notifications() -> None:
     """No worker consumes the bench's Redis database: drop the queued emails."""
     import redis
 
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("celery")
+    queue = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
 
 
 def main() -> None:
@@ -440,7 +445,8 @@ def main() -> None:
     reach = Counter(len(participant_ids(t)) for _, _, t in pairs)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
-        f"database {BENCH_DB}, Redis db {BENCH_REDIS_DB}; {len(pairs)} threads ready "
+        f"database {bench_database_name(BENCH_DB)}, Redis db {BENCH_REDIS_DB}; "
+        f"{len(pairs)} threads ready "
         f"in {time.perf_counter() - t0:.1f} s; {deleted} rows of the last run "
         f"deleted; {os.cpu_count()} CPUs, load average {load}; Django "
         f"{django.get_version()}; uvicorn {workers} worker(s); {sockets} sockets, "
@@ -452,7 +458,8 @@ def main() -> None:
     )
 
     port = page_bench.free_port()
-    log = ROOT / "var" / "bench_messaging_server.log"
+    # Suffixed like the database: parallel runs write logs of their own.
+    log = ROOT / "var" / f"{bench_database_name(BENCH_DB)}_server.log"
     log.parent.mkdir(exist_ok=True)
     server = start_uvicorn(port, workers, log)
     try:

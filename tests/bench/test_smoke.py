@@ -1,0 +1,242 @@
+"""Every bench runs here at a tiny size, as a subprocess started the way a person
+starts it, so a change that breaks one fails the suite instead of the next
+measurement (bench/search.py failed on a fresh database for days after
+search/migrations/0005 added a NOT NULL column its bulk insert did not fill).
+
+Each run gets a database of its own, cloned from one migrated template per test
+session (one ``migrate`` instead of four) and named with this run's TEST_RUN_ID
+(``BENCH_SUFFIX``, bench/own_stores.py), and dropped afterwards with the
+template. Redis keys carry the run id too (tests/bench/smoke_settings.py) and are
+deleted at the end. A run passes when it exits 0 and printed its result rows
+with numeric percentiles; the figures themselves mean nothing at this size.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+from django.conf import settings
+
+from tests.bench.smoke_settings import SMOKE_TAG
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+RUN_ID = os.environ.get("TEST_RUN_ID", "")
+SUFFIX = re.sub(r"\W", "_", f"smoke_{RUN_ID}" if RUN_ID else "smoke").lower()
+TEMPLATE = f"bench_template_{SUFFIX}"
+BENCH_REDIS_DBS = (12, 13, 14)  # search, messaging, bookings (bench/*.py)
+# A hard bound per run: a hung server or socket fails the test instead of the
+# suite. Each run takes 5-20 s on 2 busy cores.
+RUN_TIMEOUT = 120
+
+
+def _server_url(database: str) -> str:
+    db = settings.DATABASES["default"]
+    host = db["HOST"]
+    if host.startswith("/"):  # embedded server: Unix socket directory
+        return f"postgres://{db['USER']}@/{database}?host={host}"
+    return f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{database}"
+
+
+def _admin(sql: str) -> None:
+    with psycopg.connect(_server_url("postgres"), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _drop(database: str) -> None:
+    _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.bench.smoke_settings",
+        "DATABASE_URL": _server_url("postgres"),
+        "REDIS_URL": settings.REDIS_URL,
+        "BENCH_SUFFIX": SUFFIX,
+        **extra,
+    }
+
+
+def _run(command: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(  # noqa: S603 - our own interpreter and scripts
+        [sys.executable, *command],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-4000:]
+    return output
+
+
+@pytest.fixture(scope="module")
+def template() -> Iterator[str]:
+    """One migrated database per session; each bench starts from a copy."""
+    _drop(TEMPLATE)
+    _admin(f'CREATE DATABASE "{TEMPLATE}"')
+    try:
+        _run(
+            ["manage.py", "migrate", "--verbosity", "0"],
+            _env(DATABASE_URL=_server_url(TEMPLATE)),
+        )
+        yield TEMPLATE
+    finally:
+        _drop(TEMPLATE)
+        _forget_redis_keys()
+
+
+def _forget_redis_keys() -> None:
+    server = settings.REDIS_URL.rsplit("/", 1)[0]
+    for number in BENCH_REDIS_DBS:
+        client = redis.Redis.from_url(f"{server}/{number}")
+        keys = list(client.scan_iter(match=f"*{SMOKE_TAG}*", count=1000))
+        if keys:
+            client.delete(*keys)
+
+
+@pytest.fixture
+def bench_database(template: str) -> Iterator[Callable[[str], str]]:
+    """``clone(name)`` makes ``<name>_<suffix>`` from the template, as the bench
+    finds it then (bench/own_stores.py), and drops it after the test."""
+    made: list[str] = []
+
+    def clone(name: str) -> str:
+        database = f"{name}_{SUFFIX}"
+        _drop(database)
+        _admin(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+        made.append(database)
+        return database
+
+    yield clone
+    for database in made:
+        _drop(database)
+
+
+def _percentiles(
+    output: str, label: str, *, skip: int = 0
+) -> tuple[int, float, float, float]:
+    """The row that starts with ``label``: after ``skip`` columns, the count
+    (``n`` or ``done/expected``) and p50, p95, p99; asserted numeric and ordered."""
+    line = next(
+        (row for row in output.splitlines() if row.strip().startswith(label)), None
+    )
+    assert line is not None, f"no row {label!r} in:\n{output[-4000:]}"
+    columns = line.strip()[len(label) :].split()[skip:]
+    count = int(columns[0].split("/")[0])
+    p50, p95, p99 = (float(value) for value in columns[1:4])
+    assert count > 0, line
+    assert all(math.isfinite(p) for p in (p50, p95, p99)), line
+    assert 0 < p50 <= p95 <= p99, line
+    return count, p50, p95, p99
+
+
+def test_search_bench_on_a_fresh_database(bench_database):
+    bench_database("bench_search")
+    output = _run(
+        [
+            "bench/search.py",
+            "--profiles", "50", "--queries", "20", "--suggestions", "10",
+            "--compare", "5", "--http", "--http-queries", "10",
+        ],
+        _env(),
+    )  # fmt: skip
+
+    assert "generated 50 in" in output
+    assert "50 profiles in the search index" in output
+    assert re.search(r"load average [\d.]+, [\d.]+, [\d.]+", output)
+    assert "load average at the end" in output
+    for label in (
+        "baseline: one index row by key",
+        "all (search + facets)",
+        "first seen (facets computed)",
+        "search only",
+        "suggestions",
+        "text, search index",
+        "text, Wagtail DB backend",
+        "GET /healthz (baseline) (x1)",
+        "GET /api/v1/search (x1)",
+    ):
+        _percentiles(output, label)
+    assert re.search(r"Wagtail DB backend p50 / search index p50 = [\d.]+x", output)
+
+
+def test_pages_bench(bench_database):
+    # pages.py measures whatever DATABASE_URL holds (by hand: the dev database
+    # with the demo data); here a fresh one, so the targets that need demo
+    # profiles are skipped with a note and the rest are measured.
+    database = bench_database("bench_pages")
+    output = _run(
+        [
+            "bench/pages.py",
+            "--requests", "5", "--warmup", "1", "--http", "--concurrency", "2",
+        ],
+        _env(DATABASE_URL=_server_url(database), REDIS_URL=_redis(12)),
+    )  # fmt: skip
+
+    assert re.search(r"load average [\d.]+, [\d.]+, [\d.]+", output)
+    for label in ("baseline /healthz", "home page", "API /api/v1/escorts"):
+        # In-process table first, then the HTTP one: both rows are asserted.
+        rows = [r for r in output.splitlines() if r.startswith(label)]
+        assert len(rows) == 2, output[-4000:]
+        for row in rows:
+            assert row.split()[len(label.split()) + 1] == "200", row
+            _percentiles(row, label, skip=3)  # path, status, queries
+
+
+def _redis(number: int) -> str:
+    return f"{settings.REDIS_URL.rsplit('/', 1)[0]}/{number}"
+
+
+def test_bookings_bench(bench_database):
+    bench_database("bench_bookings")
+    output = _run(
+        [
+            "bench/bookings.py",
+            "--requests", "10", "--concurrency", "2", "--race", "4",
+            "--profiles", "2", "--workers", "1",
+        ],
+        _env(),
+    )  # fmt: skip
+
+    assert "FAILED" not in output
+    _percentiles(output, "GET /healthz (x2)")
+    count, *_ = _percentiles(output, "POST /api/v1/bookings, distinct slots (x2)")
+    assert count == 10
+    for kind in ("request", "instant"):
+        _percentiles(output, f"4 at once, one slot, {kind}")
+        assert f"4 at once, one slot, {kind}: 1 x 201, 3 x 409" in output
+
+
+def test_messaging_bench(bench_database):
+    bench_database("bench_messaging")
+    output = _run(
+        ["bench/messaging.py", "--sockets", "4", "--messages", "2", "--workers", "1"],
+        _env(),
+    )
+
+    _percentiles(output, "connect (handshake + session + group_add)")
+    _percentiles(output, "echo round trip /ws/echo/ (4 sockets)")
+    count, *_ = _percentiles(
+        output, "message client -> provider /ws/messages/ (2 threads)"
+    )
+    assert count == 4  # 2 pairs x 2 messages, all delivered
+    summary = re.search(
+        r"SUMMARY: 4/4 messages delivered .* p50 ([\d.]+) ms, p95 ([\d.]+) ms, "
+        r"p99 ([\d.]+) ms",
+        output,
+    )
+    assert summary, output[-4000:]
