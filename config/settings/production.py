@@ -1,6 +1,6 @@
 """Production: every secret and address comes from the environment; refuses to start
 without SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, REDIS_URL and
-MESSAGE_ENCRYPTION_KEYS."""
+MESSAGE_ENCRYPTION_KEYS, or with a message key that is not a Fernet key."""
 
 import os
 
@@ -18,8 +18,13 @@ for _name in (
             f"{_name} must be set in the environment for production settings."
         )
 
+from core.crypto import check_keys  # noqa: E402
+
 from .base import *  # noqa: E402, F403
-from .base import LOGGING, env  # noqa: E402
+from .base import LOGGING, MESSAGE_ENCRYPTION_KEYS, env  # noqa: E402
+
+# A malformed key would otherwise surface only at the first message sent or read.
+check_keys(MESSAGE_ENCRYPTION_KEYS)
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
