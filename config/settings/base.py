@@ -22,6 +22,13 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_SITE_NAME = "Premium Escorts Directory"
+# How many reverse proxies we run in front of the app (load balancer, CDN...). Each
+# appends the address it saw to X-Forwarded-For, so the client is the entry this
+# many places from the right; anything further left was sent by the client and is
+# ignored. 0 (the default) trusts no forwarded address at all: REMOTE_ADDR is the
+# client. Feeds DRF's NUM_PROXIES (throttles) and allauth's rate limits; see
+# docs/operations.md for the ASGI server's own setting.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 WAGTAILADMIN_BASE_URL = SITE_URL
 
 # --- Applications ---------------------------------------------------------------
@@ -237,6 +244,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
 }
+# Per-IP limits key on the client address allauth reads from X-Forwarded-For only
+# past our own proxies (TRUSTED_PROXY_COUNT, below): anyone can send that header.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Premium Escorts Directory"
 HEADLESS_ONLY = False
@@ -339,6 +349,9 @@ REST_FRAMEWORK = {
         "messages": env("THROTTLE_MESSAGES", default="20/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # DRF's default (None) keys anonymous throttles on the whole X-Forwarded-For
+    # header, which a client rotates at will.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Premium Escorts Directory API",
