@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 
 from django.core.management import call_command
@@ -29,6 +30,8 @@ def test_uvicorn_trusts_no_forwarded_addresses(monkeypatch):
         return _Exited(command)
 
     monkeypatch.setattr(subprocess, "Popen", popen)
+    # rundemo takes over Ctrl-C; the test run keeps its own handler.
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
     call_command("rundemo", port=8123)
     web = next(command for command in started if "uvicorn" in command)
     flag = web.index("--forwarded-allow-ips")

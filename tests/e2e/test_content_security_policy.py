@@ -56,4 +56,10 @@ def test_the_wagtail_page_editor_has_no_policy_violations(
         page.goto(f"{base}{path}")
         page.wait_for_load_state("networkidle")
         assert page.locator("main, #main").count() >= 1
+    # A public page under the site policy, with Wagtail's user bar for the editor.
+    page.goto(f"{base}{profile.url}")
+    page.locator("wagtail-userbar, [data-wagtail-userbar]").first.wait_for(
+        state="attached"
+    )
+    page.wait_for_load_state("networkidle")
     assert policy_violations == []
