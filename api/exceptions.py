@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import error_body
@@ -41,12 +48,26 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        exc = _from_django_validation_error(exc)
 
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real server error: logged and answered by handler500
     response.data = _shape(exc, response)
     return response
+
+
+def _from_django_validation_error(
+    exc: DjangoValidationError,
+) -> exceptions.ValidationError:
+    """Model ``full_clean()`` and validators called from services raise Django's
+    ValidationError, which DRF leaves unhandled (a 500). Its field dict becomes
+    ``fields``; Django's ``__all__`` key gets DRF's name for non-field errors."""
+    detail = as_serializer_error(exc)
+    if NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    return exceptions.ValidationError(detail)
 
 
 def _shape(exc: exceptions.APIException, response: Response) -> dict:

@@ -7,18 +7,38 @@ were its first users, and deployments already set it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
+from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import QuerySet
+
+if TYPE_CHECKING:  # production settings import this module: no ORM at import time
+    from django.db.models import QuerySet
+
+
+def check_keys(keys: Iterable[str]) -> None:
+    """Refuses a key list that could not encrypt or decrypt: empty, or any entry
+    that is not a Fernet key (32 url-safe base64 bytes). The message names the
+    position, never the key itself: it ends up in deployment logs."""
+    keys = list(keys)
+    if not keys:
+        raise ImproperlyConfigured("MESSAGE_ENCRYPTION_KEYS is empty.")
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"MESSAGE_ENCRYPTION_KEYS entry {position} is not a valid Fernet "
+                "key (generate one with Fernet.generate_key())."
+            ) from None
 
 
 @cache
 def _keys(keys: tuple[str, ...]) -> MultiFernet:
-    if not keys:
-        raise ImproperlyConfigured("MESSAGE_ENCRYPTION_KEYS is empty.")
+    check_keys(keys)
     return MultiFernet([Fernet(key) for key in keys])
 
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from core import request_id
 from core.errors import error_response, wants_json
@@ -24,6 +25,41 @@ class RequestIdMiddleware:
         request_id.bind(value)  # unbound by the request_finished signal
         response = self.get_response(request)
         response[HEADER] = value
+        return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy on every response, with one exception by path: the
+    Wagtail admin renders inline scripts and style attributes of its own (date
+    widgets, inline panels), so it gets ``CONTENT_SECURITY_POLICY_CMS``
+    instead. Our own pages keep the strict policy."""
+
+    def get_policy_parts(
+        self,
+        request: HttpRequest,
+        response: HttpResponseBase,
+        report_only: bool = False,
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and parts.replace is None and _is_cms(request):
+            parts.replace = settings.CONTENT_SECURITY_POLICY_CMS["DIRECTIVES"]
+        return parts
+
+
+def _is_cms(request: HttpRequest) -> bool:
+    return request.path_info.startswith(settings.CMS_URL_PREFIX)
+
+
+class PermissionsPolicyMiddleware:
+    """Turns off browser features no page of ours uses (camera, geolocation...),
+    so injected or framed content cannot ask for them either."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from config import embedded
 
@@ -22,6 +23,13 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_SITE_NAME = "Premium Escorts Directory"
+# How many reverse proxies we run in front of the app (load balancer, CDN...). Each
+# appends the address it saw to X-Forwarded-For, so the client is the entry this
+# many places from the right; anything further left was sent by the client and is
+# ignored. 0 (the default) trusts no forwarded address at all: REMOTE_ADDR is the
+# client. Feeds DRF's NUM_PROXIES (throttles) and allauth's rate limits; see
+# docs/operations.md for the ASGI server's own setting.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 WAGTAILADMIN_BASE_URL = SITE_URL
 
 # --- Applications ---------------------------------------------------------------
@@ -54,6 +62,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     # Real time
     "channels",
     # Django
@@ -80,17 +89,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Header-only middleware first (outermost): their headers then reach every
+    # response, including those the middleware below answer or reshape themselves
+    # (413 from the body limit, 405/403/404 in the JSON error shape).
+    "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestIdMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
     "core.middleware.JsonErrorShapeMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -237,6 +251,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
 }
+# Per-IP limits key on the client address allauth reads from X-Forwarded-For only
+# past our own proxies (TRUSTED_PROXY_COUNT, below): anyone can send that header.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Premium Escorts Directory"
 HEADLESS_ONLY = False
@@ -294,6 +311,10 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILAPI_LIMIT_MAX = 50
+# No third-party requests from the admin either (and none the CSP would refuse):
+# no release check against wagtail.org, no Gravatar avatars.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Search ---------------------------------------------------------------------
 
@@ -339,6 +360,9 @@ REST_FRAMEWORK = {
         "messages": env("THROTTLE_MESSAGES", default="20/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # DRF's default (None) keys anonymous throttles on the whole X-Forwarded-For
+    # header, which a client rotates at will.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Premium Escorts Directory API",
@@ -436,6 +460,52 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Everything is served from our own origin (STYLE: no third-party requests) and no
+# page runs inline script: scripts and styles load from static/. A template that
+# truly needs an inline script gives it nonce="{{ request.csp_nonce }}". data:
+# images are the MFA QR code and Swagger UI's icons. WebSockets are same-origin,
+# which 'self' covers in connect-src.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Wagtail's admin (7.4) writes inline <script> (date widgets, inline panels) and
+# style attributes, and frames its own page previews: under CMS_URL_PREFIX these
+# directives replace the ones above (core.middleware.ContentSecurityPolicyMiddleware).
+# No nonce here: a nonce would switch 'unsafe-inline' off again.
+CMS_URL_PREFIX = "/cms/"
+CONTENT_SECURITY_POLICY_CMS = {
+    "DIRECTIVES": {
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "frame-ancestors": [SELF],
+    }
+}
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -1,6 +1,6 @@
 """Production: every secret and address comes from the environment; refuses to start
 without SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, REDIS_URL and
-MESSAGE_ENCRYPTION_KEYS."""
+MESSAGE_ENCRYPTION_KEYS, or with a message key that is not a Fernet key."""
 
 import os
 
@@ -18,8 +18,13 @@ for _name in (
             f"{_name} must be set in the environment for production settings."
         )
 
+from core.crypto import check_keys  # noqa: E402
+
 from .base import *  # noqa: E402, F403
-from .base import LOGGING, env  # noqa: E402
+from .base import LOGGING, MESSAGE_ENCRYPTION_KEYS, env  # noqa: E402
+
+# A malformed key would otherwise surface only at the first message sent or read.
+check_keys(MESSAGE_ENCRYPTION_KEYS)
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -29,6 +34,8 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
+# Over HTTPS only: a stray http:// URL in content is fetched over https.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True  # noqa: F405
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"

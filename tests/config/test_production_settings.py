@@ -79,6 +79,27 @@ def test_production_refuses_to_start_without(missing):
     assert f"{missing} must be set in the environment" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "keys",
+    [
+        "not-a-fernet-key",
+        # the first key is fine, the second (a retired key pasted with a typo) is not
+        f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()[:-3]}",
+    ],
+)
+def test_production_refuses_to_start_with_an_invalid_message_key(keys):
+    result = _manage("check", env=_production_env(MESSAGE_ENCRYPTION_KEYS=keys))
+    assert result.returncode != 0
+    assert "is not a valid Fernet key" in result.stderr
+    assert keys not in result.stderr  # secrets stay out of deployment logs
+
+
+def test_production_starts_with_two_valid_message_keys():
+    keys = f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}"
+    result = _manage("check", env=_production_env(MESSAGE_ENCRYPTION_KEYS=keys))
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_hashes_with_argon2_and_logs_json():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "

@@ -42,16 +42,36 @@ def browser(monkeypatch):
         browser.close()
 
 
+# What Chromium logs when the Content-Security-Policy or Permissions-Policy
+# refuses something ("Refused to execute inline script because it violates the
+# following Content Security Policy directive...").
+POLICY_MESSAGES = ("Content Security Policy", "Content-Security-Policy", "Permissions")
+
+
 @pytest.fixture
-def new_page(browser):
+def policy_violations() -> list[str]:
+    """Console messages about refused content, from every page this test opens."""
+    return []
+
+
+@pytest.fixture
+def new_page(browser, policy_violations):
     contexts = []
+
+    def record(message) -> None:  # noqa: ANN001 - a Playwright ConsoleMessage
+        if any(marker in message.text for marker in POLICY_MESSAGES):
+            policy_violations.append(f"{message.type}: {message.text}")
 
     def open_page():  # noqa: ANN202
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", record)
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    # Every browser flow doubles as a check that the policy breaks nothing.
+    assert policy_violations == [], policy_violations

@@ -34,6 +34,12 @@ class Command(BaseCommand):
                 "--port",
                 str(port),
                 "--no-access-log",
+                # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default, and the
+                # demo's visitors connect from there: they could pick their own
+                # address. Django picks the client hop itself (TRUSTED_PROXY_COUNT),
+                # so uvicorn trusts no forwarded header.
+                "--forwarded-allow-ips",
+                "",
             ],
             "worker": [
                 python,
