@@ -17,50 +17,17 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
-from config.celery import app
 from messaging.models import Message, Thread
 from notifications.models import EmailDelivery, Notification
 from tests.assertions import assert_error_shape
 from tests.factories import PASSWORD, UserFactory
 from tests.factories.pages import EscortOwnerFactory
 from tests.factories.search import live_city, live_profile
+from tests.outage import CLOSED, Outage
 
 pytestmark = pytest.mark.django_db
 
-CLOSED = "redis://127.0.0.1:1/0"  # nothing listens: refused at once
 NOTICE_TASK = "messaging.tasks.notify_new_message"
-
-
-class Outage:
-    """Every Redis role at a closed port, in this process; ``end()`` points
-    them back at the working server (recovery without restart)."""
-
-    def __init__(self) -> None:
-        self.working_broker = app.conf.broker_url
-        cache_config = {"default": {**settings.CACHES["default"], "LOCATION": CLOSED}}
-        layers = {
-            "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [CLOSED], "prefix": "down"},
-            }
-        }
-        self.settings = override_settings(
-            CACHES=cache_config, CHANNEL_LAYERS=layers, CELERY_BROKER_URL=CLOSED
-        )
-        self.active = False
-
-    def start(self) -> None:
-        app._after_fork()  # drop pooled broker connections (close() deregisters)
-        app.conf.update(broker_url=CLOSED, task_always_eager=False)
-        self.settings.enable()
-        self.active = True
-
-    def end(self) -> None:
-        if self.active:
-            self.settings.disable()
-            app._after_fork()
-            app.conf.update(broker_url=self.working_broker, task_always_eager=True)
-            self.active = False
 
 
 @pytest.fixture
