@@ -24,9 +24,9 @@ def deliver_pending() -> dict[str, int]:
     record in PostgreSQL: outbox entries here, and whatever the receivers of
     ``core.signals.pending_sweep`` keep (notifications: pending emails).
     Idempotent: every receiver's task runs its effect once."""
-    from core.outbox import outbox_resend_due
+    from core.outbox import outbox_purge_delivered, outbox_resend_due
 
-    counts = {"outbox": outbox_resend_due()}
+    counts = {"outbox": outbox_resend_due(), "purged": outbox_purge_delivered()}
     for receiver, sent in pending_sweep.send(sender=None):
         counts[receiver.__module__] = int(sent or 0)
     return counts

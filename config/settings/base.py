@@ -390,10 +390,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing from a request must not hang when Redis is down: the outbox row is
 # the record (core/outbox.py), so one quick try is enough and the sweep resends.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
-    "socket_timeout": 2,
-}
+# Only the connect timeout: a read timeout would also cut the worker's blocking
+# reads of the queue.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,

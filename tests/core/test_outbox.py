@@ -11,7 +11,12 @@ from django.core import mail
 from django.utils import timezone
 
 from core.models import OutboxEntry
-from core.outbox import outbox_enqueue, outbox_resend_due, outbox_run
+from core.outbox import (
+    outbox_enqueue,
+    outbox_purge_delivered,
+    outbox_resend_due,
+    outbox_run,
+)
 from core.tasks import deliver_pending
 from directory.tasks import send_review_decision_email
 from notifications.models import EmailDelivery, Kind, Notification
@@ -75,6 +80,9 @@ def test_the_sweep_sends_only_what_is_due(profile, django_capture_on_commit_call
     entry.refresh_from_db()
     assert entry.delivered_at is not None
     assert outbox_resend_due(now=later + dt.timedelta(hours=1)) == 0
+    # Delivered entries are kept a week for inspection, then purged.
+    assert outbox_purge_delivered(now=later + dt.timedelta(days=6)) == 0
+    assert outbox_purge_delivered(now=later + dt.timedelta(days=8)) == pending
 
 
 def test_the_sweep_resends_a_pending_email_whose_task_was_lost(
