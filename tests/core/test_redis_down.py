@@ -85,8 +85,7 @@ def test_pages_search_api_and_login_answer_200_with_redis_down(
     assert me.json()["email"] == user.email
 
     redis_down.end()  # Redis is back, same process: the cache is used again
-    client.get("/search/")
-    assert cache.get("search:index-generation") is not None or cache.add("k", 1)
+    assert client.get("/search/").status_code == 200
     cache.set("probe", "back")
     assert cache.get("probe") == "back"
 
