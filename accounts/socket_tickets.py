@@ -16,12 +16,16 @@ from django.core import signing
 from django.core.cache import cache
 
 from accounts.models import User
+from core.cache import cache_is_down, cache_require
 
 SALT = "accounts.socket-ticket"
 TICKET_SECONDS = 60
 
 
 def socket_ticket_issue(*, user: User) -> str:
+    # Redeeming needs Redis (the once-only claim, then the channel layer): with
+    # Redis down a ticket could open nothing, so say so (503) instead.
+    cache_require()
     return signing.dumps({"u": user.pk, "n": secrets.token_urlsafe(12)}, salt=SALT)
 
 
@@ -33,7 +37,9 @@ def socket_ticket_redeem(*, ticket: str) -> User | None:
     except signing.BadSignature:  # SignatureExpired is a BadSignature
         return None
     # cache.add is atomic: of two sockets racing with one ticket, one wins.
-    if not cache.add(f"socket-ticket:{data['n']}", 1, TICKET_SECONDS * 2):
+    # With Redis down it fails open ("added"), which must not let a replay in.
+    claimed = cache.add(f"socket-ticket:{data['n']}", 1, TICKET_SECONDS * 2)
+    if not claimed or cache_is_down():
         return None
     user = User.objects.filter(pk=data["u"], is_active=True).first()
     if user is None or user.is_suspended:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.template.loader import render_to_string
 
 from accounts.models import User
 from bookings.models import Booking, BookingEvent
+from core.outbox import outbox_enqueue
 from notifications.models import Kind
 from notifications.services import Email, notify
 
@@ -91,9 +93,12 @@ def send_reminders() -> int:
     """Claims due bookings first (once), then mails both sides of each."""
     from bookings.services import bookings_due_reminders
 
-    ids = bookings_due_reminders()
-    for booking_id in ids:
-        send_reminder.delay(booking_id)
+    # The claim and the reminders' outbox entries commit together: a reminder
+    # claimed is a reminder recorded, whatever the broker does.
+    with transaction.atomic():
+        ids = bookings_due_reminders()
+        for booking_id in ids:
+            outbox_enqueue(send_reminder, booking_id)
     return len(ids)
 
 

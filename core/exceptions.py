@@ -50,3 +50,11 @@ class PayloadTooLarge(ApplicationError):
     status_code = 413
     code = "payload_too_large"
     default_message = "The request body is too large."
+
+
+class ServiceUnavailable(ApplicationError):
+    """A write whose only record would be in Redis, while Redis is down."""
+
+    status_code = 503
+    code = "service_unavailable"
+    default_message = "This is unavailable for a moment. Please try again shortly."

@@ -26,19 +26,34 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+# Without these the process cannot serve: /readyz answers 503.
+REQUIRED = ("database", "migrations")
+
+
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: PostgreSQL answers, Redis answers, no migration is pending."""
+    """Readiness, per part. PostgreSQL and migrations are required (503). Each
+    Redis role is reported on its own; one that is down makes the answer
+    "degraded" but still 200: pages, search, reads and most writes keep working
+    without Redis (docs/operations.md), so a load balancer must not take every
+    node out because Redis is."""
     checks = {
         "database": _check_database(),
-        "redis": _check_redis(),
+        "cache": _check_redis(settings.CACHES["default"]["LOCATION"]),
+        "broker": _check_redis(settings.CELERY_BROKER_URL),
+        "channel_layer": _check_redis(_channel_layer_url()),
         "migrations": _check_migrations(),
     }
-    ready = all(value == "ok" for value in checks.values())
+    if any(checks[name] != "ok" for name in REQUIRED):
+        status = "unavailable"
+    elif any(value != "ok" for value in checks.values()):
+        status = "degraded"
+    else:
+        status = "ok"
     return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks},
-        status=200 if ready else 503,
+        {"status": status, "checks": checks},
+        status=503 if status == "unavailable" else 200,
     )
 
 
@@ -52,16 +67,19 @@ def _check_database() -> str:
         return "error"
 
 
-def _check_redis() -> str:
+def _check_redis(url: str) -> str:
     try:
-        client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
-        )
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
         client.ping()
         return "ok"
-    except redis.RedisError:
+    except (redis.RedisError, OSError):
         logger.warning("readyz: redis check failed", exc_info=True)
         return "error"
+
+
+def _channel_layer_url() -> str:
+    host = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]
+    return host["address"] if isinstance(host, dict) else host
 
 
 def _check_migrations() -> str:

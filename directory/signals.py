@@ -1,12 +1,13 @@
-"""Wagtail workflow events -> the owner's email, sent by Celery after commit; and
-the signals directory emits for the apps above it (docs/architecture.md)."""
+"""Wagtail workflow events -> the owner's email, an outbox entry written with the
+decision and run by Celery after commit; and the signals directory emits for the
+apps above it (docs/architecture.md)."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.dispatch import Signal, receiver
 from wagtail.signals import task_rejected, workflow_approved
 
+from core.outbox import outbox_enqueue
 from directory.models import EscortProfilePage
 from directory.tasks import send_review_decision_email
 
@@ -26,9 +27,7 @@ def _profile_of(workflow_state) -> EscortProfilePage | None:  # noqa: ANN001
 def review_approved(sender, instance, user=None, **kwargs) -> None:  # noqa: ANN001
     profile = _profile_of(instance)
     if profile is not None:
-        transaction.on_commit(
-            lambda: send_review_decision_email.delay(profile.pk, "approved")
-        )
+        outbox_enqueue(send_review_decision_email, profile.pk, "approved")
 
 
 @receiver(task_rejected, dispatch_uid="directory.review_changes_requested")
@@ -36,8 +35,6 @@ def review_changes_requested(sender, instance, user=None, **kwargs) -> None:  # 
     profile = _profile_of(instance.workflow_state)
     if profile is not None:
         comment = instance.comment or ""
-        transaction.on_commit(
-            lambda: send_review_decision_email.delay(
-                profile.pk, "changes_requested", comment
-            )
+        outbox_enqueue(
+            send_review_decision_email, profile.pk, "changes_requested", comment
         )

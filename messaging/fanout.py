@@ -1,6 +1,6 @@
 """After a message is committed: push it to every participant's WebSocket group
-(best effort, docs/architecture.md, invariant 6: clients resync by last id)
-and queue the email notice, which never carries the text."""
+(best effort, docs/architecture.md, invariant 6: clients resync by last id). The
+email notice is an outbox entry written with the message (core.outbox)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,6 @@ def participants_send(
 
 
 def message_created_fanout(*, message_id: int) -> None:
-    from messaging.tasks import notify_new_message
-
     message = (
         Message.objects.select_related("thread__profile", "attachment")
         .filter(pk=message_id)
@@ -52,7 +50,6 @@ def message_created_fanout(*, message_id: int) -> None:
             "attachment": attachment_data(attachment) if attachment else None,
         },
     )
-    notify_new_message.delay(message_id)
 
 
 def thread_changed_fanout(*, thread: Thread, change: str) -> None:

@@ -20,6 +20,7 @@ from bookings.models import Booking
 from cms_pages.uploads import CleanImage, image_clean
 from core import crypto
 from core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from core.outbox import outbox_enqueue
 from core.validators import has_control_characters
 from directory.models import EscortProfilePage
 from directory.selectors import (
@@ -36,6 +37,7 @@ from messaging.models import (
     Thread,
 )
 from messaging.selectors import messaging_gate_for, side_of, thread_get_for
+from messaging.tasks import notify_new_message
 from moderation.models import Report
 from moderation.services import report_create
 from notifications.services import notifications_mark_read
@@ -195,6 +197,8 @@ def _message_store(
     if image is not None:
         # Last, so that no earlier refusal leaves a file behind.
         _attach(message, image)
+    # The notice is recorded with the message; the sockets are best effort.
+    outbox_enqueue(notify_new_message, message.pk)
     transaction.on_commit(lambda: message_created_fanout(message_id=message.pk))
     return message
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -108,6 +109,9 @@ class EmailDelivery(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When the sweep (core.tasks.deliver_pending) may queue a pending email
+    # again: the row, not the broker, is the record (docs/architecture.md, invariant 11).
+    due_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("email delivery")
@@ -124,7 +128,12 @@ class EmailDelivery(models.Model):
                 fields=["-created_at"],
                 condition=Q(status="failed"),
                 name="notifications_failed_emails",
-            )
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status="pending"),
+                name="notifications_pending_emails",
+            ),
         ]
 
     def __str__(self) -> str:

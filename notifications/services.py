@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.exceptions import ValidationFailed
+from core.outbox import FIRST_SWEEP_AFTER, RESEND_AFTER, task_send
 from core.realtime import user_send
 from notifications.models import (
     EmailDelivery,
@@ -29,6 +30,9 @@ from notifications.selectors import (
     preference_for,
     unread_counts,
 )
+
+# deliver_email's own retries wait at most 8 minutes between attempts.
+RETRY_SWEEP_AFTER = dt.timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,9 @@ def _grow_group(
 
 
 def _email_due(user_id: int, group_key: str, seconds: int) -> bool:
-    # cache.add is atomic: a burst (or a retried task) sends one email.
+    # cache.add is atomic: a burst (or a retried task) sends one email. With
+    # the cache down it answers True (core.cache): every notice gets its email,
+    # better than none.
     return cache.add(f"notifications:email:{user_id}:{group_key}", 1, seconds)
 
 
@@ -135,10 +141,12 @@ def _queue_email(*, recipient: User, kind: str, email: Email, dedupe_key: str) -
                 dedupe_key=dedupe_key,
                 subject=email.subject.strip()[:200],
                 body=email.body,
+                due_at=timezone.now() + FIRST_SWEEP_AFTER,
             )
     except IntegrityError:  # already queued for this event
         return
-    transaction.on_commit(lambda: deliver_email.delay(delivery.pk))
+    # The row is the record: if the broker is down the sweep sends it later.
+    transaction.on_commit(lambda: task_send(deliver_email, delivery.pk))
 
 
 def _badges_changed(user_id: int, notification: Notification | None = None) -> None:
@@ -209,6 +217,8 @@ def email_deliver(*, delivery_id: int, max_attempts: int) -> str | None:
             send_mail(delivery.subject, delivery.body, None, [delivery.recipient.email])
         except Exception as exc:  # noqa: BLE001 - any transport error is recorded
             delivery.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            # The task retries with backoff first; the sweep only after that.
+            delivery.due_at = timezone.now() + RETRY_SWEEP_AFTER
             if delivery.attempts >= max_attempts:
                 delivery.status = EmailDelivery.Status.FAILED
         else:
@@ -217,3 +227,24 @@ def email_deliver(*, delivery_id: int, max_attempts: int) -> str | None:
             delivery.last_error = ""
         delivery.save()
         return delivery.status
+
+
+def email_deliveries_resend_due(
+    *, now: dt.datetime | None = None, limit: int = 500
+) -> int:
+    """The sweep's share for emails: queue again every pending delivery whose
+    time has come (its task was lost with the broker, or never sent). The row
+    lock in ``email_deliver`` makes a second copy of a task a no-op."""
+    from notifications.tasks import deliver_email
+
+    now = now or timezone.now()
+    due = EmailDelivery.objects.filter(
+        status=EmailDelivery.Status.PENDING, due_at__lte=now
+    ).order_by("due_at")
+    sent = []
+    for delivery_id in due.values_list("pk", flat=True)[:limit]:
+        if not task_send(deliver_email, delivery_id):
+            break
+        sent.append(delivery_id)
+    EmailDelivery.objects.filter(pk__in=sent).update(due_at=now + RESEND_AFTER)
+    return len(sent)

@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from core.cache import cache_is_down, cache_trip
 from search.selectors import SearchResult
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ def impressions_record(*, city_id: int, profile_ids: list[int], offset: int) -> 
     ``offset`` is how many results came before this page (0 = the first page), so
     positions are 1-based over the whole result list. Best effort: a Redis outage
     costs the counts, never the page."""
-    if not profile_ids:
+    if not profile_ids or cache_is_down():
         return
     key = _day_key(day=timezone.localdate(), city_id=city_id)
     try:
@@ -105,6 +106,7 @@ def impressions_record(*, city_id: int, profile_ids: list[int], offset: int) -> 
         pipe.sadd(_pending_key(), key)
         pipe.execute()
     except RedisError:
+        cache_trip()  # the rest of the process skips Redis for a moment too
         logger.warning("impressions not recorded", exc_info=True)
 
 

@@ -4,12 +4,12 @@ indexer task after commit (docs/architecture.md, invariant 11)."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
 from bookings.signals import availability_changed
+from core.outbox import outbox_enqueue
 from directory.models import EscortProfilePage
 from directory.signals import city_profiles_listed
 from search.impressions import impressions_record
@@ -17,7 +17,8 @@ from search.tasks import refresh_availability, refresh_profile
 
 
 def _refresh_after_commit(profile_id: int) -> None:
-    transaction.on_commit(lambda: refresh_profile.delay(profile_id))
+    # Recorded with the change (core.outbox); sent to the broker after commit.
+    outbox_enqueue(refresh_profile, profile_id)
 
 
 @receiver(page_published, sender=EscortProfilePage, dispatch_uid="search.published")
@@ -47,5 +48,6 @@ def city_profiles_shown(
 
 @receiver(availability_changed, dispatch_uid="search.availability")
 def bookable_times_changed(sender, profile_id: int, **kwargs) -> None:  # noqa: ANN001
-    # Sent after commit already: enqueue now.
-    refresh_availability.delay(profile_id)
+    # Sent after commit already, so the entry is written on its own: a crash
+    # in between is healed by the nightly refresh_availability_all.
+    outbox_enqueue(refresh_availability, profile_id)

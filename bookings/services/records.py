@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 
 from accounts.models import User
@@ -17,6 +17,7 @@ from bookings.models import (
 from bookings.signals import availability_changed_after_commit
 from bookings.tasks import notify_booking_event
 from core.exceptions import Conflict
+from core.outbox import outbox_enqueue
 from directory.selectors import profiles_editable_by
 
 S = Booking.Status
@@ -73,7 +74,7 @@ def _event(
         to_status=booking.status,
         reason=reason[:500],
     )
-    transaction.on_commit(lambda: notify_booking_event.delay(event.pk))
+    outbox_enqueue(notify_booking_event, event.pk)
     availability_changed_after_commit(booking.profile_id)
     return event
 

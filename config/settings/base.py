@@ -171,12 +171,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = _redis_url()
 
+# Redis down must not take pages down (docs/operations.md, "When Redis is
+# down"): the cache fails open, with short timeouts and a breaker that skips
+# Redis for REDIS_BREAKER_SECONDS after a failure (core/cache.py).
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "breaker_seconds": env.float("REDIS_BREAKER_SECONDS", default=5),
+}
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "ped",
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     }
 }
 
@@ -197,6 +206,7 @@ CHANNEL_LAYERS = {
                 {
                     "address": REDIS_URL,
                     "max_connections": env.int("CHANNEL_LAYER_MAX_CONNECTIONS", 1000),
+                    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
                 }
             ],
             "prefix": "ped-ws",
@@ -401,6 +411,18 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing from a request must not hang when Redis is down: the outbox row is
+# the record (core/outbox.py), so one quick try is enough and the sweep resends.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# Only the connect timeout: a read timeout would also cut the worker's blocking
+# reads of the queue.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -444,6 +466,11 @@ CELERY_BEAT_SCHEDULE = {
     "bookings-send-reminders": {
         "task": "bookings.tasks.send_reminders",
         "schedule": 300.0,
+    },
+    # What Redis lost: pending outbox entries and emails, from PostgreSQL.
+    "deliver-pending": {
+        "task": "core.tasks.deliver_pending",
+        "schedule": 60.0,
     },
 }
 

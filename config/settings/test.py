@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, VAR_DIR
+from .base import DATABASES, REDIS_CACHE_OPTIONS, REDIS_URL, VAR_DIR
 
 # Several test runs may share one machine (parallel work, a CI run beside a dev run):
 # TEST_RUN_ID keeps their databases, cache keys, channel groups and media apart.
@@ -36,10 +36,10 @@ TEST_BROKER_URL = f"{_REDIS_SERVER}/10"
 TEST_CHANNELS_URL = f"{_REDIS_SERVER}/11"
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.FailOpenRedisCache",
         "LOCATION": TEST_REDIS_URL,
         "KEY_PREFIX": f"ped-test{_SUFFIX}",
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     }
 }
 CHANNEL_LAYERS = {

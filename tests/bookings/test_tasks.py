@@ -168,3 +168,39 @@ def test_a_reminder_is_not_sent_for_a_booking_cancelled_after_the_claim(
 
     assert send_reminder.delay(soon.pk).get() == 0
     assert mail.outbox == []
+
+
+def test_a_reminder_claimed_while_the_broker_is_down_is_sent_by_the_sweep(
+    profile, django_capture_on_commit_callbacks
+):
+    """The claim and the reminder's outbox entry commit together: the broker
+    being down at that moment delays the mail, never loses it."""
+    from core.models import OutboxEntry
+    from core.tasks import deliver_pending
+    from tests.outage import Outage
+
+    soon = booking(profile, day=3)
+    move_to(soon, start=timezone.now() + dt.timedelta(hours=5), status=S.CONFIRMED)
+    # The request's own notice is not this test's business.
+    OutboxEntry.objects.update(delivered_at=timezone.now())
+    mail.outbox.clear()
+    outage = Outage()
+    outage.start()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert send_reminders() == 1
+    finally:
+        outage.end()
+    assert mail.outbox == []
+    assert Booking.objects.get(pk=soon.pk).reminder_sent_at is not None
+    pending = OutboxEntry.objects.filter(delivered_at__isnull=True)
+    assert list(pending.values_list("task", "args")) == [
+        ("bookings.tasks.send_reminder", [soon.pk])
+    ]
+    pending.update(due_at=timezone.now())
+    for _ in range(2):  # a second sweep sends nothing twice
+        with django_capture_on_commit_callbacks(execute=True):
+            deliver_pending()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [soon.client.email, profile.owner.email]
+    )
