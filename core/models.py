@@ -13,10 +13,10 @@ class TimestampedModel(models.Model):
 
 class OutboxEntry(models.Model):
     """A Celery task to run, written in the same transaction as its cause
-    (docs/architecture.md, invariant 11): the broker only carries its id, so a message Redis
-    loses is still here, and ``core.tasks.deliver_pending`` sends it again.
-    ``core.outbox.outbox_run`` runs the task and stamps ``delivered_at`` in one
-    transaction, so it takes effect once however often it is delivered."""
+    (docs/architecture.md, invariant 11): the broker only carries its id, so a
+    message Redis loses is still here, and ``core.tasks.deliver_pending`` sends it
+    again. ``core.outbox.outbox_run`` runs the task and stamps ``delivered_at`` in
+    one transaction, so it takes effect once however often it is delivered."""
 
     task = models.CharField(max_length=200)
     args = models.JSONField(default=list)

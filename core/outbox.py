@@ -1,5 +1,5 @@
-"""Side effects recorded in PostgreSQL with their cause (docs/architecture.md, invariant 11,
-issue 10 finding 5).
+"""Side effects recorded in PostgreSQL with their cause (docs/architecture.md,
+invariant 11; issue 10 finding 5).
 
 ``outbox_enqueue(task, *args)`` writes an ``OutboxEntry`` in the caller's
 transaction and publishes only its id after commit. The broker is a doorbell,

@@ -110,7 +110,8 @@ class EmailDelivery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # When the sweep (core.tasks.deliver_pending) may queue a pending email
-    # again: the row, not the broker, is the record (docs/architecture.md, invariant 11).
+    # again: the row, not the broker, is the record (docs/architecture.md,
+    # invariant 11).
     due_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
