@@ -1,7 +1,9 @@
 """Strip every metadata block (EXIF incl. GPS, XMP, IPTC, comments) from an image.
 
-Pillow writes only what it is given: re-encoding the decoded pixels without passing
-``exif``/``xmp``/``pnginfo`` drops them. The EXIF orientation is applied to the pixels
+Pillow writes mostly what it is given: re-encoding the decoded pixels without
+passing ``exif``/``xmp``/``pnginfo`` drops them. Not all, though: its JPEG writer
+copies a COM segment from ``image.info["comment"]`` unasked, so the info read from
+the upload is cleared before saving. The EXIF orientation is applied to the pixels
 first so photos keep their intended rotation. The ICC colour profile is kept: it
 describes colours, not the photo's owner or place.
 """
@@ -18,6 +20,7 @@ _SAVE_OPTIONS = {
     "PNG": {"optimize": True},
     "WEBP": {"quality": 92},
 }
+_PIXEL_INFO = ("transparency",)
 
 
 def strip_metadata(data: bytes) -> tuple[bytes, str]:
@@ -43,6 +46,10 @@ def strip_metadata(data: bytes) -> tuple[bytes, str]:
 def _encode(image: Image.Image, image_format: str, icc_profile: bytes | None) -> bytes:
     if image_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
+    # ``image`` is a copy (exif_transpose/convert), never the caller's. Of what the
+    # decoder read, only PNG transparency is pixel data: comments and anything else
+    # a writer might copy from ``info`` go.
+    image.info = {k: v for k, v in image.info.items() if k in _PIXEL_INFO}
     options = dict(_SAVE_OPTIONS[image_format])
     if icc_profile:
         options["icc_profile"] = icc_profile

@@ -7,12 +7,21 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.urls import reverse
 from PIL import ExifTags, Image
 from rest_framework.throttling import ScopedRateThrottle
+from wagtail.models import Collection
 
+from accounts.models import Role
 from cms_pages.models import CustomImage
 from tests.assertions import assert_error_shape
-from tests.factories.images import jpeg_with_gps, png_bomb
+from tests.factories import UserFactory
+from tests.factories.images import (
+    COMMENT_MARKER,
+    jpeg_with_comment,
+    jpeg_with_gps,
+    png_bomb,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +142,47 @@ def test_uploads_are_throttled(api_client, escort_user, monkeypatch):
     response = upload(api_client, jpeg_with_gps())
     assert_error_shape(response, 429, "throttled")
     assert "Retry-After" in response
+
+
+# --- JPEG comments (COM) and other APP segments --------------------------------
+
+
+def test_comment_fixture_really_carries_com_and_app13():
+    data = jpeg_with_comment()
+    with Image.open(io.BytesIO(data)) as source:
+        assert [segment for segment, _ in source.applist] == ["APP0", "APP13", "COM"]
+    assert data.count(COMMENT_MARKER) == 2
+
+
+def test_jpeg_comment_is_gone_from_api_upload_and_its_renditions(
+    api_client, escort_user
+):
+    api_client.force_authenticate(escort_user)
+    response = upload(api_client, jpeg_with_comment())
+    assert response.status_code == 201, response.content
+    image = CustomImage.objects.get(pk=response.json()["id"])
+    stored = image.file.read()
+    assert COMMENT_MARKER not in stored
+    with Image.open(io.BytesIO(stored)) as clean:
+        assert "comment" not in clean.info
+        assert [segment for segment, _ in clean.applist] == ["APP0"]
+    for spec in ("max-1200x1200|format-webp", "fill-20x20|format-jpeg", "width-30"):
+        with image.get_rendition(spec).file.open("rb") as rendition:
+            assert COMMENT_MARKER not in rendition.read(), spec
+
+
+def test_jpeg_comment_is_gone_after_a_wagtail_admin_upload(client):
+    client.force_login(UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("wagtailimages:add"),
+        {
+            "title": "Editorial",
+            "file": SimpleUploadedFile("editorial.jpg", jpeg_with_comment()),
+            "collection": Collection.get_first_root_node().pk,
+        },
+    )
+    assert response.status_code == 302, response.content[:500]
+    image = CustomImage.objects.get(title="Editorial")
+    assert COMMENT_MARKER not in image.file.read()
+    with image.get_rendition("max-165x165").file.open("rb") as thumbnail:
+        assert COMMENT_MARKER not in thumbnail.read()
