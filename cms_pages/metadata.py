@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageOps
 
@@ -32,6 +33,7 @@ def strip_metadata(data: bytes) -> tuple[bytes, str]:
                 raise ValidationError(
                     "Unsupported image format.", code="invalid_image_format"
                 )
+            _check_pixels(source)
             # load() decodes every byte: a truncated file fails here, not later.
             source.load()
             icc_profile = source.info.get("icc_profile")
@@ -41,6 +43,20 @@ def strip_metadata(data: bytes) -> tuple[bytes, str]:
             "The image is truncated or corrupt.", code="invalid_image"
         ) from exc
     return _encode(clean, image_format, icc_profile), image_format
+
+
+def _check_pixels(source: Image.Image) -> None:
+    # The upload forms check this too (WagtailImageField); here it also guards the
+    # paths without a form (seed scripts, model saves). open() read only the
+    # header: nothing is decoded yet.
+    limit = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
+    pixels = source.width * source.height * getattr(source, "n_frames", 1)
+    if limit is not None and pixels > limit:
+        raise ValidationError(
+            "This file has too many pixels (%(pixels)s). Maximum pixels %(limit)s.",
+            code="file_too_many_pixels",
+            params={"pixels": pixels, "limit": limit},
+        )
 
 
 def _encode(image: Image.Image, image_format: str, icc_profile: bytes | None) -> bytes:

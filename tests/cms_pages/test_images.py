@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageFile
 from rest_framework.throttling import ScopedRateThrottle
 from wagtail.models import Collection
 
@@ -21,6 +22,7 @@ from tests.factories.images import (
     jpeg_with_comment,
     jpeg_with_gps,
     png_bomb,
+    png_sized,
 )
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +188,74 @@ def test_jpeg_comment_is_gone_after_a_wagtail_admin_upload(client):
     assert COMMENT_MARKER not in image.file.read()
     with image.get_rendition("max-165x165").file.open("rb") as thumbnail:
         assert COMMENT_MARKER not in thumbnail.read()
+
+
+# --- Pixel ceiling: refused from the header, never decoded ----------------------
+
+
+@pytest.fixture
+def decodes(monkeypatch) -> list[tuple[int, int]]:  # noqa: ANN001
+    """Records every full decode Pillow starts (ImageFile.load), with its size."""
+    calls: list[tuple[int, int]] = []
+    original = ImageFile.ImageFile.load
+
+    def load(self):  # noqa: ANN001, ANN202
+        calls.append(self.size)
+        return original(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    return calls
+
+
+def test_pixel_ceiling_is_what_profiles_need():
+    from django.conf import settings
+
+    # Phones' default 24 MP (5712x4284) passes; 40 MP no longer does.
+    assert 5712 * 4284 <= settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS < 30_000_000
+
+
+def test_small_png_of_30_megapixels_is_refused_without_decoding(
+    api_client, escort_user, decodes
+):
+    data = png_sized(6000, 5000)  # 30 MP in a few kB: accepted up to now
+    assert len(data) < 50_000
+    api_client.force_authenticate(escort_user)
+    error = assert_error_shape(upload(api_client, data, "big.png"), 400)
+    assert "too many pixels (30000000)" in " ".join(error["fields"]["file"])
+    assert decodes == []
+    assert CustomImage.objects.count() == 0
+
+
+def test_model_save_refuses_too_many_pixels(escort_user):
+    # Seed scripts and other saves without a form: refused before the re-encode.
+    image = CustomImage(title="seeded", uploaded_by_user=escort_user)
+    image.file = SimpleUploadedFile("big.png", png_sized(6000, 5000))
+    with pytest.raises(ValidationError) as refused:
+        image.save()
+    assert refused.value.code == "file_too_many_pixels"
+    assert CustomImage.objects.count() == 0
+
+
+def test_a_photo_at_the_ceiling_is_still_accepted(api_client, escort_user):
+    from django.conf import settings
+
+    side = int(settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS**0.5)
+    api_client.force_authenticate(escort_user)
+    response = upload(api_client, png_sized(side, side), "big.png")
+    assert response.status_code == 201, response.content
+
+
+def test_wagtail_admin_upload_refuses_too_many_pixels_without_decoding(client, decodes):
+    client.force_login(UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("wagtailimages:add"),
+        {
+            "title": "Huge",
+            "file": SimpleUploadedFile("huge.png", png_sized(6000, 5000)),
+            "collection": Collection.get_first_root_node().pk,
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "too many pixels (30000000)" in response.content.decode()
+    assert decodes == []
+    assert CustomImage.objects.count() == 0
