@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -259,3 +260,41 @@ def test_wagtail_admin_upload_refuses_too_many_pixels_without_decoding(client, d
     assert "too many pixels (30000000)" in response.content.decode()
     assert decodes == []
     assert CustomImage.objects.count() == 0
+
+
+# --- Random stored names -------------------------------------------------------
+
+RANDOM_ORIGINAL = r"(pending/)?original_images/[0-9a-f]{32}\.jpg"
+
+
+def test_stored_names_do_not_carry_the_uploaders_filename(api_client, escort_user):
+    api_client.force_authenticate(escort_user)
+    file = SimpleUploadedFile("Jane_Doe_Berlin.jpg", jpeg_with_gps())
+    response = api_client.post("/api/v1/images", {"file": file})
+    assert response.status_code == 201, response.content
+    image = CustomImage.objects.get(pk=response.json()["id"])
+    assert re.fullmatch(RANDOM_ORIGINAL, image.file.name), image.file.name
+    rendition = image.get_rendition("fill-20x20")
+    for public in (image.file.name, image.file.url, rendition.file.name):
+        assert "Jane" not in public and "Doe" not in public, public
+    assert "Jane" not in response.json()["url"]
+    assert image.title == "Jane_Doe_Berlin.jpg"  # editors still see it
+
+
+def test_admin_and_seed_uploads_get_random_names_too(client, escort_user):
+    seeded = CustomImage(title="seed", uploaded_by_user=escort_user)
+    seeded.file = SimpleUploadedFile("Jane Doe.jpg", jpeg_with_gps())
+    seeded.save()
+    client.force_login(UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True))
+    client.post(
+        reverse("wagtailimages:add"),
+        {
+            "title": "Editorial",
+            "file": SimpleUploadedFile("Jane Doe 2.jpg", jpeg_with_gps()),
+            "collection": Collection.get_first_root_node().pk,
+        },
+    )
+    admin = CustomImage.objects.get(title="Editorial")
+    for image in (seeded, admin):
+        assert re.fullmatch(r"original_images/[0-9a-f]{32}\.jpg", image.file.name)
+        assert "Jane" not in image.get_rendition("max-165x165").url
