@@ -4,7 +4,6 @@ images (profile photos, editorial images) and private message attachments."""
 from __future__ import annotations
 
 import io
-import sys
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -36,7 +35,7 @@ class CleanImage:
         return EXTENSIONS[self.image_format]
 
 
-def image_pixel_count(file: UploadedFile) -> int | None:
+def image_pixel_count(file: UploadedFile) -> int | str | None:
     """Pixels (times frames) from the image's header alone; None when Pillow
     cannot identify it (the form field then answers "not a valid image")."""
     file.seek(0)
@@ -44,7 +43,8 @@ def image_pixel_count(file: UploadedFile) -> int | None:
         with Image.open(file) as header:
             return header.width * header.height * getattr(header, "n_frames", 1)
     except Image.DecompressionBombError:
-        return sys.maxsize  # past Pillow's own ceiling (2x 89 MP): far past ours
+        # Past Pillow's own refusal (twice Image.MAX_IMAGE_PIXELS): far past ours.
+        return f"over {2 * Image.MAX_IMAGE_PIXELS}"
     except (OSError, SyntaxError, ValueError):
         return None
     finally:
@@ -62,7 +62,9 @@ class HeaderCheckedImageField(WagtailImageField):
     def to_python(self, data):  # noqa: ANN001, ANN201
         if self.max_image_pixels is not None and hasattr(data, "seek"):
             pixels = image_pixel_count(data)
-            if pixels is not None and pixels > self.max_image_pixels:
+            if isinstance(pixels, str) or (
+                pixels is not None and pixels > self.max_image_pixels
+            ):
                 raise ValidationError(
                     self.error_messages["file_too_many_pixels"]
                     % {"num_pixels": pixels, "max_pixels_count": self.max_image_pixels},

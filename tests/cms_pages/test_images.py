@@ -298,3 +298,13 @@ def test_admin_and_seed_uploads_get_random_names_too(client, escort_user):
     for image in (seeded, admin):
         assert re.fullmatch(r"original_images/[0-9a-f]{32}\.jpg", image.file.name)
         assert "Jane" not in image.get_rendition("max-165x165").url
+
+
+def test_png_past_pillows_own_bomb_limit_is_refused_in_the_same_shape(
+    api_client, escort_user, decodes
+):
+    api_client.force_authenticate(escort_user)
+    data = png_sized(14_000, 14_000)  # 196 MP: Pillow itself refuses to open it
+    error = assert_error_shape(upload(api_client, data, "bomb.png"), 400)
+    assert "too many pixels (over " in " ".join(error["fields"]["file"])
+    assert decodes == []
