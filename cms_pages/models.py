@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import zoneinfo
 from decimal import Decimal
 
@@ -20,24 +21,57 @@ from wagtail.admin.panels import (
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.api.fields import ImageRenditionField
-from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.images.models import (
+    AbstractImage,
+    AbstractRendition,
+    Image,
+    WagtailImageField,
+    get_rendition_upload_to,
+    get_upload_to,
+)
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms_pages.blocks import BaseStreamBlock
 from cms_pages.metadata import strip_metadata
 from cms_pages.renditions import CITY_HERO
+from cms_pages.storages import PENDING_PREFIX, image_storage, is_pending_name
 
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
 class CustomImage(AbstractImage):
     """Every original is stored without metadata (EXIF/GPS/XMP), whichever way it
-    arrives: Wagtail admin, API upload or a seed script."""
+    arrives: Wagtail admin, API upload or a seed script, under a random name.
+    A provider's upload stays in the private store until a moderator approves a
+    revision that uses it (``is_pending``; docs/architecture.md, Images)."""
 
+    file = WagtailImageField(
+        verbose_name=_("file"),
+        storage=image_storage,
+        upload_to=get_upload_to,
+        width_field="width",
+        height_field="height",
+    )
     caption = models.CharField(_("caption"), max_length=255, blank=True)
 
     admin_form_fields = (*Image.admin_form_fields, "caption")
+
+    # Set before the first save by image_create for uploads that need review.
+    store_pending = False
+
+    @property
+    def is_pending(self) -> bool:
+        return is_pending_name(self.file.name)
+
+    def get_upload_to(self, filename: str) -> str:
+        # A random name: the uploader's file name (often their own name) never
+        # reaches a public URL, and renditions derive their names from this one.
+        extension = os.path.splitext(filename)[1].lower()
+        folder = "original_images"
+        if self.store_pending:
+            folder = PENDING_PREFIX + folder
+        return f"{folder}/{secrets.token_hex(16)}{extension}"
 
     def save(self, *args, **kwargs) -> None:
         if self.file and not getattr(self.file, "_committed", True):
@@ -57,6 +91,17 @@ class CustomRendition(AbstractRendition):
     image = models.ForeignKey(
         CustomImage, on_delete=models.CASCADE, related_name="renditions"
     )
+    file = WagtailImageField(
+        upload_to=get_rendition_upload_to,
+        storage=image_storage,
+        width_field="width",
+        height_field="height",
+    )
+
+    def get_upload_to(self, filename: str) -> str:
+        # A pending photo's renditions stay private with it.
+        name = super().get_upload_to(filename)
+        return PENDING_PREFIX + name if self.image.is_pending else name
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)

@@ -35,13 +35,50 @@ class CleanImage:
         return EXTENSIONS[self.image_format]
 
 
-def image_upload_check(file: UploadedFile) -> UploadedFile:
-    """Type by content against the extension, byte size and pixel count (before
-    decoding: decompression bombs), with the limits of WAGTAILIMAGES_*."""
+def image_pixel_count(file: UploadedFile) -> int | str | None:
+    """Pixels (times frames) from the image's header alone; None when Pillow
+    cannot identify it (the form field then answers "not a valid image")."""
+    file.seek(0)
     try:
-        # Wagtail's own field: checks format by content against the extension, the
-        # byte size and the pixel count (decompression bombs) before decoding.
-        return WagtailImageField(required=True).clean(file)
+        with Image.open(file) as header:
+            return header.width * header.height * getattr(header, "n_frames", 1)
+    except Image.DecompressionBombError:
+        # Past Pillow's own refusal (twice Image.MAX_IMAGE_PIXELS): far past ours.
+        return f"over {2 * Image.MAX_IMAGE_PIXELS}"
+    except (OSError, SyntaxError, ValueError):
+        return None
+    finally:
+        file.seek(0)
+
+
+class HeaderCheckedImageField(WagtailImageField):
+    """Wagtail's image form field, with the pixel count checked from the header
+    before anything is decoded. Wagtail counts pixels through Willow, whose Pillow
+    plugin decodes the whole image to answer the size (twice: size, then frame
+    count): a small PNG of huge dimensions cost seconds and hundreds of MB before
+    it was refused. The Wagtail admin's upload forms use this field too
+    (``WAGTAILIMAGES_IMAGE_FORM_BASE``)."""
+
+    def to_python(self, data):  # noqa: ANN001, ANN201
+        if self.max_image_pixels is not None and hasattr(data, "seek"):
+            pixels = image_pixel_count(data)
+            if isinstance(pixels, str) or (
+                pixels is not None and pixels > self.max_image_pixels
+            ):
+                raise ValidationError(
+                    self.error_messages["file_too_many_pixels"]
+                    % {"num_pixels": pixels, "max_pixels_count": self.max_image_pixels},
+                    code="file_too_many_pixels",
+                )
+        return super().to_python(data)
+
+
+def image_upload_check(file: UploadedFile) -> UploadedFile:
+    """Pixel count from the header first (nothing decoded), then Wagtail's field:
+    type by content against the extension and byte size, with the limits of
+    WAGTAILIMAGES_*."""
+    try:
+        return HeaderCheckedImageField(required=True).clean(file)
     except (OSError, Image.DecompressionBombError) as exc:
         # Willow decodes some formats while reading the size: a truncated file
         # surfaces here as OSError rather than as a ValidationError.

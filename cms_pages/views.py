@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import mimetypes
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from cms_pages.selectors import image_pending_for
+from cms_pages.storages import PENDING_PREFIX
+
 # Private areas: the CMS, sign-in flows, the JSON APIs and the owners' dashboard.
-ROBOTS_DISALLOW = ("/cms/", "/accounts/", "/api/", "/_allauth/", "/dashboard/")
+ROBOTS_DISALLOW = (
+    "/cms/",
+    "/accounts/",
+    "/api/",
+    "/_allauth/",
+    "/dashboard/",
+    "/pending-media/",
+)
 
 
 @require_GET
@@ -20,3 +32,21 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+def image_pending(request: HttpRequest, name: str) -> FileResponse:
+    """A photo in review (original or rendition), to its uploader and moderators
+    only; anyone else gets 404 (docs/architecture.md, invariant 8). Never cached by a CDN or the
+    browser: approval moves the photo to public media under another URL."""
+    stored_name = PENDING_PREFIX + name
+    image = image_pending_for(user=request.user, name=stored_name)
+    if image is None:
+        raise Http404
+    content_type = mimetypes.guess_type(stored_name)[0] or "application/octet-stream"
+    response = FileResponse(
+        image.file.storage.open(stored_name), content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

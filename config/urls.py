@@ -37,6 +37,8 @@ urlpatterns = [
     ),
     path("sitemap.xml", sitemap),
     path("robots.txt", cms_views.robots_txt, name="robots_txt"),
+    # Photos in review: outside MEDIA_URL, answered by a view that checks who asks.
+    path("pending-media/<path:name>", cms_views.image_pending, name="image_pending"),
 ]
 
 if settings.DEBUG:

@@ -1,12 +1,14 @@
 """Wagtail workflow events -> the owner's email, an outbox entry written with the
-decision and run by Celery after commit; and the signals directory emits for the
-apps above it (docs/architecture.md)."""
+decision and run by Celery after commit; a publish makes the profile's photos
+public; and the signals directory emits for the apps above it
+(docs/architecture.md)."""
 
 from __future__ import annotations
 
 from django.dispatch import Signal, receiver
-from wagtail.signals import task_rejected, workflow_approved
+from wagtail.signals import page_published, task_rejected, workflow_approved
 
+from cms_pages.services import image_publish
 from core.outbox import outbox_enqueue
 from directory.models import EscortProfilePage
 from directory.tasks import send_review_decision_email
@@ -28,6 +30,15 @@ def review_approved(sender, instance, user=None, **kwargs) -> None:  # noqa: ANN
     profile = _profile_of(instance)
     if profile is not None:
         outbox_enqueue(send_review_decision_email, profile.pk, "approved")
+
+
+@receiver(page_published, sender=EscortProfilePage, dispatch_uid="directory.photos")
+def profile_photos_published(sender, instance, **kwargs) -> None:  # noqa: ANN001
+    # Approval is what makes a provider's photo public: the live profile now shows
+    # it, so it moves out of the private store within the publish transaction
+    # (before search re-indexes the profile after commit).
+    for photo in instance.photos.select_related("image"):
+        image_publish(image=photo.image)
 
 
 @receiver(task_rejected, dispatch_uid="directory.review_changes_requested")

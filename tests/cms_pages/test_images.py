@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from PIL import ExifTags, Image
+from django.urls import reverse
+from PIL import ExifTags, Image, ImageFile
 from rest_framework.throttling import ScopedRateThrottle
+from wagtail.models import Collection
 
+from accounts.models import Role
 from cms_pages.models import CustomImage
 from tests.assertions import assert_error_shape
-from tests.factories.images import jpeg_with_gps, png_bomb
+from tests.factories import UserFactory
+from tests.factories.images import (
+    COMMENT_MARKER,
+    jpeg_with_comment,
+    jpeg_with_gps,
+    png_bomb,
+    png_sized,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +145,166 @@ def test_uploads_are_throttled(api_client, escort_user, monkeypatch):
     response = upload(api_client, jpeg_with_gps())
     assert_error_shape(response, 429, "throttled")
     assert "Retry-After" in response
+
+
+# --- JPEG comments (COM) and other APP segments --------------------------------
+
+
+def test_comment_fixture_really_carries_com_and_app13():
+    data = jpeg_with_comment()
+    with Image.open(io.BytesIO(data)) as source:
+        assert [segment for segment, _ in source.applist] == ["APP0", "APP13", "COM"]
+    assert data.count(COMMENT_MARKER) == 2
+
+
+def test_jpeg_comment_is_gone_from_api_upload_and_its_renditions(
+    api_client, escort_user
+):
+    api_client.force_authenticate(escort_user)
+    response = upload(api_client, jpeg_with_comment())
+    assert response.status_code == 201, response.content
+    image = CustomImage.objects.get(pk=response.json()["id"])
+    stored = image.file.read()
+    assert COMMENT_MARKER not in stored
+    with Image.open(io.BytesIO(stored)) as clean:
+        assert "comment" not in clean.info
+        assert [segment for segment, _ in clean.applist] == ["APP0"]
+    for spec in ("max-1200x1200|format-webp", "fill-20x20|format-jpeg", "width-30"):
+        with image.get_rendition(spec).file.open("rb") as rendition:
+            assert COMMENT_MARKER not in rendition.read(), spec
+
+
+def test_jpeg_comment_is_gone_after_a_wagtail_admin_upload(client):
+    client.force_login(UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("wagtailimages:add"),
+        {
+            "title": "Editorial",
+            "file": SimpleUploadedFile("editorial.jpg", jpeg_with_comment()),
+            "collection": Collection.get_first_root_node().pk,
+        },
+    )
+    assert response.status_code == 302, response.content[:500]
+    image = CustomImage.objects.get(title="Editorial")
+    assert COMMENT_MARKER not in image.file.read()
+    with image.get_rendition("max-165x165").file.open("rb") as thumbnail:
+        assert COMMENT_MARKER not in thumbnail.read()
+
+
+# --- Pixel ceiling: refused from the header, never decoded ----------------------
+
+
+@pytest.fixture
+def decodes(monkeypatch) -> list[tuple[int, int]]:  # noqa: ANN001
+    """Records every full decode Pillow starts (ImageFile.load), with its size."""
+    calls: list[tuple[int, int]] = []
+    original = ImageFile.ImageFile.load
+
+    def load(self):  # noqa: ANN001, ANN202
+        calls.append(self.size)
+        return original(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    return calls
+
+
+def test_pixel_ceiling_is_what_profiles_need():
+    from django.conf import settings
+
+    # Phones' default 24 MP (5712x4284) passes; 40 MP no longer does.
+    assert 5712 * 4284 <= settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS < 30_000_000
+
+
+def test_small_png_of_30_megapixels_is_refused_without_decoding(
+    api_client, escort_user, decodes
+):
+    data = png_sized(6000, 5000)  # 30 MP in a few kB: accepted up to now
+    assert len(data) < 50_000
+    api_client.force_authenticate(escort_user)
+    error = assert_error_shape(upload(api_client, data, "big.png"), 400)
+    assert "too many pixels (30000000)" in " ".join(error["fields"]["file"])
+    assert decodes == []
+    assert CustomImage.objects.count() == 0
+
+
+def test_model_save_refuses_too_many_pixels(escort_user):
+    # Seed scripts and other saves without a form: refused before the re-encode.
+    image = CustomImage(title="seeded", uploaded_by_user=escort_user)
+    image.file = SimpleUploadedFile("big.png", png_sized(6000, 5000))
+    with pytest.raises(ValidationError) as refused:
+        image.save()
+    assert refused.value.code == "file_too_many_pixels"
+    assert CustomImage.objects.count() == 0
+
+
+def test_a_photo_at_the_ceiling_is_still_accepted(api_client, escort_user):
+    from django.conf import settings
+
+    side = int(settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS**0.5)
+    api_client.force_authenticate(escort_user)
+    response = upload(api_client, png_sized(side, side), "big.png")
+    assert response.status_code == 201, response.content
+
+
+def test_wagtail_admin_upload_refuses_too_many_pixels_without_decoding(client, decodes):
+    client.force_login(UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("wagtailimages:add"),
+        {
+            "title": "Huge",
+            "file": SimpleUploadedFile("huge.png", png_sized(6000, 5000)),
+            "collection": Collection.get_first_root_node().pk,
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "too many pixels (30000000)" in response.content.decode()
+    assert decodes == []
+    assert CustomImage.objects.count() == 0
+
+
+# --- Random stored names -------------------------------------------------------
+
+RANDOM_ORIGINAL = r"(pending/)?original_images/[0-9a-f]{32}\.jpg"
+
+
+def test_stored_names_do_not_carry_the_uploaders_filename(api_client, escort_user):
+    api_client.force_authenticate(escort_user)
+    file = SimpleUploadedFile("Jane_Doe_Berlin.jpg", jpeg_with_gps())
+    response = api_client.post("/api/v1/images", {"file": file})
+    assert response.status_code == 201, response.content
+    image = CustomImage.objects.get(pk=response.json()["id"])
+    assert re.fullmatch(RANDOM_ORIGINAL, image.file.name), image.file.name
+    rendition = image.get_rendition("fill-20x20")
+    for public in (image.file.name, image.file.url, rendition.file.name):
+        assert "Jane" not in public and "Doe" not in public, public
+    assert "Jane" not in response.json()["url"]
+    assert image.title == "Jane_Doe_Berlin.jpg"  # editors still see it
+
+
+def test_admin_and_seed_uploads_get_random_names_too(client, escort_user):
+    seeded = CustomImage(title="seed", uploaded_by_user=escort_user)
+    seeded.file = SimpleUploadedFile("Jane Doe.jpg", jpeg_with_gps())
+    seeded.save()
+    client.force_login(UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True))
+    client.post(
+        reverse("wagtailimages:add"),
+        {
+            "title": "Editorial",
+            "file": SimpleUploadedFile("Jane Doe 2.jpg", jpeg_with_gps()),
+            "collection": Collection.get_first_root_node().pk,
+        },
+    )
+    admin = CustomImage.objects.get(title="Editorial")
+    for image in (seeded, admin):
+        assert re.fullmatch(r"original_images/[0-9a-f]{32}\.jpg", image.file.name)
+        assert "Jane" not in image.get_rendition("max-165x165").url
+
+
+def test_png_past_pillows_own_bomb_limit_is_refused_in_the_same_shape(
+    api_client, escort_user, decodes
+):
+    api_client.force_authenticate(escort_user)
+    data = png_sized(14_000, 14_000)  # 196 MP: Pillow itself refuses to open it
+    error = assert_error_shape(upload(api_client, data, "bomb.png"), 400)
+    assert "too many pixels (over " in " ".join(error["fields"]["file"])
+    assert decodes == []

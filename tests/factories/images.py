@@ -33,6 +33,33 @@ def jpeg_with_gps(size: tuple[int, int] = (64, 48)) -> bytes:
     return out.getvalue()
 
 
+COMMENT_MARKER = b"SECRET-COMMENT-4711 Hotel Adlon room 512"
+
+
+def jpeg_with_comment() -> bytes:
+    """A JPEG whose COM segment (and an APP13 Photoshop/IPTC-style block) names a
+    place: re-encoding must drop both, not only EXIF and XMP."""
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (90, 120, 180)).save(
+        out,
+        format="JPEG",
+        comment=COMMENT_MARKER,
+        extra=_app_segment(0xED, b"Photoshop 3.0\x00" + COMMENT_MARKER),
+    )
+    return out.getvalue()
+
+
+def _app_segment(marker: int, payload: bytes) -> bytes:
+    return bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def png_sized(width: int, height: int) -> bytes:
+    """A one-bit PNG of any dimensions: a few kB on disk however many pixels."""
+    out = io.BytesIO()
+    Image.new("1", (width, height), 0).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 def png_bomb() -> bytes:
     """9000 x 9000 one-bit pixels: a few kB on disk, 81 megapixels decoded."""
     out = io.BytesIO()
