@@ -37,8 +37,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @require_GET
 def image_pending(request: HttpRequest, name: str) -> FileResponse:
     """A photo in review (original or rendition), to its uploader and moderators
-    only; anyone else gets 404 (docs/architecture.md, invariant 8). Never cached by a CDN or the
-    browser: approval moves the photo to public media under another URL."""
+    only; anyone else gets 404 (docs/architecture.md, invariant 8). Never cached by
+    a CDN or the browser: approval moves the photo to public media under another
+    URL."""
     stored_name = PENDING_PREFIX + name
     image = image_pending_for(user=request.user, name=stored_name)
     if image is None:
