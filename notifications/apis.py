@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.pagination import paginated
+from core.pagination import CursorPagination, paginated
 from notifications.models import Kind
 from notifications.selectors import notifications_for, preferences_for, unread_counts
 from notifications.services import notifications_mark_read, preferences_update
@@ -41,6 +41,7 @@ UnreadSerializer = inline_serializer(
 
 class NotificationListApi(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = CursorPagination  # documents the list as a page
 
     class QuerySerializer(serializers.Serializer):
         class Meta:
