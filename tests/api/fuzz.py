@@ -62,6 +62,7 @@ class FuzzRun:
     """What one actor's run sent and what failed, by operation."""
 
     actor: str
+    checks: list = dataclasses.field(default_factory=lambda: list(CHECKS))
     requests: Counter = dataclasses.field(default_factory=Counter)
     statuses: Counter = dataclasses.field(default_factory=Counter)
     failures: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -80,7 +81,7 @@ def _record(run: FuzzRun, operation: APIOperation, case: Case, headers: dict) ->
     run.requests[operation.label] += 1
     run.statuses[response.status_code // 100] += 1
     try:
-        case.validate_response(response, checks=CHECKS, headers=headers)
+        case.validate_response(response, checks=run.checks, headers=headers)
     except (AssertionError, FailureGroup) as exc:
         key = f"{operation.label} -> {response.status_code}"
         run.failures.setdefault(key, str(exc)[:1500])
@@ -147,8 +148,9 @@ def fuzz_schema(
     headers: dict[str, str],
     real_path: dict[str, Any],
     skip: dict[str, str] | None = None,
+    checks: list | None = None,
 ) -> FuzzRun:
-    run = FuzzRun(actor=actor)
+    run = FuzzRun(actor=actor, checks=checks or list(CHECKS))
     for result in schema.get_all_operations():
         operation = result.ok()
         if skip and operation.label in skip:
