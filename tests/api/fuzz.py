@@ -35,7 +35,8 @@ def error_shape_conformance(ctx: Any, response: Response, case: Case) -> bool | 
         raise AssertionError(f"{response.status_code} body is not JSON") from exc
     error = body.get("error") if isinstance(body, dict) else None
     if (
-        set(body) != {"error"}
+        not isinstance(body, dict)
+        or set(body) != {"error"}
         or not isinstance(error, dict)
         or set(error) != {"code", "message", "fields"}
         or not isinstance(error["code"], str)

@@ -4,11 +4,15 @@ conversation does what its documentation says."""
 
 from __future__ import annotations
 
+import json
+from types import SimpleNamespace
+
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from messaging.models import Message
 from messaging.services import message_send, thread_start
+from tests.api.fuzz import error_shape_conformance
 from tests.factories import UserFactory
 from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
 
@@ -107,3 +111,23 @@ def test_thread_delete_wipes_the_messages_for_both_and_keeps_the_thread(
         assert kept.status_code == 200
         messages = api_client.get(f"/api/v1/threads/{thread.pk}/messages")
         assert messages.json() == []
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "ok"),
+    [
+        (404, {"error": {"code": "not_found", "message": "No.", "fields": {}}}, True),
+        (404, {"detail": "Not found."}, False),
+        (400, {"error": {"code": "x", "message": "y", "fields": []}}, False),
+        (400, {"error": {"code": "x", "message": "y"}}, False),
+        (200, {"detail": "a success body is not an error"}, None),
+    ],
+)  # fmt: skip
+def test_the_fuzzers_error_shape_check_refuses_other_bodies(status, body, ok):
+    response = SimpleNamespace(status_code=status, content=json.dumps(body).encode())
+    case = SimpleNamespace(formatted_path="/api/v1/threads/1")
+    if ok is False:
+        with pytest.raises(AssertionError, match="outside the error shape"):
+            error_shape_conformance(None, response, case)
+    else:
+        assert error_shape_conformance(None, response, case) is ok
