@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt | cksum | cut -d" " -f1)
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv lint check pytest chromium clean-var
+.PHONY: demo test venv lint check pytest chromium clean-var fuzz
 
 venv: $(STAMP)
 
@@ -40,6 +40,14 @@ chromium:
 	  else echo "Install Chromium (e.g. sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
 
 test: lint check pytest
+
+# Schemathesis deeper than the suite (which sends 5 examples per operation):
+# FUZZ_EXAMPLES per operation as anonymous, client and provider, plus allauth's
+# headless API for server errors. Prints the request counts per actor.
+FUZZ_EXAMPLES ?= 100
+fuzz: venv
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_ALLAUTH=1 $(PY) -m pytest -p no:logging \
+	  tests/api/test_schema_fuzz.py $(PYTEST_ARGS)
 
 # Stops nothing: embedded servers keep running; this removes their data for a fresh start.
 clean-var:

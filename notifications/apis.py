@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.ids import MAX_ID
-from core.pagination import paginated
+from core.pagination import CursorPagination, paginated
 from notifications.models import Kind
 from notifications.selectors import notifications_for, preferences_for, unread_counts
 from notifications.services import notifications_mark_read, preferences_update
@@ -42,6 +42,7 @@ UnreadSerializer = inline_serializer(
 
 class NotificationListApi(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = CursorPagination  # documents the list as a page
 
     class QuerySerializer(serializers.Serializer):
         class Meta:

@@ -3,7 +3,7 @@ Lives in the search app because directory must not import search."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -62,7 +62,10 @@ class ExposureApi(APIView):
 
     @extend_schema(
         parameters=[InputSerializer],
-        responses={200: OutputSerializer},
+        responses={
+            200: OutputSerializer,
+            404: OpenApiResponse(description="No profile of mine (or `profile`)."),
+        },
         operation_id="my_exposure",
     )
     def get(self, request: Request) -> Response:

@@ -5,7 +5,7 @@ booking is 404 (docs/architecture.md, invariant 8)."""
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -24,7 +24,7 @@ from bookings.services import (
 )
 from core.exceptions import ValidationFailed
 from core.ids import MAX_ID, MAX_PAGE_ID
-from core.pagination import PageQuerySerializer, paginated
+from core.pagination import CursorPagination, PageQuerySerializer, paginated
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -129,7 +129,12 @@ class BookingCreateApi(APIView):
                 description="Up to 64 characters; retries with it are safe.",
             )
         ],
-        responses={201: BookingDetailSerializer, 200: BookingDetailSerializer},
+        responses={
+            201: BookingDetailSerializer,
+            200: BookingDetailSerializer,
+            404: OpenApiResponse(description="No live profile with this id."),
+            409: OpenApiResponse(description="slot_unavailable: the time is taken."),
+        },
         operation_id="booking_create",
     )
     def post(self, request: Request) -> Response:
@@ -162,6 +167,7 @@ class BookingListApi(APIView):
     their agency's profiles. Soonest first."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = CursorPagination  # documents the list as a page
 
     class FilterSerializer(PageQuerySerializer):
         class Meta:
@@ -224,7 +230,10 @@ class BookingActionApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses=BookingDetailSerializer,
+        responses={
+            200: BookingDetailSerializer,
+            409: OpenApiResponse(description="The booking's status forbids the move."),
+        },
         operation_id="booking_action",
         parameters=[
             OpenApiParameter(
@@ -264,7 +273,12 @@ class BookingRescheduleApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses=BookingDetailSerializer,
+        responses={
+            200: BookingDetailSerializer,
+            409: OpenApiResponse(
+                description="Taken, too late, or already rescheduled once."
+            ),
+        },
         operation_id="booking_reschedule",
     )
     def post(self, request: Request, booking_id: int) -> Response:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -32,6 +32,18 @@ MAX_RULES = 28
 MAX_EXCEPTIONS = 200
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+        "example": "10:00:00",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time in the profile's city, without an offset. OpenAPI's
+    ``format: time`` (RFC 3339) requires one, so the schema spells it out."""
+
+
 class PolicySerializer(serializers.Serializer):
     class Meta:
         ref_name = "BookingPolicy"
@@ -55,8 +67,8 @@ class RuleSerializer(serializers.Serializer):
     weekday = serializers.ChoiceField(
         choices=Weekday.choices, help_text="0 = Monday … 6 = Sunday"
     )
-    start_time = serializers.TimeField()
-    end_time = serializers.TimeField(
+    start_time = LocalTimeField()
+    end_time = LocalTimeField(
         help_text="At or before start_time: the hours run past midnight."
     )
 
@@ -74,8 +86,8 @@ class ExceptionSerializer(serializers.Serializer):
 
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=AvailabilityException.Kind.choices)
-    start_time = serializers.TimeField(required=False, allow_null=True, default=None)
-    end_time = serializers.TimeField(required=False, allow_null=True, default=None)
+    start_time = LocalTimeField(required=False, allow_null=True, default=None)
+    end_time = LocalTimeField(required=False, allow_null=True, default=None)
 
     def validate(self, data: dict) -> dict:
         start, end = data["start_time"], data["end_time"]

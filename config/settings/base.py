@@ -356,7 +356,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.CursorPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -395,6 +395,11 @@ SPECTACULAR_SETTINGS = {
     # Only our versioned API is documented here; Wagtail's v2 and admin APIs and
     # allauth's headless API publish their own specifications.
     "PREPROCESSING_HOOKS": ["api.schema.only_versioned_api"],
+    # Every operation's 4xx, each with the one Error component (api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
     # Two choice sets share the field name "kind" (rates, notifications).
     "ENUM_NAME_OVERRIDES": {
         "RateKindEnum": "directory.models.ProfileRate.Kind",

@@ -3,14 +3,14 @@ a profile and submits a new version for review. Never publishes."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from core.pagination import CursorPagination, paginated
 from core.validators import reject_control_characters
 from directory.models import (
     MAX_PHOTOS,
@@ -214,7 +214,10 @@ class MyProfileApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: ProfileDraftOutputSerializer},
+        responses={
+            200: ProfileDraftOutputSerializer,
+            404: OpenApiResponse(description="No profile yet (or not one I edit)."),
+        },
         operation_id="my_profile_retrieve",
     )
     def get(self, request: Request, profile_id: int | None = None) -> Response:
@@ -265,6 +268,7 @@ class MyProfileListApi(APIView):
     """Profiles the signed-in user may edit: their own and their agency's."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = CursorPagination  # documents the list as a page
 
     class OutputSerializer(serializers.Serializer):
         class Meta:
@@ -282,9 +286,11 @@ class MyProfileListApi(APIView):
         responses={200: OutputSerializer(many=True)}, operation_id="my_profiles_list"
     )
     def get(self, request: Request) -> Response:
-        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
-        page = paginator.paginate_queryset(
-            profiles_editable_by(user=request.user), request, view=self
+        # paginated(): a bad cursor or page_size is 400 here too, not 404.
+        return paginated(
+            request=request,
+            view=self,
+            queryset=profiles_editable_by(user=request.user),
+            serializer=self.OutputSerializer,
+            ordering=("-id",),
         )
-        data = self.OutputSerializer(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)

@@ -3,7 +3,7 @@ blocking, and search within one's own messages."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.ids import MAX_ID, MAX_PAGE_ID
-from core.pagination import paginated
+from core.pagination import CursorPagination, paginated
 from messaging.apis.base import MessagingApi, with_user
 from messaging.apis.serializers import MessageSerializer, ThreadSerializer
 from messaging.selectors import messages_search, thread_get_for, threads_for
@@ -31,6 +31,8 @@ BODY = serializers.CharField(
 class ThreadCollectionApi(MessagingApi):
     """GET: my conversations, most recent first. POST: start one with a profile
     (clients only; the provider's gate decides who may)."""
+
+    pagination_class = CursorPagination  # documents the list as a page
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -76,7 +78,8 @@ class ThreadCollectionApi(MessagingApi):
             201: inline_serializer(
                 "ThreadStarted",
                 {"thread": ThreadSerializer(), "message": MessageSerializer()},
-            )
+            ),
+            404: OpenApiResponse(description="No live profile with this id."),
         },
         operation_id="thread_start",
     )
@@ -133,7 +136,17 @@ class ThreadDetailApi(MessagingApi):
         thread = thread_get_for(user=request.user, thread_id=thread.pk)
         return Response(ThreadSerializer(thread, context={"user": request.user}).data)
 
-    @extend_schema(responses={204: None}, operation_id="thread_wipe")
+    @extend_schema(
+        responses={204: None},
+        operation_id="thread_wipe",
+        summary="Wipe the conversation's messages for both sides",
+        description=(
+            "Deletes every message of the conversation and its images, for both "
+            "sides, and tells both over the socket (`thread` event, `wiped`). The "
+            "conversation itself stays, empty: a GET answers it with no last "
+            "message, and blocks and reports about it keep their subject."
+        ),
+    )
     def delete(self, request: Request, thread_id: int) -> Response:
         thread_wipe(thread_id=thread_id, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
