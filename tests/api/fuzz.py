@@ -26,7 +26,8 @@ from schemathesis.specs.openapi.checks import (
 
 
 def error_shape_conformance(ctx: Any, response: Response, case: Case) -> bool | None:  # noqa: ANN401
-    """Every 4xx body under /api/ is the one error shape (docs/architecture.md, invariant 10)."""
+    """Every 4xx body under /api/ is the one error shape (docs/architecture.md,
+    invariant 10)."""
     if not 400 <= response.status_code < 500 or "/api/" not in case.formatted_path:
         return None
     try:

@@ -1,4 +1,5 @@
-"""Schemathesis in the suite (docs/architecture.md, invariant 10; "the schema tells the truth"):
+"""Schemathesis in the suite (docs/architecture.md, invariant 10; "the schema
+tells the truth"):
 every /api/v1/ operation, anonymous, as a client and as a provider, with a bounded
 number of derandomized examples. Fails on any 5xx, any response the schema does not
 document (status, content type, body) and any 4xx outside the error shape.
