@@ -20,7 +20,10 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The port the demo serves on (`make demo PORT=8001`); the default SITE_URL
+# (links in emails, Wagtail's site record, the admin's base URL) follows it.
+PORT = env.int("PORT", default=8000)
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{PORT}")
 WAGTAIL_SITE_NAME = "Premium Escorts Directory"
 WAGTAILADMIN_BASE_URL = SITE_URL
 

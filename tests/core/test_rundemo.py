@@ -138,3 +138,53 @@ def test_demo_runs_everything_and_stops_on_ctrl_c(tmp_path, monkeypatch):
     assert not [
         c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE
     ]
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_taken_port_stops_the_demo_with_a_clear_message_and_a_failure_exit():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        # The port comes from PORT (as `make demo PORT=…` exports it).
+        result = _manage(
+            "rundemo",
+            env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PORT": str(port)},
+        )
+    assert result.returncode != 0
+    assert f"Port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert f"make demo PORT={port + 1}" in result.stderr
+    # Nothing was started: no banner, no worker.
+    assert "Demo logins" not in result.stdout
+
+
+def test_port_moves_the_site_url_and_the_trusted_origins():
+    shown = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SITE_URL, s.WAGTAILADMIN_BASE_URL, *s.CSRF_TRUSTED_ORIGINS)",
+        env={"DJANGO_SETTINGS_MODULE": "config.settings.dev", "PORT": "8123"},
+    )
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    assert shown.stdout.splitlines()[-1].split() == [
+        "http://127.0.0.1:8123",
+        "http://127.0.0.1:8123",
+        "http://127.0.0.1:8123",
+        "http://localhost:8123",
+    ]
