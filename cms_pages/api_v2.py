@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Page
 
 from accounts.models import Role
 from core.errors import error_body
@@ -44,11 +45,14 @@ class PublicPagesAPIViewSet(ErrorShapeMixin, PagesAPIViewSet):
             | Q(owner__is_suspended=True)
             | Q(owner__is_age_verified=False)
         )
-        return (
-            super()
-            .get_base_queryset()
-            .exclude(Q(content_type=profile_type) & owner_may_not_go_live)
-        )
+        # One primary-key filter, not the owner join itself: ``?search=`` runs the
+        # filters through Wagtail's search backend, which filters only on indexed
+        # fields of the page (``id`` is one; the owner's ``is_active`` is not, so
+        # every page search answered 400).
+        hidden = Page.objects.filter(
+            Q(content_type=profile_type) & owner_may_not_go_live
+        ).values("pk")
+        return super().get_base_queryset().exclude(pk__in=hidden)
 
     def get_queryset(self) -> QuerySet:
         # A page type lists its joins (``api_select_related``/``api_prefetch_related``)
