@@ -37,7 +37,7 @@ class ControlCharacterMiddleware:
             return self.get_response(request)
         if wants_json(request):
             return error_response(
-                400, "control_characters", MESSAGE, fields={bad: [MESSAGE]}
+                400, "validation_error", MESSAGE, fields={bad: [MESSAGE]}
             )
         return render(request, "400.html", {"message": MESSAGE}, status=400)
 

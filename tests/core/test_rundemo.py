@@ -125,7 +125,11 @@ def test_demo_runs_everything_and_stops_on_ctrl_c(tmp_path, monkeypatch):
             302,
             "/accounts/2fa/totp/activate/?next=%2Fcms%2F",
         )
-        status, _, page = _status(browser, f"{base}{location}")
+        # allauth asks for the password once more before adding an authenticator.
+        status, confirm, _ = _status(browser, f"{base}{location}")
+        assert status == 302
+        assert confirm.startswith("/accounts/reauthenticate/?next=")
+        status, _, page = _status(browser, f"{base}{confirm}")
         assert status == 200
         assert b"needs two-factor authentication" in page
     finally:
