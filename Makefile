@@ -4,8 +4,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt | cksum | cut -d" " -f1)
 PYTEST_ARGS ?=
+# The demo's port: `make demo PORT=8001`. Exported so SITE_URL, the CSRF origins
+# and the seeded site record follow it (config/settings/base.py).
+PORT ?= 8000
+export PORT
 
-.PHONY: demo test venv lint check pytest chromium clean-var fuzz
+.PHONY: demo stop test venv lint check pytest chromium clean-var fuzz
 
 venv: $(STAMP)
 
@@ -19,7 +23,13 @@ $(STAMP): requirements.txt constraints.txt
 demo: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py rundemo
+	$(PY) manage.py rundemo --port $(PORT)
+
+# Ctrl-C stops the demo's web server, worker and beat; the embedded PostgreSQL and
+# Redis it started from var/ keep running for the next start. This stops them
+# (without loading Django, whose settings would start them).
+stop:
+	$(PY) -m config.embedded stop
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -49,6 +59,6 @@ fuzz: venv
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_ALLAUTH=1 $(PY) -m pytest -p no:logging \
 	  tests/api/test_schema_fuzz.py $(PYTEST_ARGS)
 
-# Stops nothing: embedded servers keep running; this removes their data for a fresh start.
+# Removes the embedded servers' data for a fresh start (run `make stop` first).
 clean-var:
 	rm -rf var/

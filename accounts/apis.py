@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.sessions.backends.base import SessionBase
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -9,6 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.services import user_update_profile
 from accounts.socket_tickets import TICKET_SECONDS, socket_ticket_issue
+from core.exceptions import PermissionDenied
 from core.validators import reject_control_characters
 
 
@@ -67,5 +69,11 @@ class SocketTicketApi(APIView):
 
     @extend_schema(request=None, responses={201: OutputSerializer})
     def post(self, request: Request) -> Response:
-        ticket = socket_ticket_issue(user=request.user)
+        # The ticket lives only as long as the session that asked for it: the one
+        # behind X-Session-Token (DRF's request.auth) or the browser's cookie.
+        session = request.auth if isinstance(request.auth, SessionBase) else None
+        session_key = (session or request.session).session_key
+        if not session_key:
+            raise PermissionDenied("A socket ticket needs a signed-in session.")
+        ticket = socket_ticket_issue(user=request.user, session_key=session_key)
         return Response({"ticket": ticket, "expires_in": TICKET_SECONDS}, status=201)

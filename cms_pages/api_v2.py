@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Page
 
 from accounts.models import Role
 from accounts.selectors import may_have_live_profile_q
@@ -42,12 +43,16 @@ class PublicPagesAPIViewSet(ErrorShapeMixin, PagesAPIViewSet):
         # EscortProfilePage.objects.showable() comes from its home in accounts
         # (cms_pages may not import directory).
         profile_type = ContentType.objects.get_by_natural_key(*PROFILE_PAGE_TYPE)
-        owner_may_show = may_have_live_profile_q(prefix="owner__")
-        return (
-            super()
-            .get_base_queryset()
-            .filter(~Q(content_type=profile_type) | owner_may_show)
+        # One primary-key filter, not the owner join itself: ``?search=`` runs the
+        # filters through Wagtail's search backend, which filters only on indexed
+        # fields of the page (``id`` is one; the owner's ``is_active`` is not, so
+        # every page search answered 400).
+        hidden = (
+            Page.objects.filter(content_type=profile_type)
+            .exclude(may_have_live_profile_q(prefix="owner__"))
+            .values("pk")
         )
+        return super().get_base_queryset().exclude(pk__in=hidden)
 
     def get_queryset(self) -> QuerySet:
         # A page type lists its joins (``api_select_related``/``api_prefetch_related``)

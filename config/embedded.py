@@ -11,7 +11,9 @@ the ecosystem wires them into Django settings with reuse across processes.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -123,3 +125,67 @@ def _free_port() -> int:
 
 def var_dir_from_env(base_dir: Path) -> Path:
     return Path(os.environ.get("VAR_DIR", base_dir / "var")).resolve()
+
+
+def stop(var_dir: Path) -> list[str]:
+    """Stop the embedded PostgreSQL and Redis started from ``var_dir`` (``make
+    stop``). They outlive the demo on purpose (every process shares them), so
+    Ctrl-C leaves them running. Data stays in ``var/``; a later start reuses it."""
+    return [_stop_postgres(var_dir / "pgdata"), _stop_redis(var_dir / "redis")]
+
+
+def _stop_postgres(pgdata: Path) -> str:
+    import psutil
+
+    pid_file = pgdata / "postmaster.pid"
+    if not pid_file.exists():
+        return "PostgreSQL: not running."
+    pid = int(pid_file.read_text().splitlines()[0])
+    try:
+        process = psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        return "PostgreSQL: not running."
+    try:
+        # A stale pid file may name some other process by now: only the
+        # postmaster serving this data folder is signalled.
+        if str(pgdata) not in " ".join(process.cmdline()):
+            return f"PostgreSQL: pid {pid} is not serving {pgdata}; left alone."
+        process.send_signal(signal.SIGINT)  # PostgreSQL's "fast" shutdown
+        deadline = time.monotonic() + 30
+        while process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+            if time.monotonic() > deadline:
+                return f"PostgreSQL: pid {pid} did not stop within 30 s."
+            time.sleep(0.05)
+    except psutil.NoSuchProcess:
+        pass  # ended between two looks
+    return f"PostgreSQL: stopped (pid {pid})."
+
+
+def _stop_redis(redis_dir: Path) -> str:
+    port_file = redis_dir / "port"
+    if not port_file.exists():
+        return "Redis: not running."
+    port = int(port_file.read_text())
+    if not _redis_answers(port):
+        return "Redis: not running."
+    with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
+        sock.sendall(b"SHUTDOWN NOSAVE\r\n")
+        with contextlib.suppress(OSError):
+            sock.recv(64)  # the server closes the connection as it exits
+    deadline = time.monotonic() + 10
+    while _redis_answers(port):
+        if time.monotonic() > deadline:
+            return f"Redis: port {port} still answers after 10 s."
+        time.sleep(0.05)
+    return f"Redis: stopped (port {port})."
+
+
+if __name__ == "__main__":
+    # `python -m config.embedded stop`: no Django settings are loaded, since
+    # loading them would start the very servers being stopped.
+    import sys
+
+    if sys.argv[1:] != ["stop"]:
+        sys.exit("usage: python -m config.embedded stop")
+    var = var_dir_from_env(Path(__file__).resolve().parent.parent)
+    sys.stdout.write("".join(f"{line}\n" for line in stop(var)))

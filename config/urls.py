@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import headless_urls
 from cms_pages import views as cms_views
 from cms_pages.api_v2 import api_router
 from core import views as core_views
@@ -21,6 +22,8 @@ urlpatterns = [
     path("dashboard/", include("directory.urls")),
     path("messages/", include("messaging.urls")),
     path("notifications/", include("notifications.urls")),
+    # Before allauth's own: routes for features that are off, guarded views.
+    path("_allauth/", include(headless_urls.urlpatterns())),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include("api.urls")),
     path("api/v2/", api_router.urls),

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 
 # Multi-line text (messages, report details): newlines and tabs are text.
 TEXT_CONTROLS = frozenset({"\n", "\t"})
+# Request bodies as sent: browsers send a textarea's newlines as CR LF.
+BODY_CONTROLS = TEXT_CONTROLS | {"\r"}
 
 
 def _is_control(ch: str) -> bool:
@@ -18,7 +20,10 @@ def reject_control_characters(value: str) -> str:
     return value
 
 
-def has_control_characters(text: str) -> bool:
-    """True when multi-line text holds a control character other than a
-    newline or a tab."""
-    return any(_is_control(ch) and ch not in TEXT_CONTROLS for ch in text)
+def has_control_characters(
+    text: str, *, allowed: frozenset[str] = TEXT_CONTROLS
+) -> bool:
+    """True when text holds a control character other than the ``allowed`` ones
+    (by default: multi-line text, where a newline or a tab is text; pass an
+    empty set for one-line values such as query parameters)."""
+    return any(_is_control(ch) and ch not in allowed for ch in text)

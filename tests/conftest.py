@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from celery._state import _set_task_join_will_block
 from django.conf import settings
 from django.core.cache import cache
+from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from tests.factories import UserFactory
+from tests.mfa import login_with_mfa
 
 
 @pytest.fixture(autouse=True)
@@ -44,3 +48,10 @@ def client_user(db) -> User:  # noqa: ANN001
 @pytest.fixture
 def escort_user(db) -> User:  # noqa: ANN001
     return UserFactory(role=Role.ESCORT)
+
+
+@pytest.fixture
+def admin_login() -> Callable[[Client, User], User]:
+    """Sign a staff user in the way the admin demands: with a TOTP authenticator
+    and a session that passed it (see tests/mfa.py). ``admin_login(client, user)``."""
+    return login_with_mfa

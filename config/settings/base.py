@@ -21,7 +21,10 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The port the demo serves on (`make demo PORT=8001`); the default SITE_URL
+# (links in emails, Wagtail's site record, the admin's base URL) follows it.
+PORT = env.int("PORT", default=8000)
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{PORT}")
 WAGTAIL_SITE_NAME = "Premium Escorts Directory"
 # How many reverse proxies we run in front of the app (load balancer, CDN...). Each
 # appends the address it saw to X-Forwarded-For, so the client is the entry this
@@ -105,7 +108,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.control_characters.ControlCharacterMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.admin_access.AdminAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

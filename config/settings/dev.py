@@ -3,8 +3,10 @@
 from .base import *  # noqa: F403
 from .base import (
     ALLOWED_HOSTS,
+    CSRF_TRUSTED_ORIGINS,
     DATABASES,
     MESSAGE_ENCRYPTION_KEYS,
+    PORT,
     PRIVATE_STORAGE,
     SECRET_KEY,
     env,
@@ -19,7 +21,11 @@ ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 MESSAGE_ENCRYPTION_KEYS = MESSAGE_ENCRYPTION_KEYS or [
     "ZGV2LW9ubHktbWVzc2FnZS1rZXktMDEyMzQ1Njc4OTA="
 ]
-CSRF_TRUSTED_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
+# Forms posted to the demo's own port (PORT, default 8000) pass the CSRF origin check.
+CSRF_TRUSTED_ORIGINS = CSRF_TRUSTED_ORIGINS or [
+    f"http://127.0.0.1:{PORT}",
+    f"http://localhost:{PORT}",
+]
 # The demo serves everything from one ASGI process (uvicorn): pool connections.
 use_connection_pool(DATABASES["default"], env.int("DB_POOL_MAX_SIZE", default=8))
 WHITENOISE_AUTOREFRESH = True

@@ -118,9 +118,20 @@ def test_demo_runs_everything_and_stops_on_ctrl_c(tmp_path, monkeypatch):
         )
         status, _, _ = _status(browser, request)
         assert status == 302
-        status, _, page = _status(browser, f"{base}/cms/")
+        # Demo staff have no authenticator: the first admin visit sets one up
+        # (the admin needs two-factor authentication, README "Demo logins").
+        status, location, _ = _status(browser, f"{base}/cms/")
+        assert (status, location) == (
+            302,
+            "/accounts/2fa/totp/activate/?next=%2Fcms%2F",
+        )
+        # allauth asks for the password once more before adding an authenticator.
+        status, confirm, _ = _status(browser, f"{base}{location}")
+        assert status == 302
+        assert confirm.startswith("/accounts/reauthenticate/?next=")
+        status, _, page = _status(browser, f"{base}{confirm}")
         assert status == 200
-        assert b"Eli Editor" in page or b"editor@demo.test" in page
+        assert b"needs two-factor authentication" in page
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
@@ -130,4 +141,54 @@ def test_demo_runs_everything_and_stops_on_ctrl_c(tmp_path, monkeypatch):
     assert "All demo processes stopped." in output
     assert not [
         c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE
+    ]
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_taken_port_stops_the_demo_with_a_clear_message_and_a_failure_exit():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        # The port comes from PORT (as `make demo PORT=…` exports it).
+        result = _manage(
+            "rundemo",
+            env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PORT": str(port)},
+        )
+    assert result.returncode != 0
+    assert f"Port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert f"make demo PORT={port + 1}" in result.stderr
+    # Nothing was started: no banner, no worker.
+    assert "Demo logins" not in result.stdout
+
+
+def test_port_moves_the_site_url_and_the_trusted_origins():
+    shown = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SITE_URL, s.WAGTAILADMIN_BASE_URL, *s.CSRF_TRUSTED_ORIGINS)",
+        env={"DJANGO_SETTINGS_MODULE": "config.settings.dev", "PORT": "8123"},
+    )
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    assert shown.stdout.splitlines()[-1].split() == [
+        "http://127.0.0.1:8123",
+        "http://127.0.0.1:8123",
+        "http://127.0.0.1:8123",
+        "http://localhost:8123",
     ]

@@ -94,7 +94,7 @@ def listed(response) -> list[str]:  # noqa: ANN001
 
 
 def test_moderator_sees_pending_profiles_oldest_first_with_details(
-    client, moderator, berlin, vienna
+    client, moderator, berlin, vienna, admin_login
 ):
     agency = Agency.objects.create(name="Velvet Hours", slug="velvet-hours")
     unverified = EscortOwnerFactory(email="nadia@example.test", is_age_verified=False)
@@ -106,7 +106,7 @@ def test_moderator_sees_pending_profiles_oldest_first_with_details(
     )
     pending_profile("Bea", city=berlin, waiting_days=2)
 
-    client.force_login(moderator)
+    admin_login(client, moderator)
     response = client.get(REVIEW_URL)
 
     assert listed(response) == ["Nadia", "Bea", "Clara"]
@@ -123,7 +123,9 @@ def test_moderator_sees_pending_profiles_oldest_first_with_details(
     assert waits == sorted(waits)
 
 
-def test_approved_or_rejected_profiles_leave_the_queue(client, moderator, berlin):
+def test_approved_or_rejected_profiles_leave_the_queue(
+    client, moderator, berlin, admin_login
+):
     approved = pending_profile("Clara", city=berlin)
     rejected = pending_profile("Bea", city=berlin)
     pending_profile("Nadia", city=berlin)
@@ -131,17 +133,19 @@ def test_approved_or_rejected_profiles_leave_the_queue(client, moderator, berlin
         state = profile.current_workflow_task_state
         state.task.specific.on_action(state, user=moderator, action_name=action)
 
-    client.force_login(moderator)
+    admin_login(client, moderator)
     assert listed(client.get(REVIEW_URL)) == ["Nadia"]
 
 
-def test_filters_by_city_agency_and_waiting_time(client, moderator, berlin, vienna):
+def test_filters_by_city_agency_and_waiting_time(
+    client, moderator, berlin, vienna, admin_login
+):
     agency = Agency.objects.create(name="Velvet Hours", slug="velvet-hours")
     pending_profile("Clara", city=berlin, waiting_days=0.5)
     pending_profile("Bea", city=berlin, agency=agency, waiting_days=2)
     pending_profile("Nadia", city=vienna, agency=agency, waiting_days=4)
     pending_profile("Ida", city=vienna, waiting_days=8)
-    client.force_login(moderator)
+    admin_login(client, moderator)
 
     def titles(**params) -> list[str]:  # noqa: ANN003
         return listed(client.get(REVIEW_URL, params))
@@ -158,40 +162,44 @@ def test_filters_by_city_agency_and_waiting_time(client, moderator, berlin, vien
     assert listed(fragment) == ["Bea", "Clara"]
 
 
-def test_unknown_filter_values_answer_200_not_500(client, moderator, berlin):
+def test_unknown_filter_values_answer_200_not_500(
+    client, moderator, berlin, admin_login
+):
     pending_profile("Clara", city=berlin)
-    client.force_login(moderator)
+    admin_login(client, moderator)
     response = client.get(REVIEW_URL, {"home_city": "nope", "waiting": "99"})
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("rows", [3, 20])
 def test_review_queue_query_count_is_constant(
-    client, moderator, berlin, django_assert_max_num_queries, rows
+    client, moderator, berlin, django_assert_max_num_queries, rows, admin_login
 ):
     agency = Agency.objects.create(name="Velvet Hours", slug="velvet-hours")
     for n in range(rows):
         pending_profile(f"Profile {n}", city=berlin, agency=agency)
-    client.force_login(moderator)
+    admin_login(client, moderator)
     client.get(REVIEW_URL)  # warm per-process caches (content types, site)
 
-    with django_assert_max_num_queries(14):
+    # 14 for the queue, 1 for the admin's MFA check (accounts/admin_access.py).
+    with django_assert_max_num_queries(15):
         response = client.get(REVIEW_URL)
     assert len(listed(response)) == rows
 
 
 @pytest.mark.parametrize("role", [Role.CLIENT, Role.ESCORT, Role.AGENCY])
-def test_users_without_admin_access_are_sent_to_sign_in(client, berlin, role):
+def test_users_without_admin_access_get_the_no_access_page(client, berlin, role):
     pending_profile("Clara", city=berlin)
     client.force_login(UserFactory(role=role))
     response = client.get(REVIEW_URL)
-    assert response.status_code == 302
-    assert response["Location"] == f"/accounts/login/?next={REVIEW_URL}"
+    assert response.status_code == 403
+    assert b"No access to the site administration" in response.content
+    assert b"Clara" not in response.content
 
 
-def test_editor_cannot_open_the_review_queue(client, editor, berlin):
+def test_editor_cannot_open_the_review_queue(client, editor, berlin, admin_login):
     pending_profile("Clara", city=berlin)
-    client.force_login(editor)
+    admin_login(client, editor)
     response = client.get(REVIEW_URL)
     # Wagtail answers a permission error inside the admin with a redirect home.
     assert response.status_code == 302
@@ -199,18 +207,18 @@ def test_editor_cannot_open_the_review_queue(client, editor, berlin):
     assert client.get(f"{REVIEW_URL}results/").status_code == 302
 
 
-def test_superuser_sees_the_queue(client, berlin):
+def test_superuser_sees_the_queue(client, berlin, admin_login):
     pending_profile("Clara", city=berlin)
     admin = UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    admin_login(client, admin)
     assert listed(client.get(REVIEW_URL)) == ["Clara"]
 
 
-def test_menus_follow_the_groups_permissions(client, moderator, editor):
-    client.force_login(moderator)
+def test_menus_follow_the_groups_permissions(client, moderator, editor, admin_login):
+    admin_login(client, moderator)
     menu = client.get("/cms/").content.decode()
     assert REVIEW_URL in menu and AGENCIES_URL in menu and MEMBERSHIPS_URL in menu
-    client.force_login(editor)
+    admin_login(client, editor)
     menu = client.get("/cms/").content.decode()
     assert SERVICES_URL in menu and LANGUAGES_URL in menu
     assert REVIEW_URL not in menu and AGENCIES_URL not in menu
@@ -219,11 +227,11 @@ def test_menus_follow_the_groups_permissions(client, moderator, editor):
 # --- Services, languages, agencies ----------------------------------------------
 
 
-def test_editor_lists_searches_and_filters_services(client, editor):
+def test_editor_lists_searches_and_filters_services(client, editor, admin_login):
     Service.objects.create(name="Dinner date", slug="dinner-date", category="social")
     Service.objects.create(name="City break", slug="city-break", category="travel")
     Service.objects.create(name="Gala evening", slug="gala", category="events")
-    client.force_login(editor)
+    admin_login(client, editor)
 
     def names(**params) -> list[str]:  # noqa: ANN003
         response = client.get(SERVICES_URL, params)
@@ -235,8 +243,8 @@ def test_editor_lists_searches_and_filters_services(client, editor):
     assert names(q="dinner") == ["Dinner date"]
 
 
-def test_editor_creates_edits_and_deletes_a_service(client, editor):
-    client.force_login(editor)
+def test_editor_creates_edits_and_deletes_a_service(client, editor, admin_login):
+    admin_login(client, editor)
     assert client.get(f"{SERVICES_URL}add/").status_code == 200
     response = client.post(
         f"{SERVICES_URL}add/",
@@ -258,9 +266,9 @@ def test_editor_creates_edits_and_deletes_a_service(client, editor):
     assert not Service.objects.filter(pk=service.pk).exists()
 
 
-def test_editor_manages_languages(client, editor):
+def test_editor_manages_languages(client, editor, admin_login):
     Language.objects.create(code="de", name="German")
-    client.force_login(editor)
+    admin_login(client, editor)
     response = client.get(LANGUAGES_URL, {"q": "germ"})
     assert [lang.code for lang in response.context["object_list"]] == ["de"]
     response = client.post(f"{LANGUAGES_URL}add/", {"code": "fr", "name": "French"})
@@ -273,8 +281,8 @@ def test_editor_manages_languages(client, editor):
 
 
 @pytest.mark.parametrize("url", [AGENCIES_URL, MEMBERSHIPS_URL])
-def test_editors_cannot_reach_agencies(client, editor, url):
-    client.force_login(editor)
+def test_editors_cannot_reach_agencies(client, editor, url, admin_login):
+    admin_login(client, editor)
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"] == "/cms/"
@@ -282,9 +290,9 @@ def test_editors_cannot_reach_agencies(client, editor, url):
 
 @pytest.mark.parametrize("url", [SERVICES_URL, LANGUAGES_URL])
 def test_moderators_may_read_but_not_change_services_or_languages(
-    client, moderator, url
+    client, moderator, url, admin_login
 ):
-    client.force_login(moderator)
+    admin_login(client, moderator)
     assert client.get(url).status_code == 200
     response = client.post(f"{url}add/", {"name": "X", "slug": "x", "code": "xx"})
     assert response.status_code == 302
@@ -299,13 +307,13 @@ def test_moderators_may_read_but_not_change_services_or_languages(
 def test_directory_admin_is_closed_to_non_staff(client, url, role):
     client.force_login(UserFactory(role=role))
     response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response.status_code == 403
+    assert b"No access to the site administration" in response.content
 
 
-def test_moderator_manages_agencies_and_members(client, moderator):
+def test_moderator_manages_agencies_and_members(client, moderator, admin_login):
     member = UserFactory(role=Role.AGENCY, email="owner@velvet.test")
-    client.force_login(moderator)
+    admin_login(client, moderator)
     assert client.get(AGENCIES_URL).status_code == 200
     response = client.post(
         f"{AGENCIES_URL}new/",
@@ -337,9 +345,9 @@ def test_moderator_manages_agencies_and_members(client, moderator):
     assert 'value="owner@velvet.test"' in edit.content.decode()
 
 
-def test_membership_form_rejects_an_unknown_email(client, moderator):
+def test_membership_form_rejects_an_unknown_email(client, moderator, admin_login):
     agency = Agency.objects.create(name="Velvet Hours", slug="velvet-hours")
-    client.force_login(moderator)
+    admin_login(client, moderator)
     response = client.post(
         f"{MEMBERSHIPS_URL}new/",
         {"agency": agency.pk, "user": "nobody@example.test", "role": "manager"},
@@ -351,16 +359,17 @@ def test_membership_form_rejects_an_unknown_email(client, moderator):
 
 @pytest.mark.parametrize("rows", [3, 20])
 def test_membership_list_query_count_is_constant(
-    client, moderator, django_assert_max_num_queries, rows
+    client, moderator, django_assert_max_num_queries, rows, admin_login
 ):
     agency = Agency.objects.create(name="Velvet Hours", slug="velvet-hours")
     for _ in range(rows):
         AgencyMembership.objects.create(
             agency=agency, user=UserFactory(role=Role.AGENCY), role="manager"
         )
-    client.force_login(moderator)
+    admin_login(client, moderator)
     client.get(MEMBERSHIPS_URL)
-    with django_assert_max_num_queries(13):
+    # 13 for the list, 1 for the admin's MFA check (accounts/admin_access.py).
+    with django_assert_max_num_queries(14):
         response = client.get(MEMBERSHIPS_URL)
     assert len(response.context["object_list"]) == rows
 
@@ -446,12 +455,14 @@ def offered_actions(client, page: EscortProfilePage) -> str:  # noqa: ANN001
     return response.content.decode()
 
 
-def test_edit_view_offers_approve_only_for_a_verified_owner(client, moderator, berlin):
+def test_edit_view_offers_approve_only_for_a_verified_owner(
+    client, moderator, berlin, admin_login
+):
     verified = pending_profile("Clara", city=berlin)
     unverified = pending_profile(
         "Nadia", city=berlin, owner=EscortOwnerFactory(is_age_verified=False)
     )
-    client.force_login(moderator)
+    admin_login(client, moderator)
 
     html = offered_actions(client, verified)
     assert 'data-workflow-action-name="approve"' in html
@@ -463,11 +474,11 @@ def test_edit_view_offers_approve_only_for_a_verified_owner(client, moderator, b
 
 
 def test_moderator_approves_in_the_edit_view_and_the_revision_goes_live(
-    client, moderator, berlin, django_capture_on_commit_callbacks
+    client, moderator, berlin, django_capture_on_commit_callbacks, admin_login
 ):
     profile = pending_profile("Clara", city=berlin, tagline="Reviewed tagline")
     assert EscortProfilePage.objects.get(pk=profile.pk).tagline != "Reviewed tagline"
-    client.force_login(moderator)
+    admin_login(client, moderator)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = approve_through_edit_view(client, profile)
@@ -480,10 +491,10 @@ def test_moderator_approves_in_the_edit_view_and_the_revision_goes_live(
 
 
 def test_moderator_approves_through_the_workflow_action_endpoint(
-    client, moderator, berlin, django_capture_on_commit_callbacks
+    client, moderator, berlin, django_capture_on_commit_callbacks, admin_login
 ):
     profile = pending_profile("Clara", city=berlin, tagline="Reviewed tagline")
-    client.force_login(moderator)
+    admin_login(client, moderator)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(workflow_action_url(profile, "approve"), {"comment": ""})
@@ -494,11 +505,11 @@ def test_moderator_approves_through_the_workflow_action_endpoint(
 
 
 def test_approve_posted_in_the_edit_view_for_an_unverified_owner_publishes_nothing(
-    client, moderator, berlin
+    client, moderator, berlin, admin_login
 ):
     owner = EscortOwnerFactory(is_age_verified=False)
     profile = pending_profile("Nadia", city=berlin, owner=owner)
-    client.force_login(moderator)
+    admin_login(client, moderator)
 
     response = approve_through_edit_view(client, profile)
 
@@ -511,13 +522,13 @@ def test_approve_posted_in_the_edit_view_for_an_unverified_owner_publishes_nothi
 
 
 def test_approve_posted_to_the_workflow_action_endpoint_for_an_unverified_owner(
-    client, moderator, berlin
+    client, moderator, berlin, admin_login
 ):
     owner = EscortOwnerFactory(is_age_verified=False)
     profile = pending_profile("Nadia", city=berlin, owner=owner)
     url = workflow_action_url(profile, "approve")
     client.raise_request_exception = False
-    client.force_login(moderator)
+    admin_login(client, moderator)
 
     response = client.post(url, {"comment": ""})
 

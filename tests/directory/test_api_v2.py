@@ -130,6 +130,19 @@ def test_search_does_not_find_draft_words(api_client, profile):
     assert titles(hidden) == set()
 
 
+def test_page_search_without_a_type_works_and_hides_what_the_listing_hides(
+    api_client, profile, hidden
+):
+    # Every page type at once: Wagtail's search backend gets only filters it can
+    # apply (it answered 400 to any ?search= without a type before).
+    found = api_client.get("/api/v2/pages/?search=Amelie")
+    assert found.status_code == 200, found.content[:300]
+    assert titles(found) == {"Amelie"}
+    assert titles(api_client.get("/api/v2/pages/?search=Berlin")) == {"Berlin"}
+    for page in hidden.values():
+        assert titles(api_client.get(f"/api/v2/pages/?search={page.title}")) == set()
+
+
 def test_profile_exposes_public_tours_only(api_client, profile, berlin):
     detail = api_client.get(f"/api/v2/pages/{profile.pk}/").json()
     today = timezone.localdate()

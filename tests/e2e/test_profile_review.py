@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 
-from accounts.models import Role
+from accounts.models import Role, User
 from directory.models import EscortProfilePage
 from tests.cms_pages.test_images import jpeg_with_gps
 from tests.factories import PASSWORD, UserFactory
 from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
+from tests.mfa import totp_code, totp_for
 
 pytestmark = [
     pytest.mark.slow,
@@ -20,11 +21,21 @@ pytestmark = [
 NEW_BIO = "Now also a guide for quiet museum mornings."
 
 
-def sign_in(page, base: str, email: str, next_url: str) -> None:  # noqa: ANN001
+def sign_in(
+    page,  # noqa: ANN001
+    base: str,
+    email: str,
+    next_url: str,
+    mfa_user: User | None = None,
+) -> None:
     page.goto(f"{base}/accounts/login/?next={next_url}")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
+    if mfa_user is not None:  # staff: allauth asks for the second factor
+        page.wait_for_url("**/accounts/2fa/authenticate/")
+        page.get_by_placeholder("Code").fill(totp_code(mfa_user))
+        page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(f"**{next_url}")
 
 
@@ -40,6 +51,7 @@ def test_edit_submit_approve_publish(live_server, new_page, tmp_path):
     profile.get_latest_revision().publish()
     moderator = UserFactory(email="mod@example.test", role=Role.STAFF)
     moderator.groups.add(Group.objects.get(name="Moderators"))
+    totp_for(moderator)  # the admin needs a second factor (accounts/admin_access.py)
     photo = tmp_path / "portrait.jpg"
     photo.write_bytes(jpeg_with_gps((300, 375)))
     base = live_server.url
@@ -59,7 +71,13 @@ def test_edit_submit_approve_publish(live_server, new_page, tmp_path):
     assert NEW_BIO not in public.content()  # not live before approval
 
     reviewer = new_page()
-    sign_in(reviewer, base, moderator.email, f"/cms/pages/{profile.pk}/edit/")
+    sign_in(
+        reviewer,
+        base,
+        moderator.email,
+        f"/cms/pages/{profile.pk}/edit/",
+        mfa_user=moderator,
+    )
     approve(reviewer)
 
     live = EscortProfilePage.objects.get(pk=profile.pk)

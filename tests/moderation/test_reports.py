@@ -314,13 +314,15 @@ def listed(response) -> list[int]:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("who", ["moderator", "superuser"])
-def test_the_queue_shows_top_priority_first_then_oldest(client, queue, who):
+def test_the_queue_shows_top_priority_first_then_oldest(
+    client, queue, who, admin_login
+):
     user = (
         staff_in("Moderators")
         if who == "moderator"
         else UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True)
     )
-    client.force_login(user)
+    admin_login(client, user)
 
     order = listed(client.get(ADMIN))
 
@@ -333,9 +335,9 @@ def test_the_queue_shows_top_priority_first_then_oldest(client, queue, who):
     assert ADMIN in client.get("/cms/").content.decode()
 
 
-def test_the_queue_filters_by_category_and_status(client, queue):
+def test_the_queue_filters_by_category_and_status(client, queue, admin_login):
     Report.objects.filter(pk=queue["old spam"].pk).update(status="closed")
-    client.force_login(staff_in("Moderators"))
+    admin_login(client, staff_in("Moderators"))
 
     by_category = listed(client.get(ADMIN, {"category": ["scam", "spam"]}))
     open_only = listed(client.get(ADMIN, {"status": "open"}))
@@ -344,8 +346,8 @@ def test_the_queue_filters_by_category_and_status(client, queue):
     assert queue["old spam"].pk not in open_only and len(open_only) == 3
 
 
-def test_the_inspect_page_shows_the_decrypted_evidence(client, queue):
-    client.force_login(staff_in("Moderators"))
+def test_the_inspect_page_shows_the_decrypted_evidence(client, queue, admin_login):
+    admin_login(client, staff_in("Moderators"))
     filed = queue["new underage"]
 
     page = client.get(f"{ADMIN}inspect/{filed.pk}/")
@@ -356,8 +358,8 @@ def test_the_inspect_page_shows_the_decrypted_evidence(client, queue):
     assert "Top priority" in html
 
 
-def test_staff_who_are_not_moderators_cannot_open_the_queue(client, queue):
-    client.force_login(staff_in("Editors"))
+def test_staff_who_are_not_moderators_cannot_open_the_queue(client, queue, admin_login):
+    admin_login(client, staff_in("Editors"))
     filed = queue["new underage"]
 
     for url in (ADMIN, f"{ADMIN}results/", f"{ADMIN}inspect/{filed.pk}/"):
@@ -367,8 +369,8 @@ def test_staff_who_are_not_moderators_cannot_open_the_queue(client, queue):
     assert ADMIN not in client.get("/cms/").content.decode()
 
 
-def test_nobody_edits_or_deletes_a_report_in_the_admin(client, queue):
-    client.force_login(UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True))
+def test_nobody_edits_or_deletes_a_report_in_the_admin(client, queue, admin_login):
+    admin_login(client, UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True))
     filed = queue["old spam"]
 
     for url in (

@@ -65,8 +65,10 @@ def rows(response) -> list[tuple]:  # noqa: ANN001
     ]
 
 
-def test_editor_sees_top_queries_of_the_last_30_days(client, editor, queries):
-    client.force_login(editor)
+def test_editor_sees_top_queries_of_the_last_30_days(
+    client, editor, queries, admin_login
+):
+    admin_login(client, editor)
 
     assert rows(client.get(URL)) == [
         ("dinner date", 4, 10.5, 12.5),
@@ -76,8 +78,10 @@ def test_editor_sees_top_queries_of_the_last_30_days(client, editor, queries):
     ]
 
 
-def test_the_last_7_days_and_zero_results_narrow_the_report(client, editor, queries):
-    client.force_login(editor)
+def test_the_last_7_days_and_zero_results_narrow_the_report(
+    client, editor, queries, admin_login
+):
+    admin_login(client, editor)
 
     assert [r[:2] for r in rows(client.get(URL, {"period": "7"}))] == [
         ("dinner date", 4),
@@ -94,17 +98,17 @@ def test_the_last_7_days_and_zero_results_narrow_the_report(client, editor, quer
 
 
 def test_the_page_shows_the_queries_and_the_reports_menu_lists_it(
-    client, editor, queries
+    client, editor, queries, admin_login
 ):
-    client.force_login(editor)
+    admin_login(client, editor)
 
     page = client.get(URL).content.decode()
     assert "dinner date" in page and "zyxw" in page
     assert URL in client.get("/cms/").content.decode()
 
 
-def test_a_moderator_sees_the_report(client, queries):
-    client.force_login(staff_in("Moderators"))
+def test_a_moderator_sees_the_report(client, queries, admin_login):
+    admin_login(client, staff_in("Moderators"))
 
     assert rows(client.get(URL))[0][0] == "dinner date"
 
@@ -118,10 +122,10 @@ def test_a_client_never_sees_it(client, client_user, queries):
     assert b"dinner date" not in response.content
 
 
-def test_staff_outside_the_groups_is_refused(client, queries):
+def test_staff_outside_the_groups_is_refused(client, queries, admin_login):
     staff = UserFactory(role=Role.STAFF, is_staff=True)
     staff.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(staff)
+    admin_login(client, staff)
     assert client.get(URL).status_code == 200
 
     staff.groups.clear()
@@ -131,9 +135,9 @@ def test_staff_outside_the_groups_is_refused(client, queries):
 
 
 def test_the_report_costs_the_same_queries_for_5_or_60_texts(
-    client, editor, django_assert_max_num_queries
+    client, editor, django_assert_max_num_queries, admin_login
 ):
-    client.force_login(editor)
+    admin_login(client, editor)
     for n in range(5):
         log(f"few {n}", results=n, latency=n)
     with django_assert_max_num_queries(20) as few:

@@ -1,15 +1,20 @@
 """Run the whole platform in one terminal: ASGI web server (HTTP + WebSockets),
-Celery worker and Celery beat. Ctrl-C stops all three."""
+Celery worker and Celery beat. Ctrl-C stops all three (the embedded PostgreSQL
+and Redis keep running: `make stop`). The port comes from ``--port`` or the
+``PORT`` setting; a port already in use stops the command with a non-zero exit
+before anything starts."""
 
 from __future__ import annotations
 
+import errno
 import signal
+import socket
 import subprocess
 import sys
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from core.demo import demo_logins
 
@@ -19,9 +24,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--port", type=int, default=None, help="default: the PORT setting (8000)"
+        )
 
-    def handle(self, *args, host: str, port: int, **options) -> None:
+    def handle(self, *args, host: str, port: int | None, **options) -> None:
+        port = port or settings.PORT
+        _check_port_free(host, port)
         python = sys.executable
         commands = {
             "web": [
@@ -79,6 +88,7 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        exited: list[str] = []
         try:
             while not stopping:
                 exited = [n for n, p in processes.items() if p.poll() is not None]
@@ -90,6 +100,9 @@ class Command(BaseCommand):
                 time.sleep(0.5)
         finally:
             self._stop_all(processes)
+        if exited:
+            # A process that died on its own is a failure, not a clean stop.
+            raise CommandError(f"{', '.join(exited)} exited unexpectedly.")
 
     def _stop_all(self, processes: dict[str, subprocess.Popen]) -> None:
         for process in processes.values():
@@ -124,3 +137,20 @@ class Command(BaseCommand):
             "",
         ]
         self.stdout.write("\n".join(lines))
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail before starting anything: uvicorn would log the bind error and exit
+    while the worker and beat kept the command looking alive."""
+    with socket.socket() as probe:
+        # As uvicorn binds: a port with only closed connections in TIME_WAIT
+        # (a demo just stopped) is free; one with a listener is not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            reason = "is already in use" if error.errno == errno.EADDRINUSE else "fails"
+            raise CommandError(
+                f"Port {port} on {host} {reason} ({error.strerror}). Stop what "
+                f"serves it, or pick another port: make demo PORT={port + 1}"
+            ) from error

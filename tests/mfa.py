@@ -1,0 +1,53 @@
+"""Staff reach the Wagtail admin only with a second factor (accounts/admin_access.py).
+Admin tests sign staff in as a real MFA sign-in leaves them: a TOTP
+authenticator, and a session in which allauth recorded the password and the
+second factor."""
+
+from __future__ import annotations
+
+import time
+
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+)
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+from allauth.mfa.utils import decrypt
+from django.test import Client
+
+from accounts.models import User
+
+
+def totp_for(user: User) -> Authenticator:
+    """The user's TOTP authenticator, made on first use."""
+    found = Authenticator.objects.filter(
+        user=user, type=Authenticator.Type.TOTP
+    ).first()
+    return found or TOTP.activate(user, generate_totp_secret()).instance
+
+
+def login_with_mfa(client: Client, user: User) -> User:
+    """``force_login`` plus what allauth records when the second factor passed."""
+    authenticator = totp_for(user)
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "id": authenticator.pk, "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+    return user
+
+
+def totp_code(user: User) -> str:
+    """The code the user's authenticator app shows now."""
+    secret = decrypt(totp_for(user).data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
