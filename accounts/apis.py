@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.sessions.backends.base import SessionBase
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -67,7 +67,16 @@ class SocketTicketApi(APIView):
         ticket = serializers.CharField()
         expires_in = serializers.IntegerField(help_text="Seconds")
 
-    @extend_schema(request=None, responses={201: OutputSerializer})
+    @extend_schema(
+        request=None,
+        responses={
+            201: OutputSerializer,
+            503: OpenApiResponse(
+                description="service_unavailable: Redis is down, so a ticket "
+                "could open no socket; try again shortly"
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
         # The ticket lives only as long as the session that asked for it: the one
         # behind X-Session-Token (DRF's request.auth) or the browser's cookie.

@@ -42,6 +42,7 @@ ERROR_DESCRIPTIONS = {
     "413": "payload_too_large",
     "415": "unsupported_media_type",
     "429": "throttled: Retry-After says when to try again",
+    "503": "service_unavailable: a part it needs is down; try again shortly",
 }
 
 UNSAFE = {"post", "put", "patch", "delete"}
@@ -66,7 +67,7 @@ def document_errors(result: dict, **kwargs: Any) -> dict:  # noqa: ANN401
             for status in _error_statuses(method, operation):
                 responses.setdefault(status, {"description": ""})
             for status, response in responses.items():
-                if status.startswith("4"):
+                if status.startswith("4") or status == "503":
                     _with_error_body(status, response)
             operation["responses"] = dict(sorted(responses.items()))
     return result

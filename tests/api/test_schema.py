@@ -131,3 +131,11 @@ def test_the_fuzzers_error_shape_check_refuses_other_bodies(status, body, ok):
             error_shape_conformance(None, response, case)
     else:
         assert error_shape_conformance(None, response, case) is ok
+
+
+def test_the_one_write_that_needs_redis_documents_its_503(schema):
+    # POST /api/v1/me/socket-ticket answers 503 while Redis is down
+    # (tests/core/test_redis_down.py); the schema says so, with the Error body.
+    responses = schema["paths"]["/api/v1/me/socket-ticket"]["post"]["responses"]
+    assert responses["503"]["content"]["application/json"]["schema"] == ERROR
+    assert "service_unavailable" in responses["503"]["description"]

@@ -30,13 +30,6 @@ pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 ALLAUTH = os.environ.get("FUZZ_ALLAUTH") == "1"
-# Known 500s another branch of issue 10 fixes (fix/sess: allauth's phone routes,
-# whose adapter get_phone() raises NotImplementedError for a signed-in user).
-# The lead removes these once that branch is merged.
-ALLAUTH_KNOWN_500 = {
-    "GET /_allauth/{client}/v1/account/phone": "fix/sess",
-    "POST /_allauth/{client}/v1/account/phone": "fix/sess",
-}
 
 
 @pytest.fixture
@@ -131,7 +124,6 @@ def test_allauth_headless_api_answers_no_server_error(
         headers=session_token(user),
         real_path={"client": "app"},
         checks=[not_a_server_error],
-        skip=ALLAUTH_KNOWN_500,
     )
     with capsys.disabled():
         print(f"\n{run.summary()}")  # noqa: T201 - the closing note quotes it
