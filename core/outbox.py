@@ -22,7 +22,7 @@ from typing import Any
 
 from celery import Task, current_app
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -126,13 +126,22 @@ def outbox_resend_due(*, now: dt.datetime | None = None, limit: int = 500) -> in
     now = now or timezone.now()
     due = OutboxEntry.objects.filter(
         delivered_at__isnull=True, due_at__lte=now, attempts__lt=MAX_ATTEMPTS
-    ).order_by("due_at")
+    )
+    return rows_resend(due=due, task=outbox_deliver, now=now, limit=limit)
+
+
+def rows_resend(*, due: QuerySet, task: Task, now: dt.datetime, limit: int) -> int:
+    """Publish ``task(pk)`` for each row of ``due`` (a queryset of records with
+    a ``due_at``), oldest first, and push their ``due_at`` on by ``RESEND_AFTER``
+    so the next sweep does not send them again while these are in flight. Stops
+    at the first broker failure: the rest stay due. Every sweep (the outbox's,
+    the email deliveries') uses this one loop."""
     sent = []
-    for entry_id in due.values_list("pk", flat=True)[:limit]:
-        if not task_send(outbox_deliver, entry_id):
+    for pk in due.order_by("due_at").values_list("pk", flat=True)[:limit]:
+        if not task_send(task, pk):
             break
-        sent.append(entry_id)
-    OutboxEntry.objects.filter(pk__in=sent).update(due_at=now + RESEND_AFTER)
+        sent.append(pk)
+    due.model.objects.filter(pk__in=sent).update(due_at=now + RESEND_AFTER)
     return len(sent)
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.exceptions import ValidationFailed
-from core.outbox import FIRST_SWEEP_AFTER, RESEND_AFTER, task_send
+from core.outbox import FIRST_SWEEP_AFTER, rows_resend, task_send
 from core.realtime import user_send
 from notifications.models import (
     EmailDelivery,
@@ -240,11 +240,5 @@ def email_deliveries_resend_due(
     now = now or timezone.now()
     due = EmailDelivery.objects.filter(
         status=EmailDelivery.Status.PENDING, due_at__lte=now
-    ).order_by("due_at")
-    sent = []
-    for delivery_id in due.values_list("pk", flat=True)[:limit]:
-        if not task_send(deliver_email, delivery_id):
-            break
-        sent.append(delivery_id)
-    EmailDelivery.objects.filter(pk__in=sent).update(due_at=now + RESEND_AFTER)
-    return len(sent)
+    )
+    return rows_resend(due=due, task=deliver_email, now=now, limit=limit)

@@ -9,8 +9,6 @@ import time
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 
 from accounts.models import Role, User
@@ -19,6 +17,7 @@ from config.asgi import application
 from core.consumers import CLOSE_UNAUTHENTICATED
 from tests.assertions import assert_error_shape
 from tests.factories import PASSWORD, UserFactory
+from tests.sessions import signed_in_session_key
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 JSON = {"content_type": "application/json"}
@@ -57,12 +56,7 @@ def _app_login(client, user) -> str:  # noqa: ANN001
 
 def _issue(user: User) -> str:
     """A ticket tied to a fresh signed-in session of ``user``."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return socket_ticket_issue(user=user, session_key=session.session_key)
+    return socket_ticket_issue(user=user, session_key=signed_in_session_key(user))
 
 
 def test_an_api_client_opens_a_socket_with_a_ticket_once(client):

@@ -24,6 +24,7 @@ from tests.factories import PASSWORD, UserFactory
 from tests.factories.pages import EscortOwnerFactory
 from tests.factories.search import live_city, live_profile
 from tests.outage import CLOSED, Outage
+from tests.sessions import signed_in_session_key
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,8 @@ def test_pages_search_api_and_login_answer_200_with_redis_down(
 def test_a_write_that_needs_redis_answers_503_in_the_error_shape(
     api_client, redis_down
 ):
-    api_client.force_authenticate(UserFactory())
+    # A real session: a ticket is tied to the session that asks for it.
+    api_client.force_login(UserFactory())
     response = api_client.post("/api/v1/me/socket-ticket")
     error = assert_error_shape(response, 503, "service_unavailable")
     assert error["fields"] == {}
@@ -105,7 +107,7 @@ def test_a_socket_ticket_cannot_be_replayed_while_the_cache_is_down():
     from accounts.socket_tickets import socket_ticket_issue, socket_ticket_redeem
 
     user = UserFactory()
-    ticket = socket_ticket_issue(user=user)
+    ticket = socket_ticket_issue(user=user, session_key=signed_in_session_key(user))
     closed = {"default": {**settings.CACHES["default"], "LOCATION": CLOSED}}
     with override_settings(CACHES=closed):
         # The cache's add() fails open ("added"); the claim must not.
