@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -29,7 +30,6 @@ from django.urls import reverse
 
 from accounts.models import User
 
-ADMIN_PREFIX = "/cms/"
 # Factors that are a second factor on their own; recovery codes are a fallback
 # for them, not one.
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
@@ -54,7 +54,8 @@ class AdminAccessMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if not request.path.startswith(ADMIN_PREFIX) or not user.is_authenticated:
+        in_admin = request.path.startswith(settings.CMS_URL_PREFIX)
+        if not in_admin or not user.is_authenticated:
             return self.get_response(request)
         if request.path == reverse("wagtailadmin_logout"):
             return self.get_response(request)

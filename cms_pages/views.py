@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -13,7 +14,7 @@ from cms_pages.storages import PENDING_PREFIX
 
 # Private areas: the CMS, sign-in flows, the JSON APIs and the owners' dashboard.
 ROBOTS_DISALLOW = (
-    "/cms/",
+    settings.CMS_URL_PREFIX,
     "/accounts/",
     "/api/",
     "/_allauth/",

@@ -15,7 +15,7 @@ from core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
-    path("cms/", include(wagtailadmin_urls)),
+    path(settings.CMS_URL_PREFIX.lstrip("/"), include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("dashboard/bookings/", include("bookings.urls")),

@@ -525,6 +525,8 @@ CONTENT_SECURITY_POLICY = {
 # style attributes, and frames its own page previews: under CMS_URL_PREFIX these
 # directives replace the ones above (core.middleware.ContentSecurityPolicyMiddleware).
 # No nonce here: a nonce would switch 'unsafe-inline' off again.
+# Where the Wagtail admin is mounted: the URLconf, this policy, the staff MFA gate
+# (accounts.admin_access) and robots.txt all read it.
 CMS_URL_PREFIX = "/cms/"
 CONTENT_SECURITY_POLICY_CMS = {
     "DIRECTIVES": {

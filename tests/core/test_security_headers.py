@@ -104,8 +104,9 @@ def test_post_to_an_unknown_api_route_is_404_not_a_csrf_403(client_user):
     assert_security_headers(signed_in)
 
 
-def test_the_wagtail_admin_gets_its_own_policy(admin_client):
-    response = admin_client.get("/cms/")
+def test_the_wagtail_admin_gets_its_own_policy(client, admin_user, admin_login):
+    admin_login(client, admin_user)
+    response = client.get("/cms/")
     assert response.status_code == 200
     policy = _policy(response)
     # Wagtail 7.4 writes inline scripts and styles and frames its previews.

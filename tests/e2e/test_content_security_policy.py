@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Role
-from tests.e2e.test_profile_review import sign_in
+from tests.e2e.signin import sign_in
 from tests.factories import UserFactory
 from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
+from tests.mfa import totp_for
 
 pytestmark = [
     pytest.mark.slow,
@@ -44,9 +45,10 @@ def test_the_wagtail_page_editor_has_no_policy_violations(
     editor = UserFactory(
         email="editor@example.test", role=Role.STAFF, is_staff=True, is_superuser=True
     )
+    totp_for(editor)  # the admin needs a second factor (accounts/admin_access.py)
     base = live_server.url
     page = new_page()
-    sign_in(page, base, editor.email, "/cms/")
+    sign_in(page, base, editor.email, "/cms/", mfa_user=editor)
     page.locator("#main").wait_for()
     for path in (
         f"/cms/pages/{profile.pk}/edit/",

@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 
-from accounts.models import Role, User
+from accounts.models import Role
 from directory.models import EscortProfilePage
 from tests.cms_pages.test_images import jpeg_with_gps
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.signin import sign_in
+from tests.factories import UserFactory
 from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
-from tests.mfa import totp_code, totp_for
+from tests.mfa import totp_for
 
 pytestmark = [
     pytest.mark.slow,
@@ -19,24 +20,6 @@ pytestmark = [
 ]
 
 NEW_BIO = "Now also a guide for quiet museum mornings."
-
-
-def sign_in(
-    page,  # noqa: ANN001
-    base: str,
-    email: str,
-    next_url: str,
-    mfa_user: User | None = None,
-) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    if mfa_user is not None:  # staff: allauth asks for the second factor
-        page.wait_for_url("**/accounts/2fa/authenticate/")
-        page.get_by_placeholder("Code").fill(totp_code(mfa_user))
-        page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"**{next_url}")
 
 
 def test_edit_submit_approve_publish(live_server, new_page, tmp_path):
