@@ -174,8 +174,8 @@ def test_jpeg_comment_is_gone_from_api_upload_and_its_renditions(
             assert COMMENT_MARKER not in rendition.read(), spec
 
 
-def test_jpeg_comment_is_gone_after_a_wagtail_admin_upload(client):
-    client.force_login(UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True))
+def test_jpeg_comment_is_gone_after_a_wagtail_admin_upload(client, admin_login):
+    admin_login(client, UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True))
     response = client.post(
         reverse("wagtailimages:add"),
         {
@@ -246,8 +246,10 @@ def test_a_photo_at_the_ceiling_is_still_accepted(api_client, escort_user):
     assert response.status_code == 201, response.content
 
 
-def test_wagtail_admin_upload_refuses_too_many_pixels_without_decoding(client, decodes):
-    client.force_login(UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True))
+def test_wagtail_admin_upload_refuses_too_many_pixels_without_decoding(
+    client, admin_login, decodes
+):
+    admin_login(client, UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True))
     response = client.post(
         reverse("wagtailimages:add"),
         {
@@ -281,11 +283,11 @@ def test_stored_names_do_not_carry_the_uploaders_filename(api_client, escort_use
     assert image.title == "Jane_Doe_Berlin.jpg"  # editors still see it
 
 
-def test_admin_and_seed_uploads_get_random_names_too(client, escort_user):
+def test_admin_and_seed_uploads_get_random_names_too(client, admin_login, escort_user):
     seeded = CustomImage(title="seed", uploaded_by_user=escort_user)
     seeded.file = SimpleUploadedFile("Jane Doe.jpg", jpeg_with_gps())
     seeded.save()
-    client.force_login(UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True))
+    admin_login(client, UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True))
     client.post(
         reverse("wagtailimages:add"),
         {

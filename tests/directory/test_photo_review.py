@@ -18,6 +18,7 @@ from cms_pages.models import CustomImage
 from tests.factories import UserFactory
 from tests.factories.images import jpeg_with_gps
 from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
+from tests.mfa import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,12 @@ def moderator():
 def signed_in(user) -> Client:  # noqa: ANN001
     client = Client()
     client.force_login(user)
+    return client
+
+
+def signed_in_to_admin(user) -> Client:  # noqa: ANN001
+    client = Client()
+    login_with_mfa(client, user)  # the admin needs a second factor
     return client
 
 
@@ -131,7 +138,7 @@ def test_dashboard_and_admin_preview_show_the_photo_in_review(
 
     profile.refresh_from_db()
     revision = profile.get_latest_revision()
-    preview = signed_in(moderator).get(
+    preview = signed_in_to_admin(moderator).get(
         f"/cms/pages/{profile.pk}/revisions/{revision.pk}/view/"
     )
     assert preview.status_code == 200
