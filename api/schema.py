@@ -34,7 +34,8 @@ ERROR_COMPONENT = {
 }
 
 ERROR_DESCRIPTIONS = {
-    "400": "validation_error (fields names them) or parse_error (not JSON)",
+    "400": "validation_error (fields names them; also a control character in the "
+    "path or query) or parse_error (not JSON)",
     "401": "not_authenticated: no or bad credentials",
     "403": "permission_denied: not allowed (or the CSRF token is missing)",
     "404": "not_found: no such object, or one you may not see",
@@ -75,9 +76,9 @@ def document_errors(result: dict, **kwargs: Any) -> dict:  # noqa: ANN401
 
 def _error_statuses(method: str, operation: dict) -> set[str]:
     parameters = operation.get("parameters", [])
-    statuses = {"429"}  # every view has a throttle
-    if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
-        statuses.add("400")
+    # Every view has a throttle (429), and any request whose path or query holds
+    # a control character answers 400 (core.control_characters).
+    statuses = {"400", "429"}
     if "requestBody" in operation:
         statuses |= {"413", "415"}
     # drf-spectacular lists the empty requirement {} when anonymous requests pass.

@@ -139,3 +139,10 @@ def test_the_one_write_that_needs_redis_documents_its_503(schema):
     responses = schema["paths"]["/api/v1/me/socket-ticket"]["post"]["responses"]
     assert responses["503"]["content"]["application/json"]["schema"] == ERROR
     assert "service_unavailable" in responses["503"]["description"]
+
+
+def test_a_path_parameter_alone_documents_its_400(schema):
+    # GET /api/v1/agencies/{slug} takes no query and no body, yet a control
+    # character in the slug answers 400 (core.control_characters): documented.
+    responses = schema["paths"]["/api/v1/agencies/{slug}"]["get"]["responses"]
+    assert responses["400"]["content"]["application/json"]["schema"] == ERROR

@@ -6,11 +6,12 @@ from __future__ import annotations
 import signal
 import subprocess
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 
 class _Exited:
-    """A process that has already ended: rundemo stops at once."""
+    """A process that has already ended: rundemo stops at once (and says so)."""
 
     def __init__(self, command: list[str]):
         self.command = command
@@ -32,7 +33,9 @@ def test_uvicorn_trusts_no_forwarded_addresses(monkeypatch):
     monkeypatch.setattr(subprocess, "Popen", popen)
     # rundemo takes over Ctrl-C; the test run keeps its own handler.
     monkeypatch.setattr(signal, "signal", lambda *args: None)
-    call_command("rundemo", port=8123)
+    # Processes that end on their own are a failure of the demo, not a clean stop.
+    with pytest.raises(CommandError, match="exited unexpectedly"):
+        call_command("rundemo", port=8123)
     web = next(command for command in started if "uvicorn" in command)
     flag = web.index("--forwarded-allow-ips")
     assert web[flag + 1] == ""
