@@ -4,7 +4,12 @@ from collections.abc import Callable
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+)
 
 from core import request_id
 from core.errors import error_response, wants_json
@@ -137,3 +142,31 @@ _MESSAGES = {
     429: "Too many requests. Try again later.",
     500: "Something went wrong on our side.",
 }
+
+
+class ForwardedForMiddleware:
+    """With ``TRUSTED_PROXY_COUNT`` proxies in front, every request carries at
+    least that many X-Forwarded-For entries (each proxy appends one). One with
+    fewer did not come through them, so its client address cannot be known:
+    answer 400 instead of guessing (allauth would raise ImproperlyConfigured,
+    a 500, and DRF would take a hop the client wrote). A request without the
+    header keeps REMOTE_ADDR, as both libraries do."""
+
+    MESSAGE = "This request did not come through the site's proxies."
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        expected = settings.TRUSTED_PROXY_COUNT
+        forwarded = request.headers.get("X-Forwarded-For")
+        if expected and forwarded and len(forwarded.split(",")) < expected:
+            if wants_json(request):
+                return error_response(
+                    400,
+                    "validation_error",
+                    self.MESSAGE,
+                    fields={"X-Forwarded-For": [self.MESSAGE]},
+                )
+            return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain")
+        return self.get_response(request)

@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestIdMiddleware",
+    "core.middleware.ForwardedForMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
     "core.middleware.JsonErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -66,3 +66,22 @@ def test_behind_two_proxies_the_second_hop_from_the_right_is_the_client(api_clie
             URL, HTTP_X_FORWARDED_FOR="10.0.0.99, 198.51.100.7, 192.0.2.2"
         )
     assert_error_shape(limited, 429, "throttled")
+
+
+@override_settings(TRUSTED_PROXY_COUNT=2, ALLAUTH_TRUSTED_PROXY_COUNT=2)
+def test_a_request_that_skipped_the_proxies_is_400_not_500(api_client, client):
+    # Two proxies each append a hop; one entry means the request went around them.
+    response = api_client.get(URL, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    error = assert_error_shape(response, 400, "validation_error")
+    assert "X-Forwarded-For" in error["fields"]
+    # allauth's login used to raise ImproperlyConfigured (a 500) for the same header.
+    login = client.post(
+        "/accounts/login/",
+        {"login": "a@example.test", "password": "x"},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    assert login.status_code == 400
+    # Through both proxies it is served, and without the header REMOTE_ADDR counts.
+    through = api_client.get(URL, HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.2")
+    assert through.status_code == 200
+    assert api_client.get(URL).status_code == 200
