@@ -105,12 +105,21 @@ def outbox_run(*, entry_id: int) -> bool:
 
 
 def _attempt_failed(entry_id: int, exc: Exception) -> None:
-    backoff = dt.timedelta(minutes=1) * 2 ** min(6, _attempts(entry_id))
+    attempts = _attempts(entry_id)
+    backoff = dt.timedelta(minutes=1) * 2 ** min(6, attempts)
     OutboxEntry.objects.filter(pk=entry_id).update(
         attempts=F("attempts") + 1,
         last_error=f"{type(exc).__name__}: {exc}"[:500],
         due_at=timezone.now() + backoff,
     )
+    if attempts + 1 >= MAX_ATTEMPTS:
+        # The sweep stops here: say so loudly, the row keeps the cause.
+        logger.error(
+            "outbox entry %s given up after %s attempts: %s",
+            entry_id,
+            attempts + 1,
+            exc,
+        )
 
 
 def _attempts(entry_id: int) -> int:

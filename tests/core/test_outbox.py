@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.models import OutboxEntry
 from core.outbox import (
+    MAX_ATTEMPTS,
     outbox_enqueue,
     outbox_purge_delivered,
     outbox_resend_due,
@@ -66,6 +67,24 @@ def test_a_failing_task_stays_pending_with_backoff(profile):
     assert entry.last_error == "ValueError: nonsense"
     assert entry.due_at > timezone.now() + dt.timedelta(seconds=50)
     assert not Notification.objects.filter(recipient=profile.owner).exists()
+
+
+def test_an_entry_that_keeps_failing_is_given_up_loudly(profile, caplog):
+    entry = outbox_enqueue(send_review_decision_email, profile.pk, "nonsense")
+    OutboxEntry.objects.filter(pk=entry.pk).update(attempts=MAX_ATTEMPTS - 1)
+    with pytest.raises(ValueError):
+        outbox_run(entry_id=entry.pk)
+    assert f"outbox entry {entry.pk} given up after {MAX_ATTEMPTS} attempts" in (
+        caplog.text
+    )
+    far = timezone.now() + dt.timedelta(days=1)
+    entry.refresh_from_db()
+    assert entry.attempts == MAX_ATTEMPTS
+    # The sweep leaves it; the row keeps the cause for whoever looks.
+    assert not OutboxEntry.objects.filter(
+        pk=entry.pk, attempts__lt=MAX_ATTEMPTS, due_at__lte=far
+    ).exists()
+    assert entry.last_error == "ValueError: nonsense"
 
 
 def test_the_sweep_sends_only_what_is_due(profile, django_capture_on_commit_callbacks):
