@@ -168,5 +168,7 @@ class ForwardedForMiddleware:
                     self.MESSAGE,
                     fields={"X-Forwarded-For": [self.MESSAGE]},
                 )
+            # Plain text, not the 400 page: this runs before the session and
+            # auth middleware, which the site's templates need.
             return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain")
         return self.get_response(request)
