@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -18,7 +17,6 @@ from tests.factories.pages import (
     CustomImageFactory,
     EscortOwnerFactory,
     language,
-    make_city,
     make_profile,
     service,
 )
@@ -31,30 +29,6 @@ def live_profile(title: str, **fields):  # noqa: ANN003, ANN201
     profile.get_latest_revision().publish()
     profile.refresh_from_db()
     return profile
-
-
-@pytest.fixture
-def city():
-    city = make_city("Vienna", live=False, time_zone="Europe/Vienna", country="Austria")
-    city.save_revision().publish()
-    return city
-
-
-@pytest.fixture
-def owner():
-    return EscortOwnerFactory()
-
-
-@pytest.fixture
-def profile(city, owner):
-    return live_profile("Clara", city=city, owner=owner, tagline="Original tagline")
-
-
-@pytest.fixture
-def moderator():
-    user = UserFactory(role=Role.STAFF)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 def edit_payload(city, **overrides) -> dict:

@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -17,39 +16,12 @@ from accounts.models import Role
 from cms_pages.models import CustomImage
 from tests.factories import UserFactory
 from tests.factories.images import jpeg_with_gps
-from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
+from tests.factories.pages import EscortOwnerFactory
 from tests.mfa import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
 PENDING_SRC = re.compile(r'src="(/pending-media/[^"]+)"')
-
-
-@pytest.fixture
-def city():
-    city = make_city("Vienna", live=False, time_zone="Europe/Vienna", country="Austria")
-    city.save_revision().publish()
-    return city
-
-
-@pytest.fixture
-def owner():
-    return EscortOwnerFactory()
-
-
-@pytest.fixture
-def profile(city, owner):
-    profile = make_profile("Clara", city=city, owner=owner, live=False)
-    profile.get_latest_revision().publish()
-    profile.refresh_from_db()
-    return profile
-
-
-@pytest.fixture
-def moderator():
-    user = UserFactory(role=Role.STAFF)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 def signed_in(user) -> Client:  # noqa: ANN001
