@@ -54,24 +54,67 @@ def policy_violations() -> list[str]:
     return []
 
 
+# The two widths every journey runs at: a phone and a laptop.
+VIEWPORTS = {
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1366, "height": 900},
+}
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def viewport(request) -> dict:
+    return VIEWPORTS[request.param]
+
+
 @pytest.fixture
-def new_page(browser, policy_violations):
-    contexts = []
+def console_errors() -> list[str]:
+    """Console errors and uncaught exceptions from every page this test opens."""
+    return []
+
+
+@pytest.fixture
+def new_page(browser, viewport, policy_violations, console_errors):
+    """Opens a page at this run's width. Every page the test lands on must be
+    passed to ``tests.e2e.checks.check_page``: teardown fails otherwise, and on
+    any console error or refused content."""
+    contexts, others = [], []
 
     def record(message) -> None:  # noqa: ANN001 - a Playwright ConsoleMessage
         if any(marker in message.text for marker in POLICY_MESSAGES):
             policy_violations.append(f"{message.type}: {message.text}")
+        elif message.type == "error":
+            console_errors.append(f"{message.text} ({message.location.get('url')})")
 
-    def open_page():  # noqa: ANN202
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def open_page(*, journey: bool = True):  # noqa: ANN202
+        """``journey=False`` for tests that are not journeys (policy checks that
+        visit admin pages): their pages need not pass check_page."""
+        context = browser.new_context(viewport=viewport)
         context.set_default_timeout(15_000)
-        contexts.append(context)
+        context.visited_urls, context.checked_urls = set(), set()
+        if journey:
+            contexts.append(context)
+        else:
+            others.append(context)
         page = context.new_page()
         page.on("console", record)
+        page.on("pageerror", lambda error: console_errors.append(str(error)))
+        page.on(
+            "framenavigated",
+            lambda frame: (
+                frame.parent_frame is None
+                and context.visited_urls.add(frame.url.split("#", 1)[0])
+            ),
+        )
         return page
 
     yield open_page
+    unchecked = set()
     for context in contexts:
+        unchecked |= context.visited_urls - context.checked_urls - {"about:blank"}
+        context.close()
+    for context in others:
         context.close()
     # Every browser flow doubles as a check that the policy breaks nothing.
     assert policy_violations == [], policy_violations
+    assert console_errors == [], console_errors
+    assert not unchecked, f"pages visited but never checked: {sorted(unchecked)}"
