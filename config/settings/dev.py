@@ -29,6 +29,7 @@ CSRF_TRUSTED_ORIGINS = CSRF_TRUSTED_ORIGINS or [
 # The demo serves everything from one ASGI process (uvicorn): pool connections.
 use_connection_pool(DATABASES["default"], env.int("DB_POOL_MAX_SIZE", default=8))
 WHITENOISE_AUTOREFRESH = True
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": PRIVATE_STORAGE,
