@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     with (
         demo_site(
             name="bench_lighthouse",
-            redis_db=10,
+            redis_db=15,
             port=args.port,
             keep_data=args.keep_data,
         ) as site,

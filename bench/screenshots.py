@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     with (
         demo_site(
             name="bench_screenshots",
-            redis_db=11,
+            redis_db=8,
             port=args.port,
             keep_data=args.keep_data,
         ) as site,
