@@ -51,6 +51,18 @@
       counter.textContent = format
         .replace("{n}", String(current + 1))
         .replace("{total}", String(links.length));
+      if (!single) {
+        preload(current + 1);
+        preload(current - 1);
+      }
+    }
+
+    // The neighbours load while this photo is looked at, so a move shows at once.
+    function preload(index) {
+      var link = links[(index + links.length) % links.length];
+      var loader = new Image();
+      loader.srcset = link.getAttribute("data-srcset") || "";
+      loader.src = link.getAttribute("href");
     }
 
     function open(index, from) {
