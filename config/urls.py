@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
@@ -44,10 +46,18 @@ urlpatterns = [
     path("pending-media/<path:name>", cms_views.image_pending, name="image_pending"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or getattr(settings, "SERVE_LOCAL_MEDIA", False):
+    # django.conf.urls.static.static() adds nothing unless DEBUG: the demo runs
+    # without DEBUG (branded error pages) and still shows its photos.
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 urlpatterns += [
     # Unknown API routes answer 404 at once instead of a slash-appending redirect
@@ -55,6 +65,7 @@ urlpatterns += [
     # No CSRF check: it ran before the 404 and answered a POST there with 403.
     re_path(r"^(?:api|_allauth)/", csrf_exempt(core_views.page_not_found)),
     path("search/", include("search.urls")),
+    path("styleguide/", core_views.styleguide, name="styleguide"),
     path("", include(wagtail_urls)),
 ]
 
