@@ -1,3 +1,4 @@
+
 from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
@@ -60,6 +61,7 @@ urlpatterns += [
     # No CSRF check: it ran before the 404 and answered a POST there with 403.
     re_path(r"^(?:api|_allauth)/", csrf_exempt(core_views.page_not_found)),
     path("search/", include("search.urls")),
+    path("styleguide/", core_views.styleguide, name="styleguide"),
     path("", include(wagtail_urls)),
 ]
 

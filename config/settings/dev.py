@@ -13,7 +13,10 @@ from .base import (
     use_connection_pool,
 )
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Off by default: the demo is what visitors see, so an unknown URL answers the branded
+# 404 page, never Django's technical one (which also lists every URL pattern).
+# DJANGO_DEBUG=true brings tracebacks back for a developer's own session.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # A fixed key is fine on a developer's loopback-only server; production refuses it.
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-in-production-0123456789"  # noqa: S105
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
