@@ -85,7 +85,8 @@
         window.history.replaceState(null, "", url);
         var legend = document.getElementById("field-slot");
         if (status && legend) {
-          status.textContent = legend.textContent;
+          // "2. Choose a time on Thursday 3 December" -> without the step number.
+          status.textContent = legend.textContent.replace(/^\d+\.\s*/, "");
         }
         if (legend) {
           legend.focus();
