@@ -181,7 +181,7 @@ def _deposit_term(policy: BookingPolicy, rates: list[ProfileRate], name: str) ->
     )
     return _(
         "A deposit of %(percent)d%% of the price is due once %(name)s accepts "
-        "(%(amounts)s); the rest is paid on the day."
+        "(%(amounts)s)."
     ) % {"percent": policy.deposit_percent, "name": name, "amounts": amounts}
 
 
