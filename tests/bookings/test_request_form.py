@@ -337,3 +337,35 @@ def test_the_request_page_runs_the_same_queries_for_any_number_of_slots(
 
     assert len(times(browser.get(url(profile), {"day": day.isoformat()}))) > 30
     assert many == few
+
+
+def test_the_api_takes_and_shows_the_meeting_place_of_an_outcall(
+    api_client, profile, customer, berlin, outcall
+):
+    api_client.force_authenticate(customer)
+    start = local_time(berlin, days=3, hour=14).isoformat()
+
+    sent = api_client.post(
+        "/api/v1/bookings",
+        {
+            "profile": profile.pk,
+            "rate": outcall.pk,
+            "start": start,
+            "meeting_place": "Hotel Adlon, 412",
+        },
+        format="json",
+    )
+    incall = api_client.post(
+        "/api/v1/bookings",
+        {
+            "profile": profile.pk,
+            "rate": rate_of(profile),
+            "meeting_place": "Home",
+            "start": local_time(berlin, days=4, hour=14).isoformat(),
+        },
+        format="json",
+    )
+
+    assert (sent.status_code, incall.status_code) == (201, 201)
+    assert sent.json()["meeting_place"] == "Hotel Adlon, 412"
+    assert incall.json()["meeting_place"] == ""
