@@ -24,6 +24,7 @@ class FacetLink:
 
 @dataclass(frozen=True)
 class FacetGroup:
+    key: str
     title: str
     links: list[FacetLink]
 
@@ -122,23 +123,66 @@ def facet_groups(
         params.verified_only,
     )
     groups = [
-        FacetGroup(_("City"), _cities(query, facets["cities"], cities)),
+        FacetGroup("city", _("City"), _cities(query, facets["cities"], cities)),
         FacetGroup(
-            _("Services"), _listed(query, "services", facets["services"], services)
+            "services",
+            _("Services"),
+            _listed(query, "services", facets["services"], services),
         ),
         FacetGroup(
+            "languages",
             _("Languages"),
             _listed(query, "languages", facets["languages"], languages),
         ),
         FacetGroup(
+            "price",
             _("Price per hour (%(currency)s)") % {"currency": COMPARISON_CURRENCY},
             _prices(query, facets["price_buckets"]),
         ),
-        FacetGroup(_("Photos"), [verified] if facets["verified"] else []),
+        FacetGroup("verified", _("Photos"), [verified] if facets["verified"] else []),
     ]
     return [group for group in groups if group.links]
 
 
-def chosen_links(groups: list[FacetGroup]) -> list[FacetLink]:
-    """The chosen facets, each with its remove link, shown above the results."""
-    return [link for group in groups for link in group.links if link.selected]
+def chosen_links(
+    groups: list[FacetGroup], *, present: dict[str, str]
+) -> list[FacetLink]:
+    """What narrows the results now, each with its remove link, shown above the
+    results: the chosen facets, then the form's other filters."""
+    links = [link for group in groups for link in group.links if link.selected]
+    query = _base(present)
+    if "q" in query:
+        links.insert(0, _remove(query, f"“{present['q']}”", "q"))
+    price_facets = [link for g in groups if g.key == "price" for link in g.links]
+    if not any(link.selected for link in price_facets):
+        price = _price_range(present)
+        if price:
+            links.append(_remove(query, price, "price_min", "price_max"))
+    for key, label in (("vip", _("VIP")), ("touring_now", _("Touring now"))):
+        if key in query:
+            links.append(_remove(query, label, key))
+    if "day" in query:
+        window = " ".join(filter(None, [present.get("day"), _span(present)]))
+        links.append(_remove(query, window, "day", "time_from", "time_to"))
+    return links
+
+
+def _remove(query: dict, label: str, *keys: str) -> FacetLink:
+    return FacetLink(label, None, _with(query, **dict.fromkeys(keys)), True)
+
+
+def _price_range(present: dict[str, str]) -> str:
+    low, high = present.get("price_min"), present.get("price_max")
+    unit = COMPARISON_CURRENCY
+    if low and high:
+        return _("%(low)s–%(high)s %(unit)s") % {"low": low, "high": high, "unit": unit}
+    if high:
+        return _("Up to %(high)s %(unit)s") % {"high": high, "unit": unit}
+    if low:
+        return _("From %(low)s %(unit)s") % {"low": low, "unit": unit}
+    return ""
+
+
+def _span(present: dict[str, str]) -> str:
+    start, end = present.get("time_from", ""), present.get("time_to", "")
+    return f"{start}–{end}" if start or end else ""

@@ -146,8 +146,9 @@ def _results_context(
         if (page := pages.get(doc.profile_id)) is not None:
             page.price_from_label = price_label(doc.min_hourly_eur)
             profiles.append(page)
+    present = present_params(request.GET)
     groups = facet_groups(
-        present=present_params(request.GET),
+        present=present,
         params=params,
         facets=facets,
         cities={str(c.pk): c.title for c in context["cities"]},
@@ -159,10 +160,9 @@ def _results_context(
     return {
         "profiles": profiles,
         "facet_groups": groups,
-        "chosen": chosen_links(groups),
+        "chosen": chosen_links(groups, present=present),
         "total": result.total,
         "next_url": _next_url(request, result.next_cursor),
-        "searched": bool(present_params(request.GET)),
         "price_note": converted_currencies_note(converted),
         "chosen_services": list(params.services),
         "chosen_languages": list(params.languages),

@@ -249,6 +249,20 @@ def test_following_a_facet_link_narrows_and_shows_it_chosen(client, world):
     assert client.get(PAGE + chosen.url).context["total"] == 6
 
 
+def test_every_active_filter_is_listed_with_a_remove_link(client, world):
+    response = client.get(
+        PAGE,
+        {"q": "opera", "price_max": "450", "vip": "true", "price_min": "", "day": ""},
+    )
+    assert {p.title for p in response.context["profiles"]} == set()
+    chosen = {link.label: link.url for link in response.context["chosen"]}
+    assert list(chosen) == ["“opera”", "Up to 450 EUR", "VIP"]
+    assert _query(chosen["Up to 450 EUR"]) == {"q": ["opera"], "vip": ["true"]}
+    assert _query(chosen["VIP"]) == {"q": ["opera"], "price_max": ["450"]}
+    widened = client.get(PAGE + chosen["Up to 450 EUR"])
+    assert {p.title for p in widened.context["profiles"]} == {"Dora"}
+
+
 def test_sort_options_have_human_labels(client, world):
     html = client.get(PAGE).content.decode()
     for label in ("Recommended", "Price: low to high", "Price: high to low"):
