@@ -100,7 +100,9 @@ def _prices(query: dict, buckets: list[dict]) -> list[FacetLink]:
             price_min=None if selected else wanted[0],
             price_max=None if selected else wanted[1],
         )
-        links.append(FacetLink(_price_label(low, high), bucket["count"], url, selected))
+        if bucket["count"] or selected:  # a link to no results helps nobody
+            label = _price_label(low, high)
+            links.append(FacetLink(label, bucket["count"], url, selected))
     return links
 
 
