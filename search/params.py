@@ -94,7 +94,9 @@ class SearchParams:
 def _csv(value: str, *, limit: int = 20) -> list[str]:
     items = [item.strip() for item in value.split(",") if item.strip()]
     if len(items) > limit:
-        raise serializers.ValidationError("too many")
+        raise serializers.ValidationError(
+            _("Choose at most %(limit)d of them.") % {"limit": limit}
+        )
     return items
 
 
@@ -276,7 +278,7 @@ def _csv_field(data: dict, name: str) -> list[str]:
     try:
         return _csv(data[name])
     except serializers.ValidationError as error:
-        raise serializers.ValidationError({name: FIELD_MESSAGES[name]}) from error
+        raise serializers.ValidationError({name: error.detail}) from error
 
 
 def present_params(query_params) -> dict[str, str]:  # noqa: ANN001

@@ -114,6 +114,9 @@ def test_bad_values_that_are_not_blank_still_answer_400(api_client, client, worl
     }
     assert body["message"] == "Enter a price between 0 and 10,000 (EUR per hour)."
     assert client.get(PAGE, {"price_min": "abc"}).status_code == 400
+    many = ",".join(f"service-{n}" for n in range(21))
+    body = assert_error_shape(api_client.get(API, {"services": many}), 400)
+    assert body["fields"] == {"services": ["Choose at most 20 of them."]}
 
 
 # --- Errors speak to people ----------------------------------------------------
