@@ -5,7 +5,9 @@ import os
 import secrets
 import zoneinfo
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -33,8 +35,10 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms_pages.blocks import BaseStreamBlock
+from cms_pages.listings import ListingPageMixin
 from cms_pages.metadata import strip_metadata
 from cms_pages.renditions import CITY_HERO
+from cms_pages.seo import plain_text, truncate_description
 from cms_pages.storages import PENDING_PREFIX, image_storage, is_pending_name
 
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -108,8 +112,10 @@ class CustomRendition(AbstractRendition):
 
 
 class SeoMixin(models.Model):
-    """SEO fields shared by page types; Wagtail's own ``seo_title`` and
-    ``search_description`` are the title and meta description."""
+    """SEO fields and methods shared by page types; Wagtail's own ``seo_title`` and
+    ``search_description`` are the title and meta description. Each page type
+    overrides the methods it knows better (``seo_summary``, ``seo_image``,
+    ``og_type``, ``structured_data``); the ``seo_head`` tag only formats them."""
 
     og_image = models.ForeignKey(
         CustomImage,
@@ -128,8 +134,27 @@ class SeoMixin(models.Model):
     class Meta:
         abstract = True
 
+    def seo_description(self) -> str:
+        """The meta description: the editor's search description, else the page
+        type's own summary. Never empty (the summary falls back to the title)."""
+        return truncate_description(self.search_description or self.seo_summary())
 
-class HomePage(SeoMixin, Page):
+    def seo_summary(self) -> str:
+        return plain_text(getattr(self, "intro", "")) or self.title
+
+    def seo_image(self) -> CustomImage | None:
+        """The image for og:image; page types add their own fallback."""
+        return self.og_image if self.og_image_id else None
+
+    def og_type(self) -> str:
+        return "website"
+
+    def structured_data(self, *, url: str) -> dict[str, Any] | None:
+        """The page's own schema.org object (without @context), if it has one."""
+        return None
+
+
+class HomePage(ListingPageMixin, SeoMixin, Page):
     intro = models.CharField(_("intro"), max_length=255, blank=True)
     body = StreamField(BaseStreamBlock(), blank=True, use_json_field=True)
 
@@ -153,6 +178,15 @@ class HomePage(SeoMixin, Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def seo_summary(self) -> str:
+        return self.intro or _(
+            "Age- and identity-verified companions, city by city: profiles, "
+            "rates, availability and bookings."
+        )
+
+    def structured_data(self, *, url: str) -> dict[str, Any] | None:
+        return {"@type": "WebSite", "name": settings.WAGTAIL_SITE_NAME, "url": url}
 
 
 class StandardPage(SeoMixin, Page):
@@ -207,7 +241,7 @@ def validate_time_zone(value: str) -> None:
         )
 
 
-class CityIndexPage(SeoMixin, Page):
+class CityIndexPage(ListingPageMixin, SeoMixin, Page):
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -219,8 +253,13 @@ class CityIndexPage(SeoMixin, Page):
     class Meta:
         verbose_name = _("city index page")
 
+    def seo_summary(self) -> str:
+        return plain_text(self.intro) or _(
+            "Browse age- and identity-verified companions city by city."
+        )
 
-class CityPage(SeoMixin, Page):
+
+class CityPage(ListingPageMixin, SeoMixin, Page):
     """A city: the SEO landing page listing the live profiles based or touring there."""
 
     country = models.CharField(_("country"), max_length=80)
@@ -293,8 +332,32 @@ class CityPage(SeoMixin, Page):
             )
         ]
 
+    def seo_summary(self) -> str:
+        return plain_text(self.intro) or _(
+            "Verified companions in %(city)s, %(country)s."
+        ) % {"city": self.title, "country": self.country}
 
-class FeaturedCollectionPage(SeoMixin, Page):
+    def seo_image(self) -> CustomImage | None:
+        image = super().seo_image()
+        if image is None and self.hero_image_id:
+            image = self.hero_image
+        return image
+
+    def structured_data(self, *, url: str) -> dict[str, Any] | None:
+        return {
+            "@type": "City",
+            "name": self.title,
+            "url": url,
+            "containedInPlace": {"@type": "Country", "name": self.country},
+            "geo": {
+                "@type": "GeoCoordinates",
+                "latitude": float(self.latitude),
+                "longitude": float(self.longitude),
+            },
+        }
+
+
+class FeaturedCollectionPage(ListingPageMixin, SeoMixin, Page):
     """An editor-ordered selection of profiles, e.g. "New in Berlin"."""
 
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
@@ -310,6 +373,11 @@ class FeaturedCollectionPage(SeoMixin, Page):
 
     class Meta:
         verbose_name = _("featured collection")
+
+    def seo_summary(self) -> str:
+        return plain_text(self.intro) or _(
+            "%(title)s: a selection of verified companions."
+        ) % {"title": self.title}
 
 
 class FeaturedCollectionItem(Orderable):

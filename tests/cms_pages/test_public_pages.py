@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cms_pages.models import StandardPage
-from directory.templatetags import directory_tags
+from directory import listings
 from tests.factories.pages import (
     CustomImageFactory,
     EscortOwnerFactory,
@@ -109,7 +109,7 @@ def test_home_collections_show_a_few_cards_and_never_hidden_profiles(client, ber
 
     html = section(client.get("/").content.decode(), f"collection-{collection.pk}")
 
-    assert html.count(CARD) == directory_tags.CARDS_PER_COLLECTION
+    assert html.count(CARD) == listings.CARDS_PER_COLLECTION
     assert [p.title for p in shown[:4]] == re.findall(r">(Profile \d)</a>", html)
     for name in ("Draft Dana", "Suspended Sara", "Unverified Una"):
         assert name not in html
@@ -255,8 +255,8 @@ def test_city_page_bad_page_values_fall_back(client, berlin, value, page):
 
 
 def test_city_page_page_numbers_are_capped(client, berlin, monkeypatch):
-    monkeypatch.setattr(directory_tags, "PROFILES_PER_PAGE", 1)
-    monkeypatch.setattr(directory_tags, "MAX_PAGES", 2)
+    monkeypatch.setattr(listings, "PROFILES_PER_PAGE", 1)
+    monkeypatch.setattr(listings, "MAX_PAGES", 2)
     make_profiles(berlin, 3)
 
     html = client.get("/cities/berlin/?page=3").content.decode()
