@@ -24,16 +24,16 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 
 from cms_pages.listings import register_listing
-from cms_pages.models import (
+from cms_pages.models import CustomImage, HomePage
+from cms_pages.renditions import CITY_CARD, PROFILE_CARD
+from directory.models import (
     CityIndexPage,
     CityPage,
-    CustomImage,
+    EscortProfilePage,
     FeaturedCollectionItem,
     FeaturedCollectionPage,
-    HomePage,
+    ProfileIndexPage,
 )
-from cms_pages.renditions import CITY_CARD, PROFILE_CARD
-from directory.models import EscortProfilePage, ProfileIndexPage
 from directory.selectors import (
     city_list,
     profile_card_list,

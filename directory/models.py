@@ -22,10 +22,18 @@ from wagtail.search import index
 
 from accounts.selectors import may_have_live_profile_q
 from cms_pages.listings import ListingPageMixin
-from cms_pages.models import CityPage, CustomImage, SeoMixin
+from cms_pages.models import CustomImage, SeoMixin
 from cms_pages.renditions import PROFILE_LARGE, PROFILE_THUMBNAIL
 from core.formatting import format_money
 from core.models import TimestampedModel
+from directory.city_pages import (  # noqa: F401 - models of this app, see the module
+    CityIndexPage,
+    CityPage,
+    FeaturedCollectionItem,
+    FeaturedCollectionPage,
+    HomeFeaturedCity,
+    HomeFeaturedCollection,
+)
 
 MIN_AGE = 18
 MAX_PHOTOS = 12

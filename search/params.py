@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 from rest_framework import serializers
 
-from cms_pages.models import CityPage
-from directory.models import Language, Service
+from directory.models import CityPage, Language, Service
 
 SORTS = ("recommended", "price_asc", "price_desc", "rating", "newest", "distance")
 MAX_RADIUS_KM = 500

@@ -53,8 +53,7 @@ def _fold(text: str) -> str:
 
 def search_suggestions(*, q: str, limit: int = 8) -> dict:
     """Prefix matches first, then names that are merely similar (typos)."""
-    from cms_pages.models import CityPage
-    from directory.models import Service
+    from directory.models import CityPage, Service
 
     # A handful of cities, filtered here: a title filter in SQL made PostgreSQL
     # scan the whole page tree (every profile is a page) through unaccent().
