@@ -276,3 +276,44 @@ def test_profile_index_query_count_is_constant(
     with django_assert_max_num_queries(14) as large:
         assert client.get("/escorts/").status_code == 200
     assert len(large) == len(small)
+
+
+def test_home_query_count_is_constant_in_featured_cities(
+    client, django_assert_max_num_queries
+):
+    home = home_page()
+
+    def feature(count: int) -> None:
+        for n in range(count):
+            city = make_city(f"Featured {count} {n}", hero_image=CustomImageFactory())
+            home.featured_cities.create(city=city)
+
+    feature(2)
+    client.get("/")  # renditions are generated on the first render
+    with django_assert_max_num_queries(20) as small:
+        assert client.get("/").status_code == 200
+    feature(8)
+    client.get("/")
+    with django_assert_max_num_queries(20) as large:
+        assert client.get("/").status_code == 200
+    assert len(large) == len(small)
+
+
+# --- The moved page types in the admin ------------------------------------------------
+
+
+def test_editors_edit_the_moved_page_types_in_the_admin(editor_client, world):
+    home = home_page()
+    home.featured_cities.create(city=world["city"])
+    index = city_index_page()
+
+    for url in (
+        f"/cms/pages/{home.pk}/edit/",  # its featured-city inline moved to directory
+        f"/cms/pages/{index.pk}/edit/",
+        f"/cms/pages/{world['city'].pk}/edit/",
+        f"/cms/pages/{world['collection'].pk}/edit/",
+        f"/cms/pages/add/directory/citypage/{index.pk}/",
+    ):
+        assert editor_client.get(url).status_code == 200, url
+    assert world["city"].specific_class.__module__ == "directory.city_pages"
+    assert world["city"].content_type.app_label == "directory"
