@@ -92,12 +92,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: compresses the final body of every response the middleware below
-    # produce or reshape (HTML, JSON, and CSS/JS that WhiteNoise serves without a
-    # precompressed .gz, as in dev and tests). Since Django 4.2 it pads the gzip
-    # header with random bytes against BREACH (CSRF tokens are masked per request
-    # as well). Responses that already carry Content-Encoding are left alone.
-    "django.middleware.gzip.GZipMiddleware",
+    # Outermost: compresses the final body of every text response the middleware
+    # below produce or reshape (HTML, JSON, and CSS/JS that WhiteNoise serves
+    # without a precompressed .gz, as in dev and tests). Django's GZipMiddleware,
+    # which since 4.2 pads the gzip header with random bytes against BREACH (CSRF
+    # tokens are masked per request as well); responses that already carry
+    # Content-Encoding, and images/fonts/attachments, are left alone.
+    "core.compression.TextGZipMiddleware",
     # Header-only middleware next: their headers then reach every
     # response, including those the middleware below answer or reshape themselves
     # (413 from the body limit, 405/403/404 in the JSON error shape).

@@ -8,10 +8,12 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.templatetags.static import static
 from django.test import Client
 
+from core.compression import TextGZipMiddleware
 from core.staticfiles import ONE_YEAR
 from tests.factories.pages import make_city, make_profile
 
@@ -118,4 +120,20 @@ def test_production_stores_static_files_hashed_and_compressed():
     backend = base.STORAGES["staticfiles"]["BACKEND"]
     assert backend == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert "core.staticfiles.StaticFilesMiddleware" in base.MIDDLEWARE
-    assert base.MIDDLEWARE[0] == "django.middleware.gzip.GZipMiddleware"
+    assert base.MIDDLEWARE[0] == "core.compression.TextGZipMiddleware"
+
+
+def test_compression_is_django_gzip_for_text_only(rf):
+    assert issubclass(TextGZipMiddleware, GZipMiddleware)
+    body = b"x" * 2000
+
+    def answer(content_type: str):  # noqa: ANN202
+        middleware = TextGZipMiddleware(
+            lambda request: HttpResponse(body, content_type=content_type)
+        )
+        return middleware(rf.get("/", HTTP_ACCEPT_ENCODING="gzip"))
+
+    for content_type in ("text/html; charset=utf-8", "application/json", "text/css"):
+        assert answer(content_type)["Content-Encoding"] == "gzip", content_type
+    for content_type in ("image/webp", "image/jpeg", "font/woff2"):
+        assert not answer(content_type).has_header("Content-Encoding"), content_type
