@@ -92,20 +92,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: compresses the final body of every text response the middleware
-    # below produce or reshape (HTML, JSON, and CSS/JS that WhiteNoise serves
-    # without a precompressed .gz, as in dev and tests). Django's GZipMiddleware,
-    # which since 4.2 pads the gzip header with random bytes against BREACH (CSRF
-    # tokens are masked per request as well); responses that already carry
-    # Content-Encoding, and images/fonts/attachments, are left alone.
-    "core.compression.TextGZipMiddleware",
-    # Header-only middleware next: their headers then reach every
+    # Header-only middleware first (outermost): their headers then reach every
     # response, including those the middleware below answer or reshape themselves
     # (413 from the body limit, 405/403/404 in the JSON error shape).
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Compression next: the four above only add headers, so it still compresses
+    # the final body of every text response the middleware below produce or
+    # reshape (HTML, JSON, and CSS/JS that WhiteNoise serves without a
+    # precompressed .gz, as in dev and tests). Django's GZipMiddleware, which
+    # since 4.2 pads the gzip header with random bytes against BREACH (CSRF
+    # tokens are masked per request as well); responses that already carry
+    # Content-Encoding, and images/fonts/attachments, are left alone.
+    "core.compression.TextGZipMiddleware",
     "core.middleware.RequestIdMiddleware",
     "core.middleware.ForwardedForMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
