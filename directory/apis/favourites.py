@@ -41,6 +41,7 @@ class FavouriteSerializer(serializers.Serializer):
     def get_name(self, favourite: Favourite) -> str:
         return favourite.profile.title if favourite.is_live else favourite.saved_name
 
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, favourite: Favourite) -> str | None:
         if not favourite.is_live:
             return None
