@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,32 +46,44 @@ def favourite_action(request: HttpRequest, profile_id: int) -> HttpResponse:
         return redirect("directory:favourites")
     form = FavouriteActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("That did not work. Please try again."))
+        saved, message = None, _("That did not work. Please try again.")
     elif form.cleaned_data["action"] == "save":
-        _save(request, profile_id)
+        saved, message = _save(request, profile_id)
     else:
-        _remove(request, profile_id)
+        saved, message = _remove(request, profile_id)
+    if _wants_json(request):
+        # favourites.js: the button shows the new state, no reload.
+        if saved is None:
+            return JsonResponse({"message": message}, status=400)
+        return JsonResponse({"saved": saved, "message": message})
+    if message:
+        (messages.error if saved is None else messages.success)(request, message)
     return redirect(_next_url(request, form, profile_id))
 
 
-def _save(request: HttpRequest, profile_id: int) -> None:
+def _wants_json(request: HttpRequest) -> bool:
+    # A form post from a browser accepts */* too: only an explicit JSON-first
+    # Accept (the script's fetch) gets JSON.
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _save(request: HttpRequest, profile_id: int) -> tuple[bool | None, str]:
     try:
         favourite, _created = favourite_add(client=request.user, profile_id=profile_id)
     except NotFound as error:
         raise Http404(error.message) from error
     except ValidationFailed as error:
-        messages.error(request, " ".join(error.fields.get("profile", [error.message])))
-        return
-    messages.success(request, _("Saved %(name)s.") % {"name": favourite.saved_name})
+        return None, " ".join(error.fields.get("profile", [error.message]))
+    return True, _("Saved %(name)s.") % {"name": favourite.saved_name}
 
 
-def _remove(request: HttpRequest, profile_id: int) -> None:
+def _remove(request: HttpRequest, profile_id: int) -> tuple[bool, str]:
     try:
         favourite = favourite_remove(client=request.user, profile_id=profile_id)
     except NotFound:
-        return  # removed already (another tab, a double click): nothing to say
+        return False, ""  # removed already (another tab, a double click)
     text = _("Removed %(name)s from your saved profiles.")
-    messages.success(request, text % {"name": favourite.saved_name})
+    return False, text % {"name": favourite.saved_name}
 
 
 def _next_url(request: HttpRequest, form: FavouriteActionForm, profile_id: int) -> str:

@@ -328,6 +328,29 @@ def test_the_heart_shows_and_changes_the_saved_state(browser, customer, sofia):
     assert not Favourite.objects.exists()
 
 
+def test_the_heart_answers_the_script_in_json(browser, customer, sofia):
+    """favourites.js posts the same form asking for JSON and shows the state it
+    gets back; the labels it switches between are on the button."""
+    url = f"{SHORTLIST}{sofia.pk}/"
+    json_first = {"HTTP_ACCEPT": "application/json"}
+
+    saved = browser.post(url, {"action": "save"}, **json_first)
+    removed = browser.post(url, {"action": "remove"}, **json_first)
+    again = browser.post(url, {"action": "remove"}, **json_first)
+    invalid = browser.post(url, {"action": "like"}, **json_first)
+
+    assert saved.json() == {"saved": True, "message": "Saved Sofia."}
+    assert removed.json() == {
+        "saved": False,
+        "message": "Removed Sofia from your saved profiles.",
+    }
+    assert again.json() == {"saved": False, "message": ""}
+    assert invalid.status_code == 400
+    button = heart(browser.get(sofia.url).content.decode(), "Sofia")
+    assert 'data-label-save="Save Sofia"' in button
+    assert 'data-label-remove="Remove Sofia from saved"' in button
+
+
 def test_the_heart_form_needs_its_csrf_token(customer, sofia):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(customer)
