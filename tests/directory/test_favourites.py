@@ -307,6 +307,16 @@ def test_anonymous_visitors_get_a_sign_in_link(client, sofia):
     assert 'href="/accounts/login/?next=/cities/berlin/"' in link
 
 
+def test_a_provider_gets_no_heart_on_their_own_profile(sofia):
+    own = Client()
+    own.force_login(sofia.owner)
+
+    html = own.get(sofia.url).content.decode()
+
+    assert "Save Sofia" not in html
+    assert 'class="favourite' not in html
+
+
 def test_the_heart_shows_and_changes_the_saved_state(browser, customer, sofia):
     city_page = browser.get("/cities/berlin/").content.decode()
     button = heart(city_page, "Sofia")
