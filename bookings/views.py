@@ -23,7 +23,13 @@ from bookings.availability import Slot, bookable_slots
 from bookings.forms import BookingActionForm, BookingRequestForm
 from bookings.ical import FEED_DAYS_BACK, booking_calendar
 from bookings.models import Booking, BookingEvent, BookingPolicy
-from bookings.selectors import booking_get_for, booking_list_for, profile_live_get
+from bookings.selectors import (
+    booking_get_for,
+    booking_history_for,
+    booking_list_for,
+    booking_upcoming_for,
+    profile_live_get,
+)
 from bookings.services import ACTIONS, booking_act, booking_request, is_provider_of
 from core.exceptions import ApplicationError, NotFound
 from core.formatting import format_money
@@ -155,7 +161,7 @@ class Feed:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    is_provider = user.role in (Role.ESCORT, Role.AGENCY)
+    is_provider = user.is_provider
     context = {"is_provider": is_provider, "is_client": not is_provider}
     if is_provider:
         context |= _provider_sections(request, user)
@@ -167,12 +173,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _client_sections(user: User) -> dict:
     mine = {"user": user, "role": "client"}
     return {
-        "upcoming": list(
-            booking_list_for(**mine, upcoming=True).order_by("start")[:LIST_LIMIT]
-        ),
-        "past": list(
-            booking_list_for(**mine, upcoming=False).order_by("-start")[:LIST_LIMIT]
-        ),
+        "upcoming": list(booking_upcoming_for(**mine)[:LIST_LIMIT]),
+        "history": list(booking_history_for(**mine)[:LIST_LIMIT]),
     }
 
 
