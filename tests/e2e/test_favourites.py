@@ -32,6 +32,14 @@ def _pressed(page, name: str) -> str | None:  # noqa: ANN001 - a Playwright Page
     )
 
 
+def _screenshot(page, name: str, viewport: dict) -> None:  # noqa: ANN001
+    """FAVOURITES_SCREENSHOTS=<folder>: full-page shots at this width, to look at."""
+    folder = os.environ.get("FAVOURITES_SCREENSHOTS")
+    if folder:
+        path = f"{folder}/{name}-{viewport['width']}.png"
+        page.screenshot(path=path, full_page=True)
+
+
 def test_client_saves_from_card_and_profile_then_removes(
     live_server, new_page, viewport
 ):
@@ -76,6 +84,7 @@ def test_client_saves_from_card_and_profile_then_removes(
     saved = page.get_by_role("button", name="Remove Lena from saved", exact=True)
     expect(saved).to_have_attribute("aria-pressed", "true")
     check_page(page)  # the new state passes axe too
+    _screenshot(page, "favourites-profile", viewport)
 
     page.goto(f"{base}{SHORTLIST}")
     check_page(page)
@@ -87,10 +96,7 @@ def test_client_saves_from_card_and_profile_then_removes(
     assert gone.get_by_role("link").count() == 0
     assert page.get_by_role("link", name="Sofia", exact=True).is_visible()
     assert page.get_by_role("link", name="Lena", exact=True).is_visible()
-    if os.environ.get("FAVOURITES_SCREENSHOTS"):  # a folder: look at them
-        width = viewport["width"]
-        folder = os.environ["FAVOURITES_SCREENSHOTS"]
-        page.screenshot(path=f"{folder}/favourites-{width}.png", full_page=True)
+    _screenshot(page, "favourites", viewport)
 
     page.get_by_role("button", name="Remove Sofia from saved").click()
     page.wait_for_url(f"**{SHORTLIST}#favourite-*")
