@@ -27,10 +27,9 @@ from bookings.models import (
     BookingPolicy,
 )
 from bookings.selectors import policy_for
-from cms_pages.models import CityPage
 from core.exceptions import ValidationFailed
 from core.formatting import format_duration
-from directory.models import EscortProfilePage, ProfileRate, ProfileTour
+from directory.models import CityPage, EscortProfilePage, ProfileRate, ProfileTour
 
 UTC = dt.UTC
 MAX_RANGE_DAYS = 62

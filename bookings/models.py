@@ -25,9 +25,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from cms_pages.models import CityPage
 from core.models import TimestampedModel
-from directory.models import Currency, EscortProfilePage, ProfileRate
+from directory.models import CityPage, Currency, EscortProfilePage, ProfileRate
 
 # Long enough for a street address with a hotel name and room; short enough that
 # the field cannot carry a letter.

@@ -9,13 +9,13 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import formset_factory
 
-from cms_pages.models import CityPage
 from core.formatting import format_duration, to_major_units, to_minor_units
 from core.validators import reject_control_characters
 from directory.models import (
     MAX_PHOTOS,
     MAX_RATE_MINOR,
     MIN_AGE,
+    CityPage,
     Currency,
     EscortProfilePage,
     Language,

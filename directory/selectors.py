@@ -21,12 +21,13 @@ from django.utils import timezone
 from wagtail.models import WorkflowState
 
 from accounts.models import User
-from cms_pages.models import CityPage, CustomImage
+from cms_pages.models import CustomImage
 from cms_pages.renditions import PROFILE_CARD
 from core.exceptions import NotFound
 from directory.models import (
     Agency,
     AgencyMembership,
+    CityPage,
     EscortProfilePage,
     Favourite,
     ProfilePhoto,

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cms_pages.models import CityPage
 from core.exceptions import ValidationFailed
-from directory.models import Language, Service
+from directory.models import CityPage, Language, Service
 
 SORTS = ("recommended", "price_asc", "price_desc", "rating", "newest", "distance")
 # What people read in the sort menus (the values stay the API's).

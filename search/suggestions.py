@@ -65,8 +65,7 @@ def search_suggestions(*, q: str, limit: int = 8) -> dict:
     from django.urls import reverse
     from django.utils.http import urlencode
 
-    from cms_pages.models import CityPage
-    from directory.models import Service
+    from directory.models import CityPage, Service
 
     # A handful of cities, filtered here: a title filter in SQL made PostgreSQL
     # scan the whole page tree (every profile is a page) through unaccent().

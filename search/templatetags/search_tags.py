@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from django import template
 
-from cms_pages.models import CityPage
-from directory.models import Language, Service
+from directory.models import CityPage, Language, Service
 from search.params import SORT_LABELS, SORTS
 from search.prices import COMPARISON_CURRENCY
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0003_staff_permissions'),
+        ('directory', '0004_city_pages_move_from_cms_pages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
