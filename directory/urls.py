@@ -1,6 +1,6 @@
 from django.urls import path
 
-from directory import views
+from directory import favourite_views, views
 
 app_name = "directory"
 
@@ -8,4 +8,10 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profile/", views.profile_edit, name="profile-edit"),
     path("profiles/<int:profile_id>/", views.profile_edit, name="managed-profile-edit"),
+    path("favourites/", favourite_views.favourite_list, name="favourites"),
+    path(
+        "favourites/<int:profile_id>/",
+        favourite_views.favourite_action,
+        name="favourite",
+    ),
 ]
