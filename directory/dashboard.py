@@ -11,8 +11,9 @@ and its context, each built in a constant number of queries."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.dispatch import Signal
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
@@ -49,3 +50,25 @@ def panels_for(*, request: HttpRequest, user: User) -> list[DashboardPanel]:
     )
     panels = [panel for _, answer in replies for panel in answer or []]
     return sorted(panels, key=lambda panel: (panel.order, panel.name))
+
+
+SAVED_SHOWN = 5
+
+
+@receiver(dashboard_panels, dispatch_uid="directory.dashboard.favourites")
+def favourites_panel(
+    sender: Any, *, user: User, audience: str, **kwargs: Any
+) -> list[DashboardPanel]:
+    """A client's saved profiles: the newest few and how many in all. A saved
+    profile that went offline shows only the name it was saved under."""
+    if audience != CLIENT:
+        return []
+    from directory.selectors import favourites_of
+
+    favourites = favourites_of(user=user)
+    context = {"saved": list(favourites[:SAVED_SHOWN]), "total": favourites.count()}
+    return [
+        DashboardPanel(
+            "favourites", 30, "directory/dashboard/_favourites_panel.html", context
+        )
+    ]

@@ -240,3 +240,31 @@ def test_staff_without_a_profile_get_the_client_dashboard(client):
     staff = UserFactory(role="staff")
     client.force_login(staff)
     assert 'data-audience="client"' in client.get("/dashboard/").content.decode()
+
+
+def test_client_sees_saved_profiles_and_offline_ones_by_saved_name_only(
+    client, city, sofia, max_
+):
+    from directory.models import Favourite
+    from tests.factories.pages import make_profile
+
+    gone = make_profile("Gone Gina", city=city)
+    Favourite.objects.create(client=max_, profile=sofia, saved_name="Sofia Laurent")
+    Favourite.objects.create(client=max_, profile=gone, saved_name="Gina")
+    gone.unpublish()
+    client.force_login(max_)
+
+    html = client.get("/dashboard/").content.decode()
+    panel = html[html.index('data-panel="favourites"') :]
+    panel = panel[: panel.index("</section>")]
+
+    assert "2 saved" in panel
+    assert f'href="{sofia.url}"' in panel
+    assert "Gina" in panel and "No longer available" in panel
+    assert "Gone Gina" not in panel and gone.url not in panel
+
+
+def test_providers_get_no_saved_profiles_panel(client, sofia):
+    client.force_login(sofia.owner)
+
+    assert 'data-panel="favourites"' not in client.get("/dashboard/").content.decode()
