@@ -52,3 +52,11 @@ def check_page(page) -> None:  # noqa: ANN001
 
 def _path(url: str) -> str:
     return url.split("#", 1)[0]
+
+
+def open_menu(page) -> None:  # noqa: ANN001
+    """On a phone the header's links sit behind the Menu button, as a person
+    sees them: press it when it shows (at desktop widths the links are inline)."""
+    toggle = page.locator(".menu > summary")
+    if toggle.is_visible() and page.locator(".menu[open]").count() == 0:
+        toggle.click()

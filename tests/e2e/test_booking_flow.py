@@ -12,7 +12,7 @@ from django.core import mail
 
 from bookings.models import Booking
 from directory.models import ProfileRate
-from tests.e2e.checks import check_page
+from tests.e2e.checks import check_page, open_menu
 from tests.factories import PASSWORD
 from tests.factories.bookings import bookable_profile, local_time
 from tests.factories.pages import EscortOwnerFactory, add_rate, make_city
@@ -29,6 +29,7 @@ NEW_PASSWORD = "a-long-Passphrase-for-Max-42"
 def sign_up_and_confirm(page, base: str, email: str) -> None:  # noqa: ANN001
     page.goto(f"{base}/")
     check_page(page)
+    open_menu(page)
     page.get_by_role("link", name="Join").click()
     page.wait_for_url("**/accounts/signup/")
     check_page(page)
@@ -69,6 +70,7 @@ def test_sign_up_book_accept_confirmed(live_server, new_page):
 
     client = new_page()
     sign_up_and_confirm(client, base, "max@example.test")
+    open_menu(client)
     assert client.get_by_role("button", name="Sign out").count() == 1
     assert EmailAddress.objects.get(email="max@example.test").verified
 
