@@ -298,7 +298,6 @@ class RateForm(forms.Form):
         widget=forms.NumberInput(
             attrs={"inputmode": "decimal", "step": "0.01", "min": "0.01"}
         ),
-        help_text=_("In the currency beside it, e.g. 250 or 249.50."),
         validators=[
             MinValueValidator(Decimal("0.01")),
             MaxValueValidator(to_major_units(MAX_RATE_MINOR)),
