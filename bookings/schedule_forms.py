@@ -224,9 +224,6 @@ class ExceptionForm(forms.Form):
         label=gettext_lazy("Until"),
         required=False,
         widget=TimeInput(),
-        help_text=gettext_lazy(
-            "Leave both times blank for a whole day off. Extra hours need both."
-        ),
     )
 
     def __init__(

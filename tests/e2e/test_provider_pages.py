@@ -115,6 +115,16 @@ def test_provider_edits_hours_and_profile(live_server, new_page):
     page.get_by_role("button", name="Move earlier (Photo B)").click()
     assert page.get_by_label("Position of Photo B").input_value() == "1"
     shot(page, "profile")
+    # Preview (a new tab): the public template with these unsaved changes.
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Preview").click()
+    preview = opened.value
+    preview.wait_for_load_state()
+    check_page(preview)
+    assert "Preview — not live" in preview.locator("main").inner_text()
+    assert "Opera nights and slow breakfasts." in preview.locator("main").inner_text()
+    shot(preview, "preview")
+    preview.close()
     page.get_by_role("button", name="Save and submit for review").click()
     page.wait_for_url("**/dashboard/")
     check_page(page)
