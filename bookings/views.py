@@ -440,8 +440,12 @@ def schedule_exception_delete(
     profile = _schedule_profile(request, profile_id)
     exceptions = _exceptions_of(profile)
     if not any(item.pk == exception_id for item in exceptions):
-        # Already removed (another tab saved meanwhile): nothing to undo.
-        raise Http404("No such day off or extra hours.")
+        # Every save rewrites the rows (new ids): a page open from before, or a
+        # second click, names a row that is gone. Show the list as it is now.
+        messages.info(
+            request, gettext("That entry had already changed; here is the list now.")
+        )
+        return redirect("bookings_dashboard:schedule", profile_id=profile.pk)
     kept = [_exception_input(item) for item in exceptions if item.pk != exception_id]
     _schedule_save(request, profile, exceptions=kept)
     messages.success(request, gettext("Removed."))

@@ -188,6 +188,10 @@ def test_add_a_day_off_and_extra_hours_then_delete(client, profile, city):
             "kind", flat=True
         )
     ) == ["extra"]
+    # The same button again (a double click, an old tab): nothing else goes.
+    response = client.post(f"{page_url(profile)}exceptions/{off.pk}/delete/")
+    assert response.status_code == 302
+    assert AvailabilityException.objects.filter(profile=profile).count() == 1
 
 
 @pytest.mark.parametrize(
