@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 PORT ?= 8000
 export PORT
 
-.PHONY: demo stop test venv lint check pytest chromium clean-var fuzz
+.PHONY: demo stop test venv lint check pytest chromium clean-var fuzz lighthouse screenshots
 
 venv: $(STAMP)
 
@@ -58,6 +58,14 @@ FUZZ_EXAMPLES ?= 100
 fuzz: venv
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_ALLAUTH=1 $(PY) -m pytest -p no:logging \
 	  tests/api/test_schema_fuzz.py $(PYTEST_ARGS)
+
+# Browser-side figures and the screenshot gallery, each over a demo site built from
+# scratch (bench/README.md). Not part of `make test`.
+lighthouse: venv chromium
+	$(PY) bench/lighthouse.py $(ARGS)
+
+screenshots: venv chromium
+	$(PY) bench/screenshots.py $(ARGS)
 
 # Removes the embedded servers' data for a fresh start (run `make stop` first).
 clean-var:

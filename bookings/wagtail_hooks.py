@@ -8,6 +8,7 @@ that every change is a checked transition with its BookingEvent."""
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
@@ -19,7 +20,10 @@ from bookings.admin_views import (
     booking_admin_queryset,
 )
 from bookings.models import Booking
+from bookings.profile_calendar import availability_calendar, takes_bookings
 from core.wagtail_admin import ReadOnlyModelViewSet
+from directory.models import EscortProfilePage
+from directory.profile_page import PROFILE_CONTEXT_HOOK
 
 
 class BookingViewSet(ReadOnlyModelViewSet):
@@ -72,3 +76,14 @@ class BookingViewSet(ReadOnlyModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_booking_viewset() -> BookingViewSet:
     return BookingViewSet()
+
+
+@hooks.register(PROFILE_CONTEXT_HOOK)
+def add_availability_calendar(
+    page: EscortProfilePage, request: HttpRequest | None, context: dict
+) -> None:
+    """The profile page's 14-day calendar (bookings/profile_calendar.py). A page
+    never saved (a first preview) has no hours yet; a messages-only profile
+    offers no times."""
+    if page.pk is not None and takes_bookings(page):
+        context["availability"] = availability_calendar(profile=page)

@@ -21,6 +21,9 @@ ROBOTS_DISALLOW = (
     "/dashboard/",
     "/pending-media/",
 )
+# The doors into the account area are public pages that people search for ("sign
+# in"): crawlers may read them (the longest matching rule wins over /accounts/).
+ROBOTS_ALLOW = ("/accounts/login/", "/accounts/signup/")
 
 
 @require_GET
@@ -29,6 +32,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Allow: /",
+        *(f"Allow: {path}" for path in ROBOTS_ALLOW),
         *(f"Disallow: {path}" for path in ROBOTS_DISALLOW),
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]

@@ -11,6 +11,7 @@ from accounts import headless_urls
 from cms_pages import views as cms_views
 from cms_pages.api_v2 import api_router
 from core import views as core_views
+from core.media import media_file
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -44,10 +45,14 @@ urlpatterns = [
     path("pending-media/<path:name>", cms_views.image_pending, name="image_pending"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA or settings.DEBUG:
+    urlpatterns.append(
+        re_path(
+            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$",
+            media_file,
+            name="media",
+        )
+    )
 
 urlpatterns += [
     # Unknown API routes answer 404 at once instead of a slash-appending redirect
@@ -55,6 +60,7 @@ urlpatterns += [
     # No CSRF check: it ran before the 404 and answered a POST there with 403.
     re_path(r"^(?:api|_allauth)/", csrf_exempt(core_views.page_not_found)),
     path("search/", include("search.urls")),
+    path("styleguide/", core_views.styleguide, name="styleguide"),
     path("", include(wagtail_urls)),
 ]
 

@@ -92,6 +92,39 @@ def _check_migrations() -> str:
         return "error"
 
 
+# The colour tokens as the style guide shows them (the values live in site.css).
+STYLEGUIDE_COLOURS = (
+    ("ink", "#211a26", "Text"),
+    ("muted", "#5e5466", "Secondary text"),
+    ("paper", "#f8f4ee", "Page background"),
+    ("surface", "#fffdfa", "Cards, inputs"),
+    ("line", "#e4dbcf", "Hairlines"),
+    ("accent", "#5b2340", "Buttons, links"),
+    ("accent-ink", "#fffdfa", "Text on accent"),
+    ("gold", "#8a6a2b", "Gold text, focus ring"),
+    ("gold-light", "#d9bd84", "Gold on night"),
+    ("night", "#1c1520", "Header, footer, hero"),
+    ("danger", "#a02a2a", "Errors"),
+    ("success", "#2f6b45", "Verified, confirmed"),
+)
+STYLEGUIDE_STEPS = ("5", "4", "3", "2", "1", "0", "-1")
+STYLEGUIDE_SPACES = ("1", "2", "3", "4", "5", "6", "7")
+
+
+@require_GET
+def styleguide(request: HttpRequest) -> HttpResponse:
+    """Every component of static/css/site.css with an example (docs/design.md)."""
+    return render(
+        request,
+        "styleguide.html",
+        {
+            "colours": STYLEGUIDE_COLOURS,
+            "steps": STYLEGUIDE_STEPS,
+            "spaces": STYLEGUIDE_SPACES,
+        },
+    )
+
+
 def bad_request(
     request: HttpRequest, exception: Exception | None = None
 ) -> HttpResponse:

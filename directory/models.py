@@ -285,6 +285,19 @@ class EscortProfilePage(SeoMixin, Page):
         photos = list(self.photos.all())
         return next((p for p in photos if p.is_primary), photos[0] if photos else None)
 
+    def get_context(self, request, *args, **kwargs) -> dict:  # noqa: ANN001
+        # Imported here: directory.profile_page reads these models at import time.
+        from directory.profile_page import profile_context_extras, profile_detail
+
+        context = super().get_context(request, *args, **kwargs)
+        context["detail"] = profile_detail(profile=self)
+        user = getattr(request, "user", None)
+        context["is_own_profile"] = bool(
+            user is not None and user.is_authenticated and user.pk == self.owner_id
+        )
+        profile_context_extras(profile=self, request=request, context=context)
+        return context
+
     def clean(self) -> None:
         super().clean()
         # The publication gate (docs/architecture.md, invariant 2): Wagtail saves

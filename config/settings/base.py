@@ -289,6 +289,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+# Django itself answers MEDIA_URL only where nothing in front of it does: the demo
+# (dev settings turn it on, DEBUG or not); production serves media from storage.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Files served only by views that check who asks (message attachments): outside
 # MEDIA_ROOT, never under MEDIA_URL. Production points STORAGES["private"] at a

@@ -13,7 +13,10 @@ from .base import (
     use_connection_pool,
 )
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Off by default: the demo is what visitors see, so an unknown URL answers the branded
+# 404 page, never Django's technical one (which also lists every URL pattern).
+# DJANGO_DEBUG=true brings tracebacks back for a developer's own session.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # A fixed key is fine on a developer's loopback-only server; production refuses it.
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-in-production-0123456789"  # noqa: S105
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
@@ -29,6 +32,7 @@ CSRF_TRUSTED_ORIGINS = CSRF_TRUSTED_ORIGINS or [
 # The demo serves everything from one ASGI process (uvicorn): pool connections.
 use_connection_pool(DATABASES["default"], env.int("DB_POOL_MAX_SIZE", default=8))
 WHITENOISE_AUTOREFRESH = True
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": PRIVATE_STORAGE,

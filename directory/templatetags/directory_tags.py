@@ -39,11 +39,10 @@ from cms_pages.models import (
 from cms_pages.renditions import (
     CITY_CARD,
     PROFILE_CARD,
-    PROFILE_GALLERY,
     SOCIAL_SHARE,
 )
 from core.formatting import format_duration
-from directory.models import BIO_TAGS, EscortProfilePage, Service, public_tours_of
+from directory.models import BIO_TAGS, EscortProfilePage
 from directory.selectors import (
     city_list,
     profile_card_list,
@@ -236,43 +235,8 @@ def home_featured_collections(home: HomePage) -> list[FeaturedCollection]:
 
 
 # --- Profile page ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProfileDetail:
-    photos: list
-    rates: list
-    tours: list
-    service_groups: list[tuple[str, list[Service]]]
-    languages: list
-
-
-@register.simple_tag
-def profile_detail(profile: EscortProfilePage) -> ProfileDetail:
-    """Works on the page object itself (not a fresh query) so that a moderator's
-    preview shows the revision being previewed."""
-    photos = sorted(
-        profile.photos.select_related("image"), key=lambda p: not p.is_primary
-    )
-    _prefetch_renditions((p.image for p in photos), PROFILE_GALLERY)
-    tours = public_tours_of(profile.tours.select_related("city"))
-    return ProfileDetail(
-        photos=photos,
-        rates=list(profile.rates.all()),
-        tours=tours,
-        service_groups=_services_by_category(profile.services.all()),
-        languages=list(profile.languages.all()),
-    )
-
-
-def _services_by_category(
-    services: Iterable[Service],
-) -> list[tuple[str, list[Service]]]:
-    ordered = sorted(services, key=lambda s: (s.category, s.name))
-    return [
-        (Service.Category(category).label, list(group))
-        for category, group in groupby(ordered, key=lambda s: s.category)
-    ]
+# The page's data come from EscortProfilePage.get_context (directory/profile_page.py);
+# these filters only format.
 
 
 # "[document]" is the whitelister's root node, not a tag.

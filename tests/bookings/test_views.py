@@ -206,8 +206,9 @@ def test_the_profile_page_links_each_visitor_to_their_next_step(
     as_client = signed_in(customer).get(profile.url).content.decode()
     as_owner = signed_in(provider).get(profile.url).content.decode()
 
+    # The profile page's booking bar: sign in, then straight to the request form.
     assert (
-        f'href="/accounts/login/?next={profile.url}">Sign in to request a booking<'
+        f'href="/accounts/login/?next={request_url(profile)}">Request a booking<'
         in (anonymous)
     )
     assert f'href="{request_url(profile)}">Request a booking<' in as_client

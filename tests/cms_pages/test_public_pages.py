@@ -437,6 +437,8 @@ def test_robots_txt_allows_all_and_hides_private_areas(client):
     assert lines[:2] == ["User-agent: *", "Allow: /"]
     for path in ("/cms/", "/accounts/", "/api/", "/_allauth/", "/dashboard/"):
         assert f"Disallow: {path}" in lines
+    # Sign-in and sign-up are public entry points; the rest of /accounts/ is not.
+    assert {"Allow: /accounts/login/", "Allow: /accounts/signup/"} <= set(lines)
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 

@@ -1,0 +1,147 @@
+"""What the public profile page shows, read once per render by
+``EscortProfilePage.get_context``: the gallery with its renditions, rates,
+services by category, languages and public tours.
+
+It works on the page object itself, not on a fresh query, so that a moderator's
+preview shows the revision being previewed (modelcluster keeps a revision's
+photos, rates and tours in memory). Each relation costs one query whatever its
+size, and the renditions of every photo one more, so the page runs a constant
+number of queries (tests/directory/test_profile_page.py).
+
+Availability lives in ``bookings``, which sits above ``directory``; it joins the
+page's context through the ``PROFILE_CONTEXT_HOOK`` Wagtail hook instead of an
+import (pyproject.toml, ``[tool.importlinter]``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from wagtail import hooks
+
+from cms_pages.models import CustomImage
+from cms_pages.renditions import PROFILE_GALLERY, PROFILE_GALLERY_THUMB
+from directory.models import (
+    EscortProfilePage,
+    Language,
+    ProfilePhoto,
+    ProfileRate,
+    ProfileTour,
+    Service,
+    public_tours_of,
+)
+
+# Functions registered under this name get ``(page, request, context)`` and may
+# add keys to the profile page's context: bookings adds the availability
+# calendar (bookings/wagtail_hooks.py). A hook must keep its query count constant.
+PROFILE_CONTEXT_HOOK = "construct_profile_page_context"
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    """One photo at one display size: the 1x rendition, its 2x twin and the 1x
+    dimensions (the width/height attributes that reserve its space)."""
+
+    url: str
+    url_2x: str
+    width: int
+    height: int
+
+    @property
+    def srcset(self) -> str:
+        return f"{self.url} 1x, {self.url_2x} 2x"
+
+
+@dataclass(frozen=True)
+class GalleryPhoto:
+    alt: str
+    caption: str
+    large: ImageSource  # the lead photo, and every photo in the lightbox
+    thumb: ImageSource
+
+
+@dataclass(frozen=True)
+class ProfileDetail:
+    photos: list[GalleryPhoto]
+    rates: list[ProfileRate]
+    lowest_rate: ProfileRate | None
+    tours: list[ProfileTour]
+    service_groups: list[tuple[str, list[Service]]]
+    languages: list[Language]
+
+    @property
+    def lead_photo(self) -> GalleryPhoto | None:
+        return self.photos[0] if self.photos else None
+
+
+def profile_detail(*, profile: EscortProfilePage) -> ProfileDetail:
+    rates = list(profile.rates.all())
+    return ProfileDetail(
+        photos=_gallery(profile=profile),
+        rates=rates,
+        # The same "from" price as the public API's cards: the lowest amount.
+        lowest_rate=min(rates, key=lambda rate: rate.amount_minor, default=None),
+        tours=public_tours_of(profile.tours.select_related("city")),
+        service_groups=_services_by_category(profile.services.all()),
+        languages=list(profile.languages.all()),
+    )
+
+
+def profile_context_extras(
+    *, profile: EscortProfilePage, request: HttpRequest | None, context: dict
+) -> None:
+    """Lets higher apps add to the page's context (``PROFILE_CONTEXT_HOOK``)."""
+    for hook in hooks.get_hooks(PROFILE_CONTEXT_HOOK):
+        hook(profile, request, context)
+
+
+def _gallery(*, profile: EscortProfilePage) -> list[GalleryPhoto]:
+    # The primary photo leads (it is the LCP image); the rest keep their order.
+    photos = sorted(
+        profile.photos.select_related("image"), key=lambda p: not p.is_primary
+    )
+    specs = (*PROFILE_GALLERY, *PROFILE_GALLERY_THUMB)
+    _prefetch_renditions((p.image for p in photos), specs)
+    return [_gallery_photo(photo, name=profile.title) for photo in photos]
+
+
+def _gallery_photo(photo: ProfilePhoto, *, name: str) -> GalleryPhoto:
+    renditions = photo.image.get_renditions(*PROFILE_GALLERY, *PROFILE_GALLERY_THUMB)
+    return GalleryPhoto(
+        alt=photo.caption or _("Photo of %(name)s") % {"name": name},
+        caption=photo.caption,
+        large=_source(renditions, PROFILE_GALLERY),
+        thumb=_source(renditions, PROFILE_GALLERY_THUMB),
+    )
+
+
+def _source(renditions: dict[str, Any], pair: tuple[str, str]) -> ImageSource:
+    one, two = renditions[pair[0]], renditions[pair[1]]
+    return ImageSource(url=one.url, url_2x=two.url, width=one.width, height=one.height)
+
+
+def _prefetch_renditions(images: Iterable[CustomImage], specs: Iterable[str]) -> None:
+    rendition_model = CustomImage.get_rendition_model()
+    prefetch_related_objects(
+        list(images),
+        Prefetch(
+            "renditions",
+            queryset=rendition_model.objects.filter(filter_spec__in=list(specs)),
+        ),
+    )
+
+
+def _services_by_category(
+    services: Iterable[Service],
+) -> list[tuple[str, list[Service]]]:
+    ordered = sorted(services, key=lambda s: (s.category, s.name))
+    return [
+        (Service.Category(category).label, list(group))
+        for category, group in groupby(ordered, key=lambda s: s.category)
+    ]
