@@ -43,6 +43,11 @@ class Role(models.TextChoices):
     STAFF = "staff", _("Staff")
 
 
+# Who sees the provider side of the site (dashboards, notification kinds): escorts
+# and agency staff. Whether a profile may go live is User.may_have_live_profile.
+PROVIDER_ROLES = frozenset({Role.ESCORT, Role.AGENCY})
+
+
 class User(AbstractUser):
     """A person with a login. The email address is the login; there is no username."""
 
@@ -90,6 +95,10 @@ class User(AbstractUser):
         # As a filter: accounts.selectors.may_have_live_profile_q (kept equal by
         # tests/accounts/test_rules.py).
         return self.is_active and self.is_age_verified and not self.is_suspended
+
+    @property
+    def is_provider(self) -> bool:
+        return self.role in PROVIDER_ROLES
 
     def get_full_name(self) -> str:
         return self.display_name or self.email

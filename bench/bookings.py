@@ -82,8 +82,9 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from bookings.models import AvailabilityRule, Booking, BookingPolicy  # noqa: E402
-from cms_pages.models import CityIndexPage, CityPage  # noqa: E402
 from directory.models import (  # noqa: E402
+    CityIndexPage,
+    CityPage,
     EscortProfilePage,
     ProfileIndexPage,
     ProfileRate,

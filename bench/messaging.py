@@ -86,8 +86,12 @@ from django.utils import timezone  # noqa: E402
 from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
-from cms_pages.models import CityIndexPage, CityPage  # noqa: E402
-from directory.models import EscortProfilePage, ProfileIndexPage  # noqa: E402
+from directory.models import (  # noqa: E402
+    CityIndexPage,
+    CityPage,
+    EscortProfilePage,
+    ProfileIndexPage,
+)
 from messaging.fanout import participant_ids  # noqa: E402
 from messaging.models import Message, Thread  # noqa: E402
 

@@ -47,8 +47,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from cms_pages.models import CityPage  # noqa: E402
-from directory.models import EscortProfilePage  # noqa: E402
+from directory.models import CityPage, EscortProfilePage  # noqa: E402
 
 BASELINE = "baseline /healthz"
 HOST = "localhost"

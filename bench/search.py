@@ -65,8 +65,9 @@ from django.utils import timezone  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from cms_pages.models import CityIndexPage, CityPage  # noqa: E402
 from directory.models import (  # noqa: E402
+    CityIndexPage,
+    CityPage,
     EscortProfilePage,
     Language,
     ProfileIndexPage,

@@ -18,8 +18,7 @@ from wagtail.admin.ui.tables import Column, Table
 from wagtail.admin.views.generic import InspectView
 
 from bookings.models import Booking, BookingEvent
-from cms_pages.models import CityPage
-from directory.models import EscortProfilePage
+from directory.models import CityPage, EscortProfilePage
 
 
 def booking_admin_queryset() -> QuerySet[Booking]:

@@ -27,10 +27,9 @@ from bookings.models import (
     BookingPolicy,
 )
 from bookings.selectors import policy_for
-from cms_pages.models import CityPage
 from core.exceptions import ValidationFailed
 from core.formatting import format_duration
-from directory.models import EscortProfilePage, ProfileRate, ProfileTour
+from directory.models import CityPage, EscortProfilePage, ProfileRate, ProfileTour
 
 UTC = dt.UTC
 MAX_RANGE_DAYS = 62
@@ -389,7 +388,7 @@ def booking_window(
     _check_timing(start=start, now=now or timezone.now(), policy=policy)
     window = _window_around(profile=profile, start=start, end=end)
     if window is None:
-        _refuse("The provider is not available at this time.")
+        _refuse("The provider is not available at this time.", OutsideHours)
     _check_daily_cap(
         profile=profile,
         city=window.city,
@@ -400,19 +399,50 @@ def booking_window(
     return window
 
 
-def _refuse(message: str) -> NoReturn:
-    raise ValidationFailed(message, fields={"start": [message]})
+class TimeRefused(ValidationFailed):
+    """A requested time the rules refuse. Each reason has its own class so that
+    pages can say it in their own words; the API keeps the shared code and shape
+    (400, ``validation_error``) with the message below."""
+
+
+class TimeInPast(TimeRefused):
+    pass
+
+
+class NoticeTooShort(TimeRefused):
+    pass
+
+
+class TooFarAhead(TimeRefused):
+    pass
+
+
+class OutsideHours(TimeRefused):
+    pass
+
+
+class DayFull(TimeRefused):
+    pass
+
+
+def _refuse(message: str, error: type[TimeRefused] = TimeRefused) -> NoReturn:
+    raise error(message, fields={"start": [message]})
 
 
 def _check_timing(
     *, start: dt.datetime, now: dt.datetime, policy: BookingPolicy
 ) -> None:
     if start < now:
-        _refuse("This time is in the past.")
+        _refuse("This time is in the past.", TimeInPast)
     if start < now + dt.timedelta(minutes=policy.min_notice_minutes):
-        _refuse(f"Book at least {format_duration(policy.min_notice_minutes)} ahead.")
+        _refuse(
+            f"Book at least {format_duration(policy.min_notice_minutes)} ahead.",
+            NoticeTooShort,
+        )
     if start > now + dt.timedelta(days=policy.max_days_ahead):
-        _refuse(f"Bookings open at most {policy.max_days_ahead} days ahead.")
+        _refuse(
+            f"Bookings open at most {policy.max_days_ahead} days ahead.", TooFarAhead
+        )
 
 
 def _window_around(
@@ -458,4 +488,4 @@ def _check_daily_cap(
         list(rows.values_list("start", "city__time_zone")), cap=policy.daily_cap
     )
     if start.astimezone(ZoneInfo(city.time_zone)).date() in full:
-        _refuse("The provider takes no more bookings on this day.")
+        _refuse("The provider takes no more bookings on this day.", DayFull)

@@ -25,9 +25,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from cms_pages.models import CityPage
 from core.models import TimestampedModel
-from directory.models import Currency, EscortProfilePage, ProfileRate
+from directory.models import CityPage, Currency, EscortProfilePage, ProfileRate
+
+# Long enough for a street address with a hotel name and room; short enough that
+# the field cannot carry a letter.
+MEETING_PLACE_MAX = 200
 
 
 class Weekday(models.IntegerChoices):
@@ -224,6 +227,9 @@ class Booking(TimestampedModel):
     currency = models.CharField(max_length=3, choices=Currency.choices)
     deposit_minor = models.PositiveIntegerField(default=0)
     note = models.CharField(max_length=1000, blank=True)
+    # Where an outcall happens (an address, a hotel and room): private to the two
+    # sides, never on a public page, feed or notice. Empty for incall.
+    meeting_place = models.CharField(max_length=MEETING_PLACE_MAX, blank=True)
     status = models.CharField(
         max_length=24, choices=Status.choices, default=Status.REQUESTED
     )

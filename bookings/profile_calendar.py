@@ -23,8 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.availability import Slot, bookable_slots
-from cms_pages.models import CityPage
-from directory.models import EscortProfilePage
+from directory.models import CityPage, EscortProfilePage
 
 CALENDAR_DAYS = 14
 FIRST_TIMES = 3  # start times shown per day

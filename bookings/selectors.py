@@ -71,6 +71,22 @@ def booking_list_for(
     return bookings.select_related("profile", "client", "city")
 
 
+def booking_upcoming_for(*, user: User, role: str) -> QuerySet[Booking]:
+    """Still to come for ``role``'s side: requested, accepted, deposit due or
+    confirmed, not yet over; soonest first."""
+    return booking_list_for(
+        user=user, role=role, statuses=list(Booking.ACTIVE), upcoming=True
+    ).order_by("start", "pk")
+
+
+def booking_history_for(*, user: User, role: str) -> QuerySet[Booking]:
+    """Everything else, newest first: declined, cancelled, expired, completed and
+    no-show bookings, and active ones whose time has passed. A declined booking
+    next week is history, not "upcoming"."""
+    over = ~Q(status__in=Booking.ACTIVE) | Q(end__lte=timezone.now())
+    return booking_list_for(user=user, role=role).filter(over).order_by("-start", "-pk")
+
+
 def booking_get_for(*, user: User, booking_id: int) -> Booking:
     booking = (
         booking_list_for(user=user)

@@ -4,20 +4,25 @@ invariant 11)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookings.models import Booking, BookingEvent
+from core.formatting import format_local_time
 from core.outbox import outbox_enqueue
+from directory.selectors import profile_provider_users
+from notifications import titles
 from notifications.models import Kind
 from notifications.services import Email, notify
+from notifications.titles import BookingFacts
 
 S = Booking.Status
-# Who hears about a move: the side that did not make it.
-TO_PROVIDER = {S.REQUESTED, S.CANCELLED_BY_CLIENT}
 RETRY = {
     "acks_late": True,
     "reject_on_worker_lost": True,
@@ -25,16 +30,72 @@ RETRY = {
     "retry_backoff": True,
     "max_retries": 5,
 }
+# The title of a move, by the status it reached (notifications.titles is the one
+# home of the wording). Accepted has none on purpose: the same transaction moves
+# on to deposit due or confirmed, and that event tells the acceptance, so one
+# accept makes one notice, not two.
+TITLE_OF_STATUS = {
+    S.REQUESTED: titles.booking_requested,
+    S.DECLINED: titles.booking_declined,
+    S.CANCELLED_BY_CLIENT: titles.booking_cancelled_by_client,
+    S.CANCELLED_BY_PROVIDER: titles.booking_cancelled_by_provider,
+    S.EXPIRED: titles.booking_expired,
+    S.COMPLETED: titles.booking_completed,
+    S.NO_SHOW: titles.booking_no_show,
+    S.CONFIRMED: titles.booking_confirmed,  # the deposit was paid
+}
+TitleFunction = Callable[[titles.BookingFacts], str]
 
 
-def _recipient(event: BookingEvent) -> User | None:
-    booking = event.booking
-    provider = booking.profile.owner
-    if event.from_status == event.to_status:  # a reschedule: tell the other side
-        to_provider = event.actor_id == booking.client_id
-    else:
-        to_provider = event.to_status in TO_PROVIDER
-    return provider if to_provider else booking.client
+def _title_function(event: BookingEvent) -> TitleFunction | None:
+    if event.from_status == event.to_status:
+        return titles.booking_rescheduled
+    if event.to_status == S.ACCEPTED:
+        return None
+    if event.from_status == S.ACCEPTED:
+        if event.to_status == S.DEPOSIT_DUE:
+            return titles.booking_deposit_due
+        return titles.booking_accepted
+    return TITLE_OF_STATUS.get(event.to_status)
+
+
+def _acted_by(event: BookingEvent) -> User | None:
+    """Who made the move. The step right after an acceptance is the system's,
+    but the person who accepted is the one who acted."""
+    if event.from_status != S.ACCEPTED or event.from_status == event.to_status:
+        return event.actor
+    accepted = (
+        BookingEvent.objects.select_related("actor")
+        .filter(booking_id=event.booking_id, to_status=S.ACCEPTED, pk__lt=event.pk)
+        .order_by("-pk")
+        .first()
+    )
+    return accepted.actor if accepted else None
+
+
+def _readers(booking: Booking, *, actor: User | None) -> list[tuple[User, str]]:
+    """Everyone on the booking (its client, the escort, their agency's staff),
+    each with the title's audience, less whoever acted: nobody is told of their
+    own move (an agency manager who accepts is not told; the escort owner is)."""
+    readers = [(booking.client, titles.CLIENT)]
+    for user in profile_provider_users(profile=booking.profile).order_by("pk"):
+        owner = user.pk == booking.profile.owner_id
+        readers.append((user, titles.PROVIDER if owner else titles.AGENCY))
+    return [(u, a) for u, a in readers if actor is None or u.pk != actor.pk]
+
+
+def _facts(booking: Booking, *, actor: User | None, audience: str) -> BookingFacts:
+    by = ""
+    if actor is not None and actor.pk != booking.client_id:
+        same = actor.pk == booking.profile.owner_id
+        by = booking.profile.title if same else actor.display_name or _("Your agency")
+    return BookingFacts(
+        profile=booking.profile.title,
+        client=booking.client.display_name or _("A client"),
+        when=format_local_time(booking.start, booking.city.time_zone),
+        by=by,
+        audience=audience,
+    )
 
 
 def _rendered(name: str, context: dict) -> Email:
@@ -46,32 +107,41 @@ def _rendered(name: str, context: dict) -> Email:
 
 @shared_task(**RETRY)
 def notify_booking_event(event_id: int) -> bool:
-    """One notice (and email, by preference) per event, never with the client's
-    note: status, time, link. Safe to run twice: the event id dedupes."""
+    """One notice (and email, by preference) per event and reader, never with the
+    client's note: who did what, when, and a link. Safe to run twice: the event id
+    dedupes (a unique constraint per recipient)."""
     event = (
         BookingEvent.objects.select_related(
-            "booking__client", "booking__profile__owner", "booking__city"
+            "actor", "booking__client", "booking__profile", "booking__city"
         )
         .filter(pk=event_id)
         .first()
     )
-    if event is None or (recipient := _recipient(event)) is None:
+    title_of = _title_function(event) if event is not None else None
+    if title_of is None:
         return False
+    booking, actor = event.booking, _acted_by(event)
+    readers = _readers(booking, actor=actor)
+    if actor is None:
+        # The clock's moves (expiry, completion, an instant booking's acceptance,
+        # a paid deposit) are news for the client only, as they always were.
+        readers = [(u, a) for u, a in readers if a == titles.CLIENT]
     context = {
-        "booking": event.booking,
+        "booking": booking,
         "event": event,
         "dashboard_url": f"{settings.SITE_URL}/dashboard/bookings/",
     }
     email = _rendered("event", context)
-    notify(
-        recipient=recipient,
-        kind=Kind.BOOKING,
-        title=email.subject,
-        url=f"/dashboard/bookings/{event.booking_id}/",
-        email=email,
-        dedupe_key=f"booking-event:{event.pk}",
-    )
-    return True
+    for user, audience in readers:
+        notify(
+            recipient=user,
+            kind=Kind.BOOKING,
+            title=title_of(_facts(booking, actor=actor, audience=audience)),
+            url=f"/dashboard/bookings/{event.booking_id}/",
+            email=email,
+            dedupe_key=f"booking-event:{event.pk}",
+        )
+    return bool(readers)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -105,7 +175,7 @@ def send_reminders() -> int:
 @shared_task(**RETRY)
 def send_reminder(booking_id: int) -> int:
     booking = (
-        Booking.objects.select_related("client", "profile__owner", "city")
+        Booking.objects.select_related("client", "profile", "city")
         .filter(pk=booking_id, status=S.CONFIRMED)
         .first()
     )
@@ -116,14 +186,16 @@ def send_reminder(booking_id: int) -> int:
         "dashboard_url": f"{settings.SITE_URL}/dashboard/bookings/",
     }
     email = _rendered("reminder", context)
-    recipients = [u for u in (booking.client, booking.profile.owner) if u]
-    for user in recipients:
+    readers = _readers(booking, actor=None)
+    for user, audience in readers:
         notify(
             recipient=user,
             kind=Kind.BOOKING,
-            title=email.subject,
+            title=titles.booking_reminder(
+                _facts(booking, actor=None, audience=audience)
+            ),
             url=f"/dashboard/bookings/{booking.pk}/",
             email=email,
             dedupe_key=f"booking-reminder:{booking.pk}",
         )
-    return len(recipients)
+    return len(readers)

@@ -20,8 +20,25 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
-from bookings.availability import Slot, bookable_slots
-from bookings.forms import BookingActionForm, BookingRequestForm
+from bookings.availability import (
+    DayFull,
+    NoticeTooShort,
+    OutsideHours,
+    TimeInPast,
+    TimeRefused,
+    TooFarAhead,
+    bookable_slots,
+)
+from bookings.forms import (
+    BookingActionForm,
+    BookingRequestForm,
+    CalendarDay,
+    calendar_days,
+    chosen_day,
+    local_day_of,
+    notice_phrase,
+    request_terms,
+)
 from bookings.ical import FEED_DAYS_BACK, booking_calendar
 from bookings.models import (
     AvailabilityException,
@@ -33,7 +50,9 @@ from bookings.models import (
 from bookings.schedule_forms import BookingPolicyForm, ExceptionForm, WeeklyHoursForm
 from bookings.selectors import (
     booking_get_for,
+    booking_history_for,
     booking_list_for,
+    booking_upcoming_for,
     policy_for,
     profile_live_get,
 )
@@ -41,6 +60,7 @@ from bookings.services import (
     ACTIONS,
     ExceptionInput,
     RuleInput,
+    SlotUnavailable,
     availability_replace,
     booking_act,
     booking_request,
@@ -82,43 +102,95 @@ ACTION_LABELS = {
 # --- Request ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RequestContext:
+    """What every rendering of the request page shows, read once per request:
+    the profile, its rates and policy, and the calendar of free times."""
+
+    profile: EscortProfilePage
+    rates: list[ProfileRate]
+    policy: BookingPolicy
+    days: list[CalendarDay]
+    zone: ZoneInfo  # the home city's: the calendar's dates are its dates
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def booking_request_page(request: HttpRequest, profile_id: int) -> HttpResponse:
-    profile, rates = _bookable(profile_id)
+    page = _request_context(profile_id)
     if request.method == "GET":
-        form = BookingRequestForm(slots=_slots(profile), rates=rates)
-        return _render_request(request, profile, form)
-    form = BookingRequestForm(request.POST, rates=rates)
+        day = chosen_day(page.days, request.GET.get("day"))
+        form = BookingRequestForm(rates=page.rates, day=day)
+        return _render_request(request, page, form)
+    day = chosen_day(page.days, _posted_day(request, page))
+    if request.POST.get("step") == "times":
+        # Without the script: "Show durations" sends the form back to show the
+        # rates that fit the chosen time, keeping everything typed so far.
+        form = BookingRequestForm(
+            rates=page.rates, day=day, initial=request.POST.dict()
+        )
+        return _render_request(request, page, form)
+    form = BookingRequestForm(request.POST, rates=page.rates, day=day)
     if not form.is_valid():
-        return _render_request(request, profile, form, status=400)
+        return _render_request(request, page, form, status=400)
     try:
         booking, _ = booking_request(
-            client=request.user, data=form.to_input(profile_id=profile.pk)
+            client=request.user, data=form.to_input(profile_id=page.profile.pk)
         )
     except ApplicationError as error:
-        status = _attach_error(form, error)
-        return _render_request(request, profile, form, status=status)
+        status = _attach_error(form, error, page=page)
+        # Shown again with the times free now: one taken meanwhile has gone.
+        page = _request_context(profile_id)
+        form.show_day(chosen_day(page.days, _posted_day(request, page)))
+        return _render_request(request, page, form, status=status)
     messages.success(request, "Your request was sent to the provider.")
     return redirect("bookings_dashboard:detail", booking_id=booking.pk)
 
 
+def _posted_day(request: HttpRequest, page: RequestContext) -> str | None:
+    """The day of the posted time, else the day the form was on."""
+    posted = local_day_of(request.POST.get("slot", ""), page.days, zone=page.zone)
+    return posted or request.POST.get("day")
+
+
 def _render_request(
     request: HttpRequest,
-    profile: EscortProfilePage,
+    page: RequestContext,
     form: BookingRequestForm,
     *,
     status: int = 200,
 ) -> HttpResponse:
-    if form.is_bound:
-        # Shown again with the times free now: one taken meanwhile has gone.
-        form.show_slots(_slots(profile))
+    profile = page.profile
     context = {
         "profile": profile,
         "form": form,
+        "days": page.days,
+        "day": form.day_shown,
+        "terms": request_terms(
+            policy=page.policy, rates=page.rates, name=profile.title
+        ),
         "notice": _request_notice(request.user, profile),
     }
     return render(request, "bookings/request.html", context, status=status)
+
+
+def _request_context(profile_id: int) -> RequestContext:
+    profile, rates = _bookable(profile_id)
+    policy = policy_for(profile=profile)
+    zone = ZoneInfo(profile.home_city.time_zone if profile.home_city else "UTC")
+    today = timezone.now().astimezone(zone).date()
+    # The next two weeks, or fewer when the provider opens fewer days ahead.
+    count = min(SLOT_DAYS, policy.max_days_ahead + 1)
+    slots = bookable_slots(
+        profile=profile,
+        date_from=today,
+        date_to=today + dt.timedelta(days=count - 1),
+    )
+    longest = max((rate.duration_minutes for rate in rates), default=0)
+    days = calendar_days(slots, first=today, count=count, longest=longest)
+    return RequestContext(
+        profile=profile, rates=rates, policy=policy, days=days, zone=zone
+    )
 
 
 def _bookable(profile_id: int) -> tuple[EscortProfilePage, list[ProfileRate]]:
@@ -127,16 +199,6 @@ def _bookable(profile_id: int) -> tuple[EscortProfilePage, list[ProfileRate]]:
     except NotFound as error:
         raise Http404(error.message) from error
     return profile, list(profile.rates.order_by("sort_order"))
-
-
-def _slots(profile: EscortProfilePage) -> list[Slot]:
-    zone = ZoneInfo(profile.home_city.time_zone if profile.home_city else "UTC")
-    today = timezone.now().astimezone(zone).date()
-    return bookable_slots(
-        profile=profile,
-        date_from=today,
-        date_to=today + dt.timedelta(days=SLOT_DAYS - 1),
-    )
 
 
 def _request_notice(user: User, profile: EscortProfilePage) -> str:
@@ -151,7 +213,14 @@ def _request_notice(user: User, profile: EscortProfilePage) -> str:
     return "Only client accounts can request bookings."
 
 
-def _attach_error(form: BookingRequestForm, error: ApplicationError) -> int:
+def _attach_error(
+    form: BookingRequestForm, error: ApplicationError, *, page: RequestContext
+) -> int:
+    """A refused time goes on the time, in words a person reads; the rest where
+    the service says. What was typed stays in the bound form."""
+    if isinstance(error, SlotUnavailable | TimeRefused):
+        form.add_error("slot", _time_refusal(error, page=page))
+        return error.status_code
     names = {"start": "slot", "rate": "rate", "note": "note"}
     targets = {names.get(name) for name in error.fields}
     if not error.fields or None in targets:
@@ -161,6 +230,31 @@ def _attach_error(form: BookingRequestForm, error: ApplicationError) -> int:
             for problem in problems:
                 form.add_error(target, problem)
     return error.status_code
+
+
+def _time_refusal(error: ApplicationError, *, page: RequestContext) -> str:
+    name, policy = page.profile.title, page.policy
+    if isinstance(error, SlotUnavailable):
+        return gettext("That time was just taken — pick another.")
+    if isinstance(error, NoticeTooShort):
+        return gettext("Bookings need %(notice)s notice — pick a later time.") % {
+            "notice": notice_phrase(policy.min_notice_minutes)
+        }
+    if isinstance(error, OutsideHours):
+        return gettext(
+            "Outside %(name)s's hours — pick one of the times listed for the day."
+        ) % {"name": name}
+    if isinstance(error, DayFull):
+        return gettext(
+            "%(name)s takes no more bookings that day — pick another day."
+        ) % {"name": name}
+    if isinstance(error, TooFarAhead):
+        return gettext(
+            "%(name)s takes bookings up to %(days)d days ahead — pick an earlier day."
+        ) % {"name": name, "days": policy.max_days_ahead}
+    if isinstance(error, TimeInPast):
+        return gettext("That time has passed — pick a later one.")
+    return error.message
 
 
 # --- Dashboard ----------------------------------------------------------------
@@ -176,7 +270,7 @@ class Feed:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    is_provider = user.role in (Role.ESCORT, Role.AGENCY)
+    is_provider = user.is_provider
     context = {"is_provider": is_provider, "is_client": not is_provider}
     if is_provider:
         context |= _provider_sections(request, user)
@@ -188,12 +282,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _client_sections(user: User) -> dict:
     mine = {"user": user, "role": "client"}
     return {
-        "upcoming": list(
-            booking_list_for(**mine, upcoming=True).order_by("start")[:LIST_LIMIT]
-        ),
-        "past": list(
-            booking_list_for(**mine, upcoming=False).order_by("-start")[:LIST_LIMIT]
-        ),
+        "upcoming": list(booking_upcoming_for(**mine)[:LIST_LIMIT]),
+        "history": list(booking_history_for(**mine)[:LIST_LIMIT]),
     }
 
 

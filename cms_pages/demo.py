@@ -1,4 +1,5 @@
-"""Demo editorial content: the home intro, twelve city pages, the information pages.
+"""Demo editorial content: the home intro, the information pages, and the city data
+and placeholder images that directory.demo makes the twelve city pages from.
 
 Idempotent: pages are looked up by slug under their parent and left alone when they
 exist, so an editor's changes to demo pages survive a re-seed."""
@@ -7,7 +8,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -18,13 +18,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from wagtail.models import Page, Site
 
 from accounts.models import User
-from cms_pages.models import (
-    CityIndexPage,
-    CityPage,
-    CustomImage,
-    HomePage,
-    StandardPage,
-)
+from cms_pages.models import CustomImage, HomePage, StandardPage
 
 HOME_INTRO = (
     "Verified, adult companions for dinners, culture and travel in the world's "
@@ -229,7 +223,6 @@ def seed(*, log: Callable[[str], None]) -> None:
     editor = User.objects.filter(email="editor@demo.test").first()
     _seed_site_address(log=log)
     _seed_home_intro(home=home, editor=editor, log=log)
-    _seed_cities(editor=editor, log=log)
     _seed_standard_pages(home=home, editor=editor, log=log)
 
 
@@ -244,7 +237,7 @@ def _seed_site_address(*, log: Callable[[str], None]) -> None:
     log(f"site address {address.hostname}:{port} ({updated} site)")
 
 
-def _publish_new_child(*, parent: Page, page: Page, user: User | None) -> Page:
+def publish_new_child(*, parent: Page, page: Page, user: User | None) -> Page:
     page.live = False
     parent.add_child(instance=page)
     page.save_revision(user=user).publish()
@@ -259,42 +252,17 @@ def _seed_home_intro(*, home: HomePage, editor: User | None, log: Callable) -> N
     log("home page intro set")
 
 
-def _seed_cities(*, editor: User | None, log: Callable) -> None:
-    index = CityIndexPage.objects.first()
-    if index is None:
-        log("no city index page: run migrations first")
-        return
-    existing = set(index.get_children().values_list("slug", flat=True))
-    new = [city for city in CITIES if city.slug not in existing]
-    for number, city in enumerate(new):
-        page = CityPage(
-            title=city.title,
-            slug=city.slug,
-            country=city.country,
-            country_code=city.country_code,
-            time_zone=city.time_zone,
-            latitude=Decimal(city.latitude),
-            longitude=Decimal(city.longitude),
-            intro=f"<p>{city.intro}</p>",
-            seo_title=f"Verified companions in {city.title}",
-            search_description=city.intro,
-            hero_image=_hero_image(city=city, number=number, editor=editor),
-        )
-        _publish_new_child(parent=index, page=page, user=editor)
-    log(f"cities: {len(new)} new, {len(CITIES) - len(new)} already there")
-
-
 def _seed_standard_pages(*, home: HomePage, editor: User | None, log: Callable) -> None:
     existing = set(home.get_children().values_list("slug", flat=True))
     new = [spec for spec in STANDARD_PAGES if spec[1] not in existing]
     for title, slug, intro, body in new:
         page = StandardPage(title=title, slug=slug, intro=intro, body=body)
-        _publish_new_child(parent=home, page=page, user=editor)
+        publish_new_child(parent=home, page=page, user=editor)
     already = len(STANDARD_PAGES) - len(new)
     log(f"information pages: {len(new)} new, {already} already there")
 
 
-def _hero_image(*, city: City, number: int, editor: User | None) -> CustomImage:
+def city_hero_image(*, city: City, number: int, editor: User | None) -> CustomImage:
     data = placeholder_jpeg(
         text=city.title,
         palette=PALETTES[number % len(PALETTES)],

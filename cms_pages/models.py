@@ -4,23 +4,20 @@ import hashlib
 import os
 import secrets
 import zoneinfo
-from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
     InlinePanel,
     MultiFieldPanel,
-    PageChooserPanel,
 )
 from wagtail.api import APIField
-from wagtail.fields import RichTextField, StreamField
-from wagtail.images.api.fields import ImageRenditionField
+from wagtail.fields import StreamField
 from wagtail.images.models import (
     AbstractImage,
     AbstractRendition,
@@ -29,12 +26,13 @@ from wagtail.images.models import (
     get_rendition_upload_to,
     get_upload_to,
 )
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
 from cms_pages.blocks import BaseStreamBlock
+from cms_pages.listings import ListingPageMixin
 from cms_pages.metadata import strip_metadata
-from cms_pages.renditions import CITY_HERO
+from cms_pages.seo import plain_text, truncate_description
 from cms_pages.storages import PENDING_PREFIX, image_storage, is_pending_name
 
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -108,8 +106,10 @@ class CustomRendition(AbstractRendition):
 
 
 class SeoMixin(models.Model):
-    """SEO fields shared by page types; Wagtail's own ``seo_title`` and
-    ``search_description`` are the title and meta description."""
+    """SEO fields and methods shared by page types; Wagtail's own ``seo_title`` and
+    ``search_description`` are the title and meta description. Each page type
+    overrides the methods it knows better (``seo_summary``, ``seo_image``,
+    ``og_type``, ``structured_data``); the ``seo_head`` tag only formats them."""
 
     og_image = models.ForeignKey(
         CustomImage,
@@ -128,8 +128,27 @@ class SeoMixin(models.Model):
     class Meta:
         abstract = True
 
+    def seo_description(self) -> str:
+        """The meta description: the editor's search description, else the page
+        type's own summary. Never empty (the summary falls back to the title)."""
+        return truncate_description(self.search_description or self.seo_summary())
 
-class HomePage(SeoMixin, Page):
+    def seo_summary(self) -> str:
+        return plain_text(getattr(self, "intro", "")) or self.title
+
+    def seo_image(self) -> CustomImage | None:
+        """The image for og:image; page types add their own fallback."""
+        return self.og_image if self.og_image_id else None
+
+    def og_type(self) -> str:
+        return "website"
+
+    def structured_data(self, *, url: str) -> dict[str, Any] | None:
+        """The page's own schema.org object (without @context), if it has one."""
+        return None
+
+
+class HomePage(ListingPageMixin, SeoMixin, Page):
     intro = models.CharField(_("intro"), max_length=255, blank=True)
     body = StreamField(BaseStreamBlock(), blank=True, use_json_field=True)
 
@@ -154,6 +173,15 @@ class HomePage(SeoMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
+    def seo_summary(self) -> str:
+        return self.intro or _(
+            "Age- and identity-verified companions, city by city: profiles, "
+            "rates, availability and bookings."
+        )
+
+    def structured_data(self, *, url: str) -> dict[str, Any] | None:
+        return {"@type": "WebSite", "name": settings.WAGTAIL_SITE_NAME, "url": url}
+
 
 class StandardPage(SeoMixin, Page):
     """About, safety, terms, privacy, cookies: plain editorial pages."""
@@ -176,151 +204,9 @@ class StandardPage(SeoMixin, Page):
         verbose_name = _("standard page")
 
 
-class HomeFeaturedCity(Orderable):
-    page = ParentalKey(
-        HomePage, on_delete=models.CASCADE, related_name="featured_cities"
-    )
-    city = models.ForeignKey(
-        "cms_pages.CityPage", on_delete=models.CASCADE, related_name="+"
-    )
-
-    panels = [PageChooserPanel("city")]
-    api_fields = [APIField("city")]
-
-
-class HomeFeaturedCollection(Orderable):
-    page = ParentalKey(
-        HomePage, on_delete=models.CASCADE, related_name="featured_collections"
-    )
-    collection = models.ForeignKey(
-        "cms_pages.FeaturedCollectionPage", on_delete=models.CASCADE, related_name="+"
-    )
-
-    panels = [PageChooserPanel("collection")]
-    api_fields = [APIField("collection")]
-
-
+# Used by directory.CityPage, and named by migrations of both apps.
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(
             _("%(value)s is not an IANA time zone."), params={"value": value}
         )
-
-
-class CityIndexPage(SeoMixin, Page):
-    intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    api_fields = [APIField("intro")]
-    parent_page_types = ["cms_pages.HomePage"]
-    subpage_types = ["cms_pages.CityPage"]
-    max_count = 1
-
-    class Meta:
-        verbose_name = _("city index page")
-
-
-class CityPage(SeoMixin, Page):
-    """A city: the SEO landing page listing the live profiles based or touring there."""
-
-    country = models.CharField(_("country"), max_length=80)
-    country_code = models.CharField(_("ISO country code"), max_length=2)
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, validators=[validate_time_zone]
-    )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=8,
-        decimal_places=5,
-        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=8,
-        decimal_places=5,
-        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
-    )
-    hero_image = models.ForeignKey(
-        CustomImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
-    body = StreamField(BaseStreamBlock(), blank=True, use_json_field=True)
-
-    content_panels = [
-        *Page.content_panels,
-        MultiFieldPanel(
-            [
-                FieldPanel("country"),
-                FieldPanel("country_code"),
-                FieldPanel("time_zone"),
-                FieldPanel("latitude"),
-                FieldPanel("longitude"),
-            ],
-            heading=_("Location"),
-        ),
-        FieldPanel("hero_image"),
-        FieldPanel("intro"),
-        FieldPanel("body"),
-    ]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("country"),
-        index.FilterField("country_code"),
-    ]
-    api_fields = [
-        APIField("country"),
-        APIField("country_code"),
-        APIField("time_zone"),
-        APIField("latitude"),
-        APIField("longitude"),
-        APIField("intro"),
-        APIField("body"),
-        APIField(
-            "hero_image_thumbnail",
-            serializer=ImageRenditionField(CITY_HERO, source="hero_image"),
-        ),
-    ]
-    parent_page_types = ["cms_pages.CityIndexPage"]
-    subpage_types = ["cms_pages.FeaturedCollectionPage"]
-
-    class Meta:
-        verbose_name = _("city page")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(latitude__gte=-90, latitude__lte=90)
-                & models.Q(longitude__gte=-180, longitude__lte=180),
-                name="cms_pages_city_coordinates_valid",
-            )
-        ]
-
-
-class FeaturedCollectionPage(SeoMixin, Page):
-    """An editor-ordered selection of profiles, e.g. "New in Berlin"."""
-
-    intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("intro"),
-        InlinePanel("items", label=_("Profiles"), min_num=1, max_num=48),
-    ]
-    api_fields = [APIField("intro"), APIField("items")]
-    parent_page_types = ["cms_pages.HomePage", "cms_pages.CityPage"]
-    subpage_types: list[str] = []
-
-    class Meta:
-        verbose_name = _("featured collection")
-
-
-class FeaturedCollectionItem(Orderable):
-    # A generic page reference keeps cms_pages below directory in the dependency
-    # order; the chooser restricts the choice to escort profiles.
-    page = ParentalKey(
-        FeaturedCollectionPage, on_delete=models.CASCADE, related_name="items"
-    )
-    profile = models.ForeignKey(
-        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+"
-    )
-
-    panels = [PageChooserPanel("profile", page_type="directory.EscortProfilePage")]
-    api_fields = [APIField("profile")]

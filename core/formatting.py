@@ -4,8 +4,11 @@ per rule"). Formatting only; no domain logic."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.utils import dateformat
 from django.utils.translation import ngettext
 
 
@@ -32,3 +35,11 @@ def to_major_units(amount_minor: int) -> Decimal:
 def to_minor_units(amount: Decimal) -> int:
     """Back from a form's two-decimal amount to what is stored (invariant 7)."""
     return int(amount * 100)
+
+
+def format_local_time(moment: dt.datetime, time_zone: str) -> str:
+    """A moment as people in ``time_zone`` (a city's zone) read it in a sentence:
+    "Tue 8 Dec, 14:00". Stored times are UTC (invariant 7); every title and
+    list that names a booking's time goes through here."""
+    local = moment.astimezone(ZoneInfo(time_zone or "UTC"))
+    return dateformat.format(local, "D j M, H:i")

@@ -17,8 +17,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import TaskState, WorkflowState, get_default_page_content_type
 
 from accounts.models import User
-from cms_pages.models import CityPage
-from directory.models import Agency, EscortProfilePage, ProfileReviewTask
+from directory.models import Agency, CityPage, EscortProfilePage, ProfileReviewTask
 
 WAITING_DAYS = (1, 3, 7)
 

@@ -9,7 +9,10 @@ class DirectoryConfig(AppConfig):
         from wagtail.models import WorkflowState
         from wagtail.signals import workflow_approved, workflow_rejected
 
-        from directory import signals  # noqa: F401 - connects our review emails
+        from directory import (  # noqa: F401
+            listings,  # registers the listings of the cms_pages page types
+            signals,  # connects our review emails
+        )
 
         # Wagtail emails the submitter its own approval/rejection notice, with links
         # into /cms/ that providers cannot open; directory.signals sends the

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from allauth.account.models import EmailAddress
@@ -34,20 +35,24 @@ from wagtail.signals import task_submitted, workflow_submitted
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Role, User
-from cms_pages.demo import CITIES, PALETTES, placeholder_jpeg
-from cms_pages.models import (
+from cms_pages.demo import (
+    CITIES,
+    PALETTES,
+    city_hero_image,
+    placeholder_jpeg,
+    publish_new_child,
+)
+from cms_pages.models import CustomImage, HomePage
+from directory.models import (
+    Agency,
+    AgencyMembership,
+    CityIndexPage,
     CityPage,
-    CustomImage,
+    EscortProfilePage,
     FeaturedCollectionItem,
     FeaturedCollectionPage,
     HomeFeaturedCity,
     HomeFeaturedCollection,
-    HomePage,
-)
-from directory.models import (
-    Agency,
-    AgencyMembership,
-    EscortProfilePage,
     Language,
     ProfileIndexPage,
     ProfilePhoto,
@@ -177,6 +182,7 @@ class Catalogue:
 
 def seed(*, log: Callable[[str], None], profiles: int | None = None) -> None:
     count = profiles if profiles is not None else _profile_count_from_env()
+    _seed_cities(editor=User.objects.filter(email="editor@demo.test").first(), log=log)
     cities = _live_cities()
     if len(cities) < 2 or not ProfileIndexPage.objects.exists():
         log("cities or the profile index are missing: run migrations and cms seed")
@@ -192,6 +198,31 @@ def seed(*, log: Callable[[str], None], profiles: int | None = None) -> None:
     _seed_profiles(count=count, catalogue=catalogue, log=log)
     collections = _seed_collections(catalogue=catalogue, log=log)
     _seed_home_features(cities=cities, collections=collections, log=log)
+
+
+def _seed_cities(*, editor: User | None, log: Callable) -> None:
+    index = CityIndexPage.objects.first()
+    if index is None:
+        log("no city index page: run migrations first")
+        return
+    existing = set(index.get_children().values_list("slug", flat=True))
+    new = [city for city in CITIES if city.slug not in existing]
+    for number, city in enumerate(new):
+        page = CityPage(
+            title=city.title,
+            slug=city.slug,
+            country=city.country,
+            country_code=city.country_code,
+            time_zone=city.time_zone,
+            latitude=Decimal(city.latitude),
+            longitude=Decimal(city.longitude),
+            intro=f"<p>{city.intro}</p>",
+            seo_title=f"Verified companions in {city.title}",
+            search_description=city.intro,
+            hero_image=city_hero_image(city=city, number=number, editor=editor),
+        )
+        publish_new_child(parent=index, page=page, user=editor)
+    log(f"cities: {len(new)} new, {len(CITIES) - len(new)} already there")
 
 
 def _profile_count_from_env() -> int:

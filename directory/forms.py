@@ -14,7 +14,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from cms_pages.models import CityPage
 from core.formatting import format_duration, to_major_units, to_minor_units
 from core.validators import (
     BODY_CONTROLS,
@@ -25,6 +24,7 @@ from directory.models import (
     MAX_PHOTOS,
     MAX_RATE_MINOR,
     MIN_AGE,
+    CityPage,
     Currency,
     EscortProfilePage,
     Language,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,10 +21,19 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from accounts.selectors import may_have_live_profile_q
-from cms_pages.models import CityPage, CustomImage, SeoMixin
+from cms_pages.listings import ListingPageMixin
+from cms_pages.models import CustomImage, SeoMixin
 from cms_pages.renditions import PROFILE_LARGE, PROFILE_THUMBNAIL
 from core.formatting import format_money
 from core.models import TimestampedModel
+from directory.city_pages import (  # noqa: F401 - models of this app, see the module
+    CityIndexPage,
+    CityPage,
+    FeaturedCollectionItem,
+    FeaturedCollectionPage,
+    HomeFeaturedCity,
+    HomeFeaturedCollection,
+)
 
 MIN_AGE = 18
 MAX_PHOTOS = 12
@@ -130,8 +140,9 @@ class ServiceAPISerializer(serializers.ModelSerializer):
         fields = ["name", "slug", "category"]
 
 
-class ProfileIndexPage(SeoMixin, Page):
-    """Parent of every profile; the "Profile review" workflow is attached here."""
+class ProfileIndexPage(ListingPageMixin, SeoMixin, Page):
+    """Parent of every profile; the "Profile review" workflow is attached here.
+    Its listing comes from ``directory.listings`` like the cms_pages listings."""
 
     parent_page_types = ["cms_pages.HomePage"]
     subpage_types = ["directory.EscortProfilePage"]
@@ -139,6 +150,12 @@ class ProfileIndexPage(SeoMixin, Page):
 
     class Meta:
         verbose_name = _("profile index page")
+
+    def seo_summary(self) -> str:
+        return _(
+            "Every companion here is age- and identity-verified. Browse profiles, "
+            "rates and availability, or search by city."
+        )
 
 
 class EscortProfileQuerySet(PageQuerySet):
@@ -322,6 +339,30 @@ class EscortProfilePage(SeoMixin, Page):
         if not self._owner_may_go_live():
             return []
         return super().get_sitemap_urls(request)
+
+    # SEO (cms_pages.models.SeoMixin): nothing beyond what the public page shows.
+
+    def seo_summary(self) -> str:
+        city = self.home_city.title if self.home_city_id else ""
+        lead = ", ".join(str(part) for part in (self.title, self.age, city) if part)
+        return f"{lead}. {self.tagline}" if self.tagline else f"{lead}."
+
+    def seo_image(self) -> CustomImage | None:
+        image = super().seo_image()
+        if image is None:
+            photo = self.primary_photo
+            image = photo.image if photo else None
+        return image
+
+    def og_type(self) -> str:
+        return "profile"
+
+    def structured_data(self, *, url: str) -> dict[str, Any] | None:
+        return {
+            "@type": "ProfilePage",
+            "url": url,
+            "mainEntity": {"@type": "Person", "name": self.title},
+        }
 
     def with_content_json(self, content: dict) -> EscortProfilePage:
         # A revision carries the moderator-owned fields as they were when it was

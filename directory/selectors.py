@@ -12,11 +12,11 @@ from django.utils import timezone
 from wagtail.models import WorkflowState
 
 from accounts.models import User
-from cms_pages.models import CityPage
 from core.exceptions import NotFound
 from directory.models import (
     Agency,
     AgencyMembership,
+    CityPage,
     EscortProfilePage,
     ProfilePhoto,
     ProfileRate,

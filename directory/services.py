@@ -14,11 +14,12 @@ from wagtail.models import Revision, WorkflowState
 
 from accounts.models import Role, User
 from accounts.selectors import user_is_moderator
-from cms_pages.models import CityPage, CustomImage
+from cms_pages.models import CustomImage
 from core.exceptions import PermissionDenied, ValidationFailed
 from directory.models import (
     BIO_TAGS,
     MAX_PHOTOS,
+    CityPage,
     EscortProfilePage,
     Language,
     ProfileIndexPage,

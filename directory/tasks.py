@@ -5,6 +5,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from directory.models import EscortProfilePage
+from notifications import titles
 from notifications.models import Kind
 from notifications.services import Email, notify
 
@@ -39,10 +40,14 @@ def send_review_decision_email(
     }
     subject = render_to_string("directory/email/review_decision_subject.txt", context)
     body = render_to_string("directory/email/review_decision.txt", context)
+    if decision == "approved":
+        title = titles.profile_approved(profile=profile.title)
+    else:
+        title = titles.profile_changes_requested(profile=profile.title)
     notify(
         recipient=profile.owner,
         kind=Kind.PROFILE_REVIEW,
-        title=subject.strip(),
+        title=title,
         url="/dashboard/",
         email=Email(subject.strip(), body),
     )

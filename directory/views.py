@@ -12,12 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Role
+from accounts.models import Role, User
 from cms_pages.services import image_create
 from core.exceptions import ApplicationError, NotFound
 from core.formatting import to_major_units
+from directory.dashboard import PROVIDER, audience_of, panels_for
 from directory.forms import (
     ProfileEditForm,
     RateFormSet,
@@ -33,20 +34,39 @@ from directory.selectors import (
 )
 from directory.services import profile_preview, profile_save_and_submit
 
+PROFILES_SHOWN = 50
+
 
 @login_required
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    profiles = list(profiles_editable_by(user=request.user).order_by("title")[:100])
-    rows = [(profile, profile_review_state(profile=profile)) for profile in profiles]
-    return render(
-        request,
-        "directory/dashboard/index.html",
-        {
-            "rows": rows,
-            "can_create": request.user.role == Role.ESCORT
-            and not any(p.owner_id == request.user.pk for p in profiles),
-        },
+    """The dashboard home, by role: a client's bookings, history and messages; a
+    provider's profiles and their review state, requests, next bookings,
+    messages and search exposure. Panels from the apps above directory come
+    through ``directory.dashboard.dashboard_panels``."""
+    user = request.user
+    audience = audience_of(user)
+    panels = panels_for(request=request, user=user)
+    context = {
+        "audience": audience,
+        "panels": [(panel.name, panel.render(request)) for panel in panels],
+    }
+    if audience == PROVIDER:
+        context |= _provider_profiles(user)
+    return render(request, "directory/dashboard/index.html", context)
+
+
+def _provider_profiles(user: User) -> dict:
+    profiles = list(
+        profiles_editable_by(user=user)
+        .select_related("owner")
+        .order_by("title")[:PROFILES_SHOWN]
     )
+    return {
+        "rows": [(p, profile_review_state(profile=p)) for p in profiles],
+        "can_create": user.role == Role.ESCORT
+        and not any(p.owner_id == user.pk for p in profiles),
+    }
 
 
 @login_required

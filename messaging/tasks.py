@@ -7,6 +7,7 @@ from celery import shared_task
 from django.conf import settings
 
 from messaging.models import Message, Thread
+from notifications import titles
 from notifications.models import Kind
 from notifications.services import Email, notify
 
@@ -61,7 +62,7 @@ def _notify(user: object, thread: Thread, *, other_name: str) -> None:
     notify(
         recipient=user,
         kind=Kind.MESSAGE,
-        title=f"New message from {other_name}",
+        title=titles.message_received(sender=other_name),
         url=path,
         email=Email(
             NOTICE_EMAIL.subject,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from notifications.models import Kind, Notification, NotificationPreference
@@ -18,12 +19,35 @@ def notifications_for(*, user: User, unread: bool | None = None) -> QuerySet:
     return queryset
 
 
+# What each kind means to the person reading the settings, by role: a client's
+# bookings news is answers and reminders, a provider's is new requests.
+CLIENT_KINDS = {
+    Kind.MESSAGE: _("New messages"),
+    Kind.BOOKING: _("Your bookings: answers, changes and reminders"),
+}
+PROVIDER_KINDS = {
+    Kind.MESSAGE: _("New messages from clients"),
+    Kind.BOOKING: _("New booking requests, changes and reminders"),
+    Kind.PROFILE_REVIEW: _("Profile review decisions"),
+}
+
+
+def kinds_for(*, user: User) -> dict[str, str]:
+    """The kinds that can happen to this user, each with its label for them: a
+    client never reviews a profile nor receives a booking request. Staff see
+    every kind (they may hold a provider's profile in the admin)."""
+    if user.is_provider or user.is_staff:
+        return dict(PROVIDER_KINDS)
+    return dict(CLIENT_KINDS)
+
+
 def preferences_for(*, user: User) -> dict[str, NotificationPreference]:
-    """Every kind, with unsaved defaults (both channels on) where no row exists."""
+    """The user's kinds (``kinds_for``), with unsaved defaults (both channels
+    on) where no row exists."""
     saved = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
     return {
         kind: saved.get(kind) or NotificationPreference(user=user, kind=kind)
-        for kind in Kind.values
+        for kind in kinds_for(user=user)
     }
 
 

@@ -26,6 +26,7 @@ from notifications.models import (
 )
 from notifications.selectors import (
     badges_key,
+    kinds_for,
     notifications_for,
     preference_for,
     unread_counts,
@@ -193,6 +194,12 @@ def preferences_update(*, user: User, changes: dict[str, dict[str, bool]]) -> No
     if unknown:
         raise ValidationFailed(
             fields={"kinds": [f"Unknown kind: {k}" for k in sorted(unknown)]}
+        )
+    # Only the kinds that apply to the role (kinds_for) are the user's to set.
+    foreign = set(changes) - set(kinds_for(user=user))
+    if foreign:
+        raise ValidationFailed(
+            fields={"kinds": [f"Not sent to you: {k}" for k in sorted(foreign)]}
         )
     for kind, channels in changes.items():
         NotificationPreference.objects.update_or_create(

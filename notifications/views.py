@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from notifications.models import Kind
-from notifications.selectors import notifications_for, preferences_for
+from notifications.selectors import kinds_for, notifications_for, preferences_for
 from notifications.services import notifications_mark_read, preferences_update
 
 LIST_LIMIT = 100  # the newest; older ones stay reachable over the API
@@ -45,16 +45,27 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 
 class PreferencesForm(forms.Form):
-    def __init__(self, *args, preferences: dict, **kwargs) -> None:  # noqa: ANN002, ANN003
+    """Two checkboxes per kind that applies to the user's role, grouped by kind
+    in the template (``groups``)."""
+
+    def __init__(  # noqa: ANN002, ANN003
+        self, *args, preferences: dict, labels: dict[str, str], **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
-        for kind, label in Kind.choices:
-            current = preferences[kind]
+        self.labels = labels
+        for kind, current in preferences.items():
             self.fields[f"{kind}__in_app"] = forms.BooleanField(
-                required=False, initial=current.in_app, label=f"{label}: on the site"
+                required=False, initial=current.in_app, label=_("On the site")
             )
             self.fields[f"{kind}__email"] = forms.BooleanField(
-                required=False, initial=current.email, label=f"{label}: by email"
+                required=False, initial=current.email, label=_("By email")
             )
+
+    def groups(self) -> list[tuple[str, str, list]]:
+        return [
+            (kind, label, [self[f"{kind}__in_app"], self[f"{kind}__email"]])
+            for kind, label in self.labels.items()
+        ]
 
     def changes(self) -> dict[str, dict[str, bool]]:
         return {
@@ -62,15 +73,18 @@ class PreferencesForm(forms.Form):
                 "in_app": self.cleaned_data[f"{kind}__in_app"],
                 "email": self.cleaned_data[f"{kind}__email"],
             }
-            for kind in Kind.values
+            for kind in self.labels
         }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: HttpRequest) -> HttpResponse:
-    preferences = preferences_for(user=request.user)
-    form = PreferencesForm(request.POST or None, preferences=preferences)
+    form = PreferencesForm(
+        request.POST or None,
+        preferences=preferences_for(user=request.user),
+        labels=kinds_for(user=request.user),
+    )
     if request.method == "POST" and form.is_valid():
         preferences_update(user=request.user, changes=form.changes())
         messages.success(request, "Your notification settings are saved.")

@@ -57,7 +57,9 @@ class SearchApi(APIView):
     then a rotation per visitor and day, see docs/ranking.md), keyset pagination
     with an opaque signed cursor, and facet counts over the filtered results.
     ``available_from``/``available_to`` keep profiles bookable in that window
-    (search/availability.py)."""
+    (search/availability.py). An empty parameter (``price_min=``, as HTML forms
+    send blank fields) is the same as an absent one; a 400 says what to change in
+    words for people, under the parameter's name in ``fields``."""
 
     permission_classes = [AllowAny]
 

@@ -6,4 +6,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
-        from search import signals  # noqa: F401 - keeps the index current
+        from search import (
+            dashboard,  # noqa: F401 - the provider dashboard's panel
+            signals,  # noqa: F401 - keeps the index current
+        )

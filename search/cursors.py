@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.core import signing
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
 
@@ -69,13 +70,15 @@ def cursor_shown(cursor: str | None) -> int:
 
 
 def decode_cursor(cursor: str, *, sort: str, size: int) -> list:
-    invalid = ValidationFailed(fields={"cursor": ["Invalid cursor."]})
+    # People meet cursors as "Next page" links: an old or edited one is "expired".
+    expired = _("This page of results has expired: start the search again.")
+    invalid = ValidationFailed(expired, fields={"cursor": [expired]})
     try:
         data = signing.loads(cursor, salt=CURSOR_SALT)
     except signing.BadSignature as error:
         raise invalid from error
     if not isinstance(data, dict) or data.get("sort") != sort:
-        raise ValidationFailed(fields={"cursor": ["Cursor does not match this sort."]})
+        raise invalid
     key = data.get("key")
     try:
         if not isinstance(key, list) or len(key) != size:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -16,6 +15,7 @@ from directory.models import EscortProfilePage, ProfileTour
 from search.availability import availability_refresh
 from search.generation import search_index_changed
 from search.models import ProfileSearchDocument
+from search.prices import hourly_comparison_minor
 from search.ranking import rotation_refresh
 
 # Weights: A name, B tagline/services/city, C bio. 'simple' configuration because
@@ -51,9 +51,8 @@ def _indexable(profile_ids: Iterable[int]) -> list[EscortProfilePage]:
     )
 
 
-def hourly_eur_cents(amount_minor: int, currency: str, duration_minutes: int) -> int:
-    rate = settings.SEARCH_EUR_RATES[currency]
-    return round(amount_minor * rate * 60 / duration_minutes)
+# Kept under its old name for callers (tests, bench); the rule is in search.prices.
+hourly_eur_cents = hourly_comparison_minor
 
 
 @transaction.atomic
@@ -90,7 +89,7 @@ def search_documents_refresh(*, profile_ids: list[int]) -> list[ProfileSearchDoc
 
 def _document_for(profile: EscortProfilePage) -> ProfileSearchDocument:
     hourly = [
-        hourly_eur_cents(r.amount_minor, r.currency, r.duration_minutes)
+        hourly_comparison_minor(r.amount_minor, r.currency, r.duration_minutes)
         for r in profile.rates.all()
     ]
     city = profile.home_city

@@ -13,8 +13,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from cms_pages.models import CityPage
-from directory.models import EscortProfilePage
+from directory.models import CityPage, EscortProfilePage
 
 NO_PRICE = 2**31 - 1  # profiles without rates sort after every priced one
 

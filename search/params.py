@@ -6,14 +6,51 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cms_pages.models import CityPage
-from directory.models import Language, Service
+from core.exceptions import ValidationFailed
+from directory.models import CityPage, Language, Service
 
 SORTS = ("recommended", "price_asc", "price_desc", "rating", "newest", "distance")
+# What people read in the sort menus (the values stay the API's).
+SORT_LABELS = {
+    "recommended": _("Recommended"),
+    "price_asc": _("Price: low to high"),
+    "price_desc": _("Price: high to low"),
+    "rating": _("Best rated"),
+    "newest": _("Newest"),
+    "distance": _("Nearest"),
+}
 MAX_RADIUS_KM = 500
+MAX_PRICE = 10_000  # EUR per hour: a guard against typos, well above any rate
 MAX_AVAILABLE_WINDOW = dt.timedelta(days=7)
+LIST_PARAMS = ("services", "languages")
+
+# One human message per parameter, whatever DRF found wrong with it (a type, a
+# range, an unknown value): errors speak to people, never in field names. The
+# HTML page shows them as they are; the API answers them under ``fields``.
+FIELD_MESSAGES = {
+    "q": _("Enter at most 200 characters to search for."),
+    "city": _("Choose a city from the list."),
+    "lat": _("Choose a place on the map (latitude between -90 and 90)."),
+    "lng": _("Choose a place on the map (longitude between -180 and 180)."),
+    "radius_km": _("Enter a distance between 0.1 and 500 km."),
+    "price_min": _("Enter a price between 0 and 10,000 (EUR per hour)."),
+    "price_max": _("Enter a price between 0 and 10,000 (EUR per hour)."),
+    "services": _("Choose services from the list."),
+    "services_mode": _("Choose whether profiles offer all or any of the services."),
+    "languages": _("Choose languages from the list."),
+    "verified": _("“Verified photos only” is either on or off."),
+    "vip": _("“VIP only” is either on or off."),
+    "rating_min": _("Enter a rating between 0 and 5."),
+    "touring_now": _("“Touring now” is either on or off."),
+    "available_from": _("Choose a day and times."),
+    "available_to": _("Choose a day and times."),
+    "sort": _("Choose an order from the list."),
+    "page_size": _("Show between 1 and 50 results per page."),
+    "cursor": _("This page of results has expired: start the search again."),
+}
 
 
 @dataclass(frozen=True)
@@ -23,7 +60,7 @@ class SearchParams:
     lat: float | None = None
     lng: float | None = None
     radius_km: float | None = None
-    price_min: int | None = None  # EUR per hour, whole euros
+    price_min: int | None = None  # EUR per hour, whole euros (search.prices)
     price_max: int | None = None
     services: tuple[str, ...] = ()  # slugs, as asked
     service_ids: tuple[int, ...] = ()  # the same, resolved
@@ -56,7 +93,9 @@ class SearchParams:
 def _csv(value: str, *, limit: int = 20) -> list[str]:
     items = [item.strip() for item in value.split(",") if item.strip()]
     if len(items) > limit:
-        raise serializers.ValidationError(f"At most {limit} values.")
+        raise serializers.ValidationError(
+            _("Choose at most %(limit)d of them.") % {"limit": limit}
+        )
     return items
 
 
@@ -86,10 +125,10 @@ class SearchQuerySerializer(serializers.Serializer):
         help_text="Needs lat and lng.",
     )
     price_min = serializers.IntegerField(
-        min_value=0, max_value=100_000, required=False, help_text="EUR per hour."
+        min_value=0, max_value=MAX_PRICE, required=False, help_text="EUR per hour."
     )
     price_max = serializers.IntegerField(
-        min_value=0, max_value=100_000, required=False, help_text="EUR per hour."
+        min_value=0, max_value=MAX_PRICE, required=False, help_text="EUR per hour."
     )
     services = serializers.CharField(
         max_length=1000,
@@ -112,7 +151,10 @@ class SearchQuerySerializer(serializers.Serializer):
     touring_now = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="With city: also profiles touring there today; alone: touring.",
+        help_text=(
+            "Only profiles on a public tour today; with city, touring that city "
+            "(a filter: it never adds profiles)."
+        ),
     )
     available_from = serializers.DateTimeField(
         required=False,
@@ -129,6 +171,19 @@ class SearchQuerySerializer(serializers.Serializer):
         max_length=500, required=False, help_text="Opaque; from the previous page."
     )
 
+    def to_internal_value(self, data: dict) -> dict:
+        """Field errors (types, ranges) become the field's human message."""
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            detail = error.detail if isinstance(error.detail, dict) else {}
+            raise serializers.ValidationError(
+                {
+                    name: [FIELD_MESSAGES[name]] if name in FIELD_MESSAGES else msgs
+                    for name, msgs in detail.items()
+                }
+            ) from error
+
     def validate_q(self, value: str) -> str:
         return " ".join(value.split())
 
@@ -137,7 +192,7 @@ class SearchQuerySerializer(serializers.Serializer):
         self._check_geo(data)
         city = data.get("city")
         if city is not None and not CityPage.objects.live().filter(pk=city).exists():
-            raise serializers.ValidationError({"city": "Unknown city."})
+            raise serializers.ValidationError({"city": FIELD_MESSAGES["city"]})
         data["service_slugs"] = tuple(_csv_field(data, "services"))
         data["service_ids"] = self._service_ids(data["service_slugs"])
         data["language_codes"] = self._language_codes(_csv_field(data, "languages"))
@@ -147,48 +202,48 @@ class SearchQuerySerializer(serializers.Serializer):
         low, high = data.get("price_min"), data.get("price_max")
         if low is not None and high is not None and low > high:
             raise serializers.ValidationError(
-                {"price_max": "Must not be below price_min."}
+                {"price_max": _("Enter a highest price at or above the lowest price.")}
             )
         start, end = data.get("available_from"), data.get("available_to")
         if (start is None) != (end is None):
             field = "available_to" if start else "available_from"
-            raise serializers.ValidationError(
-                {field: "available_from and available_to go together."}
-            )
+            raise serializers.ValidationError({field: FIELD_MESSAGES[field]})
         if start and end and start >= end:
             raise serializers.ValidationError(
-                {"available_to": "Must be after available_from."}
+                {"available_to": _("Choose an end time after the start time.")}
             )
         if start and end and end - start > MAX_AVAILABLE_WINDOW:
             raise serializers.ValidationError(
-                {"available_to": "At most 7 days after available_from."}
+                {"available_to": _("Choose times at most 7 days apart.")}
             )
 
     def _check_geo(self, data: dict) -> None:
         has_lat, has_lng = "lat" in data, "lng" in data
         if has_lat != has_lng:
             field = "lng" if has_lat else "lat"
-            raise serializers.ValidationError({field: "lat and lng go together."})
+            raise serializers.ValidationError({field: _("Choose a place on the map.")})
         if "radius_km" in data and not has_lat:
-            raise serializers.ValidationError({"radius_km": "Needs lat and lng."})
+            raise serializers.ValidationError(
+                {"radius_km": _("Choose a place on the map for a distance.")}
+            )
         if data.get("sort") == "distance" and not has_lat:
-            raise serializers.ValidationError({"sort": "distance needs lat and lng."})
+            raise serializers.ValidationError(
+                {"sort": _("Choose a place on the map to sort by distance.")}
+            )
 
     def _service_ids(self, slugs: tuple[str, ...]) -> tuple[int, ...]:
         found = dict(Service.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-        if unknown := sorted(set(slugs) - set(found)):
-            raise serializers.ValidationError(
-                {"services": f"Unknown: {', '.join(unknown)}."}
-            )
+        if set(slugs) - set(found):
+            raise serializers.ValidationError({"services": FIELD_MESSAGES["services"]})
         return tuple(found[slug] for slug in slugs)
 
     def _language_codes(self, codes: list[str]) -> tuple[str, ...]:
         found = set(
             Language.objects.filter(code__in=codes).values_list("code", flat=True)
         )
-        if unknown := sorted(set(codes) - found):
+        if set(codes) - found:
             raise serializers.ValidationError(
-                {"languages": f"Unknown: {', '.join(unknown)}."}
+                {"languages": FIELD_MESSAGES["languages"]}
             )
         return tuple(codes)
 
@@ -225,13 +280,29 @@ def _csv_field(data: dict, name: str) -> list[str]:
         raise serializers.ValidationError({name: error.detail}) from error
 
 
-def params_from_query(query_params) -> SearchParams:  # noqa: ANN001
-    """Validate a QueryDict (repeated keys joined) into SearchParams; raises DRF
-    ValidationError, which the API turns into the project's 400 shape."""
+def present_params(query_params) -> dict[str, str]:  # noqa: ANN001
+    """The query's parameters that say something: a blank value (an empty form
+    field, ``price_min=``) means "no filter", exactly as if it were absent, for
+    every parameter. Repeated list keys (checkboxes) are joined by commas; any
+    other repeated key keeps its last value."""
     data = {}
     for key in query_params:
-        values = query_params.getlist(key)
-        data[key] = ",".join(values) if key in ("services", "languages") else values[-1]
-    serializer = SearchQuerySerializer(data=data)
-    serializer.is_valid(raise_exception=True)
+        values = [v for v in query_params.getlist(key) if v.strip()]
+        if values:
+            data[key] = ",".join(values) if key in LIST_PARAMS else values[-1]
+    return data
+
+
+def params_from_query(query_params) -> SearchParams:  # noqa: ANN001
+    """Validate a QueryDict into SearchParams. Bad input raises ValidationFailed
+    (the project's 400 shape in the API) whose ``fields`` and ``message`` are
+    human sentences (FIELD_MESSAGES), never parameter names."""
+    serializer = SearchQuerySerializer(data=present_params(query_params))
+    if not serializer.is_valid():
+        fields = {
+            name: [str(message) for message in messages]
+            for name, messages in serializer.errors.items()
+        }
+        messages = dict.fromkeys(m for msgs in fields.values() for m in msgs)
+        raise ValidationFailed(" ".join(messages), fields=fields)
     return serializer.to_params()

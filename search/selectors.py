@@ -32,6 +32,7 @@ from search.models import (
     ProfileSearchDocument,
 )
 from search.params import SORTS, SearchParams
+from search.prices import COMPARISON_CURRENCY
 from search.ranking import (
     RECOMMENDED_KEYS,
     recommended_after,
@@ -43,6 +44,7 @@ __all__ = [
     "SORTS",
     "SearchParams",
     "SearchResult",
+    "search_converted_currencies",
     "search_facets",
     "search_profiles",
     "search_suggestions",
@@ -126,15 +128,10 @@ def _filtered(params: SearchParams) -> QuerySet[ProfileSearchDocument]:
                 city_id=params.city_id,
             )
         )
-        if params.city_id is None and params.touring_now:
-            docs = docs.exclude(touring_city_ids=[])
-    elif params.city_id is not None:
-        city_q = Q(city_id=params.city_id)
-        if params.touring_now:
-            city_q |= Q(touring_city_ids__contains=[params.city_id])
-        docs = docs.filter(city_q)
-    elif params.touring_now:
-        docs = docs.exclude(touring_city_ids=[])
+    elif params.city_id is not None and not params.touring_now:
+        docs = docs.filter(city_id=params.city_id)
+    if params.touring_now:
+        docs = docs.filter(_touring_now_q(params.city_id))
     if params.price_min is not None:
         docs = docs.filter(max_hourly_eur__gte=params.price_min_cents)
     if params.price_max is not None:
@@ -151,6 +148,16 @@ def _filtered(params: SearchParams) -> QuerySet[ProfileSearchDocument]:
     if params.rating_min is not None:
         docs = docs.filter(rating_avg__gte=Decimal(str(params.rating_min)))
     return docs
+
+
+def _touring_now_q(city_id: int | None) -> Q:
+    """ "Touring now" is a filter like any other: it keeps only profiles on a public
+    tour today and never adds any. With a city it keeps those visiting that city
+    now (the city's companions who are there on tour), which is also why it stands
+    in for the home-city test: a profile is never on tour in its home city."""
+    if city_id is None:
+        return ~Q(touring_city_ids=[])
+    return Q(touring_city_ids__contains=[city_id])
 
 
 def _ordered(docs: QuerySet, params: SearchParams, seed: str) -> tuple[QuerySet, list]:
@@ -308,3 +315,17 @@ def _facets(params: SearchParams) -> dict:
         ],
         "unpriced": counts["unpriced"][None],
     }
+
+
+def search_converted_currencies(*, profile_ids: list[int]) -> list[str]:
+    """The currencies other than the comparison one that these profiles quote in
+    (one query): the page then says its prices were converted (search.prices)."""
+    from directory.models import ProfileRate
+
+    return sorted(
+        ProfileRate.objects.filter(page_id__in=profile_ids)
+        .exclude(currency=COMPARISON_CURRENCY)
+        .order_by()
+        .values_list("currency", flat=True)
+        .distinct()
+    )

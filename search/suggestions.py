@@ -51,17 +51,29 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _profile_urls(ids: list[int]) -> dict[int, str]:
+    """The pages' public URLs in one query (the site root paths are cached)."""
+    from wagtail.models import Page
+
+    pages = Page.objects.filter(pk__in=ids).only("id", "url_path")
+    return {page.pk: page.get_url() for page in pages}
+
+
 def search_suggestions(*, q: str, limit: int = 8) -> dict:
-    """Prefix matches first, then names that are merely similar (typos)."""
-    from cms_pages.models import CityPage
-    from directory.models import Service
+    """Prefix matches first, then names that are merely similar (typos). Each
+    suggestion carries the URL it leads to (the header box links to it)."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from directory.models import CityPage, Service
 
     # A handful of cities, filtered here: a title filter in SQL made PostgreSQL
     # scan the whole page tree (every profile is a page) through unaccent().
     folded = _fold(q)
+    live_cities = CityPage.objects.live().only("id", "title", "url_path")
     cities = [
         city
-        for city in CityPage.objects.live().only("id", "title").order_by("title")
+        for city in live_cities.order_by("title")
         if _fold(city.title).startswith(folded)
     ]
     services = Service.objects.filter(
@@ -70,8 +82,19 @@ def search_suggestions(*, q: str, limit: int = 8) -> dict:
     cities = cities[:limit]
     services = list(services.order_by("name")[:limit])
     names = _name_suggestions(q, limit, fuzzy=not (cities or services))
+    urls = _profile_urls([pk for pk, _ in names]) if names else {}
+    search_url = reverse("search:search")
     return {
-        "cities": [{"id": c.pk, "name": c.title} for c in cities],
-        "services": [{"slug": s.slug, "name": s.name} for s in services],
-        "profiles": [{"id": pk, "name": name} for pk, name in names],
+        "cities": [{"id": c.pk, "name": c.title, "url": c.get_url()} for c in cities],
+        "services": [
+            {
+                "slug": s.slug,
+                "name": s.name,
+                "url": f"{search_url}?{urlencode({'services': s.slug})}",
+            }
+            for s in services
+        ],
+        "profiles": [
+            {"id": pk, "name": name, "url": urls.get(pk)} for pk, name in names
+        ],
     }

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from bookings.models import Booking, BookingEvent
+from bookings.models import MEETING_PLACE_MAX, Booking, BookingEvent
 from bookings.selectors import booking_get_for, booking_list_for
 from bookings.services import (
     ACTIONS,
@@ -25,6 +25,7 @@ from bookings.services import (
 from core.exceptions import ValidationFailed
 from core.ids import MAX_ID, MAX_PAGE_ID
 from core.pagination import CursorPagination, PageQuerySerializer, paginated
+from core.validators import reject_control_characters
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -77,6 +78,8 @@ class BookingSerializer(serializers.Serializer):
     currency = serializers.CharField()
     deposit_minor = serializers.IntegerField()
     note = serializers.CharField()
+    # Outcall only; the list and detail are scoped to the booking's two sides.
+    meeting_place = serializers.CharField()
     expires_at = serializers.DateTimeField(allow_null=True)
     reschedule_count = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -118,6 +121,14 @@ class BookingCreateApi(APIView):
         note = serializers.CharField(
             max_length=1000, required=False, allow_blank=True, default=""
         )
+        meeting_place = serializers.CharField(
+            max_length=MEETING_PLACE_MAX,
+            required=False,
+            allow_blank=True,
+            default="",
+            validators=[reject_control_characters],
+            help_text="Outcall rates only (ignored for incall): address or hotel.",
+        )
 
     @extend_schema(
         request=InputSerializer,
@@ -152,6 +163,7 @@ class BookingCreateApi(APIView):
                 rate_id=data.validated_data["rate"],
                 start=data.validated_data["start"],
                 note=data.validated_data["note"],
+                meeting_place=data.validated_data["meeting_place"],
                 idempotency_key=key,
             ),
         )

@@ -40,6 +40,8 @@ class BookingInput:
     start: dt.datetime
     note: str = ""
     idempotency_key: str | None = None
+    # Outcall only: kept when the rate is an outcall, dropped for incall.
+    meeting_place: str = ""
 
 
 def _bookable_profile(profile_id: int) -> EscortProfilePage:
@@ -149,6 +151,9 @@ def _create(
         currency=rate.currency,
         deposit_minor=policy.deposit_for(rate.amount_minor),
         note=data.note,
+        meeting_place=data.meeting_place
+        if rate.kind == ProfileRate.Kind.OUTCALL
+        else "",
         expires_at=min(expiry, data.start),
         idempotency_key=data.idempotency_key or None,
     )

@@ -8,6 +8,13 @@ from .base import DATABASES, REDIS_CACHE_OPTIONS, REDIS_URL, VAR_DIR
 # Several test runs may share one machine (parallel work, a CI run beside a dev run):
 # TEST_RUN_ID keeps their databases, cache keys, channel groups and media apart.
 RUN_ID = os.environ.get("TEST_RUN_ID", "")
+# Under pytest-xdist (`make test` runs two workers) each worker is a run of its own.
+# The composed id is put back in the environment so that the processes a test
+# starts (Celery worker, bench smoke runs) land on the same stores.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER and not RUN_ID.endswith(_WORKER):
+    RUN_ID = f"{RUN_ID}_{_WORKER}" if RUN_ID else _WORKER
+    os.environ["TEST_RUN_ID"] = RUN_ID
 _SUFFIX = f"_{RUN_ID}" if RUN_ID else ""
 DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}{_SUFFIX}"}
 

@@ -20,12 +20,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from wagtail.rich_text import expand_db_html
 
-from cms_pages.models import CityPage, CustomImage
+from cms_pages.models import CustomImage
 from cms_pages.renditions import CITY_HERO, PROFILE_LARGE, PROFILE_THUMBNAIL
 from core.exceptions import NotFound
 from core.ids import MAX_PAGE_ID
 from core.pagination import PageQuerySerializer, paginated
-from directory.models import Agency, EscortProfilePage, ProfilePhoto, public_tours_of
+from directory.models import (
+    Agency,
+    CityPage,
+    EscortProfilePage,
+    ProfilePhoto,
+    public_tours_of,
+)
 from directory.selectors import agency_list, city_list, profile_list
 
 # --- Reads on top of the public selectors --------------------------------------

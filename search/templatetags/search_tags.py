@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django import template
 
-from cms_pages.models import CityPage
-from directory.models import Language, Service
-from search.params import SORTS
+from directory.models import CityPage, Language, Service
+from search.params import SORT_LABELS, SORTS
+from search.prices import COMPARISON_CURRENCY
 
 register = template.Library()
 
@@ -19,5 +19,8 @@ def city_filters(city: CityPage) -> dict:
         "city": city,
         "services": list(Service.objects.order_by("name").only("name", "slug")),
         "languages": list(Language.objects.order_by("name").only("name", "code")),
-        "sorts": [sort for sort in SORTS if sort != "distance"],
+        "sorts": [(sort, SORT_LABELS[sort]) for sort in SORTS if sort != "distance"],
+        "currency": COMPARISON_CURRENCY,
+        "values": {},
+        "field_errors": {},
     }

@@ -80,12 +80,16 @@ def world(db):
 
 
 def session_token(user: User | None) -> dict[str, str]:
-    """allauth's app session token is the session key (api/authentication.py)."""
+    """allauth's app session token is the session key (api/authentication.py),
+    and an uncompressed body: schemathesis asks for gzip like any HTTP client, but
+    its WSGI transport hands the body over without decoding it (GZipMiddleware
+    answers gzip; tests/core/test_delivery.py checks that)."""
+    headers = {"Accept-Encoding": "identity"}
     if user is None:
-        return {}
+        return headers
     browser = Client()
     browser.force_login(user)
-    return {"X-Session-Token": browser.session.session_key}
+    return {**headers, "X-Session-Token": browser.session.session_key}
 
 
 @pytest.mark.parametrize("actor", ["anonymous", "client", "provider"])

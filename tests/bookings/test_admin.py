@@ -14,8 +14,7 @@ from accounts.models import Role, User
 from bookings.models import Booking
 from bookings.services import booking_act
 from bookings.wagtail_hooks import BookingViewSet
-from cms_pages.models import CityPage
-from directory.models import EscortProfilePage
+from directory.models import CityPage, EscortProfilePage
 from tests.factories import UserFactory
 from tests.factories.bookings import (
     bookable_profile,

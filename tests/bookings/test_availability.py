@@ -22,9 +22,8 @@ from bookings.models import (
     Booking,
     BookingPolicy,
 )
-from cms_pages.models import CityPage
 from core.exceptions import ValidationFailed
-from directory.models import EscortProfilePage
+from directory.models import CityPage, EscortProfilePage
 from tests.factories import UserFactory
 from tests.factories.pages import add_rate, add_tour, make_city, make_profile
 

@@ -16,8 +16,7 @@ from rest_framework.test import APIRequestFactory
 
 from bookings.apis.availability import AvailabilityApi
 from bookings.models import AvailabilityRule, BookingPolicy
-from cms_pages.models import CityPage
-from directory.models import EscortProfilePage
+from directory.models import CityPage, EscortProfilePage
 from tests.assertions import assert_error_shape
 from tests.factories.pages import add_rate, add_tour, make_city, make_profile
 

@@ -17,8 +17,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from bookings.models import Booking
-from cms_pages.models import CityPage
-from directory.models import Agency, AgencyMembership, EscortProfilePage
+from directory.models import Agency, AgencyMembership, CityPage, EscortProfilePage
 from tests.factories import UserFactory
 from tests.factories.bookings import (
     bookable_profile,

@@ -17,8 +17,7 @@ from bookings.tasks import (
     send_reminder,
     send_reminders,
 )
-from cms_pages.models import CityPage
-from directory.models import EscortProfilePage
+from directory.models import CityPage, EscortProfilePage
 from tests.factories.bookings import (
     bookable_profile,
     client_account,

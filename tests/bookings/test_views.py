@@ -26,7 +26,8 @@ pytestmark = pytest.mark.django_db
 
 S = Booking.Status
 DASHBOARD = "/dashboard/bookings/"
-OPTION = re.compile(r'<option value="([^"]+)"[^>]*>([^<]+)</option>')
+TIME = re.compile(r'<label class="booking-time">(.*?)</label>', re.S)
+SLOT_VALUE = re.compile(r'name="slot" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -70,9 +71,12 @@ def form_data(profile, start: dt.datetime, minutes: int = 60, **extra) -> dict: 
 
 
 def options(response) -> dict[str, str]:  # noqa: ANN001
+    """The chosen day's free times: radio value (UTC) -> label as read."""
     return {
-        value: html.unescape(label)
-        for value, label in OPTION.findall(response.content.decode())
+        SLOT_VALUE.search(label)[1]: html.unescape(re.sub(r"<[^>]+>", "", label))
+        .strip()
+        .replace("  ", " ")
+        for label in TIME.findall(response.content.decode())
     }
 
 
@@ -80,19 +84,22 @@ def options(response) -> dict[str, str]:  # noqa: ANN001
 
 
 def test_the_request_page_lists_free_times_in_the_city_time(profile, customer, berlin):
-    response = signed_in(customer).get(request_url(profile))
+    ten = local_time(berlin, days=2, hour=10)
+    response = signed_in(customer).get(
+        request_url(profile), {"day": ten.date().isoformat()}
+    )
 
     assert response.status_code == 200
     free = options(response)
-    ten = local_time(berlin, days=2, hour=10)
     # The value is the instant in UTC; the label is the wall clock in Berlin.
-    assert re.fullmatch(r"10:00 CES?T", free[ten.astimezone(dt.UTC).isoformat()])
+    assert free[ten.astimezone(dt.UTC).isoformat()] == "10:00"
     nine_pm = local_time(berlin, days=2, hour=21)
-    assert free[nine_pm.astimezone(dt.UTC).isoformat()].endswith("(up to 1 hour)")
+    assert free[nine_pm.astimezone(dt.UTC).isoformat()] == "21:00 (up to 1 hour)"
     late = local_time(berlin, days=2, hour=21, minute=30)
     assert late.astimezone(dt.UTC).isoformat() not in free  # no rate fits any more
     body = response.content.decode()
-    assert f'label="{ten:%A} {ten.day} {ten:%B} · Berlin (Europe/Berlin)"' in body
+    assert f"2. Choose a time on {ten:%A} {ten.day} {ten:%B}</legend>" in body
+    assert "Local time in Berlin (Europe/Berlin)." in body
     assert "1 hour · Incall · 300 EUR" in body and "2 hours · Incall · 550 EUR" in body
     assert 'name="csrfmiddlewaretoken"' in body
 
@@ -146,7 +153,7 @@ def test_a_taken_time_answers_409_and_writes_nothing(profile, customer, berlin):
     response = signed_in(customer).post(request_url(profile), form_data(profile, start))
 
     assert response.status_code == 409
-    assert "This time is no longer available." in response.content.decode()
+    assert "That time was just taken — pick another." in response.content.decode()
     assert list(Booking.objects.values_list("pk", flat=True)) == [taken.pk]
     # The form comes back without the time that has gone.
     assert start.astimezone(dt.UTC).isoformat() not in options(response)
@@ -159,7 +166,7 @@ def test_a_time_outside_the_hours_answers_400(profile, customer, berlin):
     response = signed_in(customer).post(request_url(profile), form_data(profile, start))
 
     assert response.status_code == 400
-    assert "not available at this time" in response.content.decode()
+    assert "Outside Clara&#x27;s hours" in response.content.decode()
     assert not Booking.objects.exists()
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cms_pages.models import StandardPage
-from directory.templatetags import directory_tags
+from directory import listings
 from tests.factories.pages import (
     CustomImageFactory,
     EscortOwnerFactory,
@@ -109,7 +109,7 @@ def test_home_collections_show_a_few_cards_and_never_hidden_profiles(client, ber
 
     html = section(client.get("/").content.decode(), f"collection-{collection.pk}")
 
-    assert html.count(CARD) == directory_tags.CARDS_PER_COLLECTION
+    assert html.count(CARD) == listings.CARDS_PER_COLLECTION
     assert [p.title for p in shown[:4]] == re.findall(r">(Profile \d)</a>", html)
     for name in ("Draft Dana", "Suspended Sara", "Unverified Una"):
         assert name not in html
@@ -255,8 +255,8 @@ def test_city_page_bad_page_values_fall_back(client, berlin, value, page):
 
 
 def test_city_page_page_numbers_are_capped(client, berlin, monkeypatch):
-    monkeypatch.setattr(directory_tags, "PROFILES_PER_PAGE", 1)
-    monkeypatch.setattr(directory_tags, "MAX_PAGES", 2)
+    monkeypatch.setattr(listings, "PROFILES_PER_PAGE", 1)
+    monkeypatch.setattr(listings, "MAX_PAGES", 2)
     make_profiles(berlin, 3)
 
     html = client.get("/cities/berlin/?page=3").content.decode()
@@ -487,3 +487,75 @@ def test_public_pages_have_landmarks_and_alt_text(client, berlin):
         assert 'class="site-footer"' in html and '<nav aria-label="Main">' in html
         for img in re.findall(r"<img [^>]*>", html):
             assert re.search(r' alt="[^"]*"', img), (url, img)
+
+
+# --- The LCP image is never lazy ----------------------------------------------------
+
+IMG = re.compile(r"<img [^>]*>")
+
+
+def attr(img: str, name: str) -> str | None:
+    found = re.search(rf' {name}="([^"]*)"', img)
+    return found.group(1) if found else None
+
+
+def card_images(html: str) -> list[str]:
+    return [IMG.search(card).group(0) for card in html.split(CARD)[1:]]
+
+
+def test_city_hero_is_the_eager_high_priority_image_and_the_first_row_is_eager(
+    client, berlin
+):
+    hero = CustomImageFactory(file=ContentFile(jpeg_bytes((1200, 500)), name="h.jpg"))
+    berlin.hero_image = hero
+    publish(berlin)
+    for profile in make_profiles(berlin, 6, prefix="P"):
+        add_photo(profile, is_primary=True)
+
+    html = client.get("/cities/berlin/").content.decode()
+
+    header = html[html.index('class="page-header"') : html.index("<h1>")]
+    hero_img = IMG.search(header).group(0)
+    assert attr(hero_img, "loading") == "eager"
+    assert attr(hero_img, "fetchpriority") == "high"
+    cards = card_images(html)
+    assert [attr(img, "loading") for img in cards] == ["eager"] * 4 + ["lazy"] * 2
+    assert {attr(img, "fetchpriority") for img in cards} == {"auto"}
+    assert html.count('fetchpriority="high"') == 1
+
+
+@pytest.mark.parametrize("url", ["/cities/berlin/", "/escorts/"])
+def test_without_a_hero_the_first_card_is_the_lcp_image(client, berlin, url):
+    for profile in make_profiles(berlin, 5, prefix="P"):
+        add_photo(profile, is_primary=True)
+
+    cards = card_images(client.get(url).content.decode())
+
+    assert attr(cards[0], "fetchpriority") == "high"
+    assert [attr(img, "fetchpriority") for img in cards[1:]] == ["auto"] * 4
+    assert [attr(img, "loading") for img in cards] == ["eager"] * 4 + ["lazy"]
+
+
+def test_city_grids_load_their_first_row_eagerly(client):
+    for n in range(4):
+        make_city(f"City {n}", hero_image=CustomImageFactory())
+
+    html = client.get("/cities/").content.decode()
+
+    images = IMG.findall(html[html.index('class="city-grid"') :])
+    assert [attr(img, "loading") for img in images] == ["eager"] * 3 + ["lazy"]
+    assert [attr(img, "fetchpriority") for img in images] == ["high"] + ["auto"] * 3
+
+
+def test_every_image_has_width_and_height(client, berlin):
+    berlin.hero_image = CustomImageFactory()
+    publish(berlin)
+    amelie = make_profile("Amelie", city=berlin)
+    add_photo(amelie, is_primary=True)
+    feature_on_home(cities=[berlin], collections=[])
+
+    for url in ("/", "/cities/", "/cities/berlin/", "/escorts/", "/escorts/amelie/"):
+        images = IMG.findall(client.get(url).content.decode())
+        assert images, url
+        for img in images:
+            assert attr(img, "width") and attr(img, "height"), (url, img)

@@ -86,6 +86,8 @@ def test_production_refuses_to_start_without(missing):
         # the first key is fine, the second (a retired key pasted with a typo) is not
         f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()[:-3]}",
     ],
+    # Fixed ids: generated keys in an id would differ between xdist workers.
+    ids=["not-a-key", "second-key-broken"],
 )
 def test_production_refuses_to_start_with_an_invalid_message_key(keys):
     result = _manage("check", env=_production_env(MESSAGE_ENCRYPTION_KEYS=keys))

@@ -13,10 +13,10 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry, TaskState
 
 from accounts.models import Role, User
-from cms_pages.models import CityPage
 from directory.models import (
     Agency,
     AgencyMembership,
+    CityPage,
     EscortProfilePage,
     Language,
     Service,

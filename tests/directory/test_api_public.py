@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from cms_pages.models import CityPage
-from directory.models import Agency, EscortProfilePage, ProfileRate
+from directory.models import Agency, CityPage, EscortProfilePage, ProfileRate
 from tests.assertions import assert_error_shape
 from tests.factories.pages import (
     CustomImageFactory,

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
-from cms_pages.models import CityPage, StandardPage
-from directory.models import EscortProfilePage, ProfileRate
+from cms_pages.models import StandardPage
+from directory.models import CityPage, EscortProfilePage, ProfileRate
 from tests.assertions import assert_error_shape
 from tests.directory.test_api_public import live_city, live_profile
 from tests.factories import UserFactory
@@ -236,7 +236,7 @@ def test_city_and_standard_pages_are_listed_live_only(api_client, berlin):
     home_page().add_child(instance=secret)
     secret.save_revision()
 
-    cities = api_client.get("/api/v2/pages/?type=cms_pages.CityPage&fields=*")
+    cities = api_client.get("/api/v2/pages/?type=directory.CityPage&fields=*")
     assert titles(cities) == {"Berlin"}
     (city,) = cities.json()["items"]
     assert city["country_code"] == "DE" and city["time_zone"] == "Europe/Berlin"

@@ -9,19 +9,15 @@ from wagtail.models import Page, Revision, WorkflowState
 from accounts import demo as accounts_demo
 from accounts.models import User
 from cms_pages import demo as cms_demo
-from cms_pages.models import (
-    CityPage,
-    CustomImage,
-    FeaturedCollectionPage,
-    HomePage,
-    StandardPage,
-)
+from cms_pages.models import CustomImage, HomePage, StandardPage
 from directory import demo as directory_demo
 from directory.models import (
     MIN_AGE,
     Agency,
     AgencyMembership,
+    CityPage,
     EscortProfilePage,
+    FeaturedCollectionPage,
     Language,
     ProfilePhoto,
     ProfileRate,

@@ -1,59 +1,124 @@
-"""A client requests a time from the profile page; the provider accepts it from
-the bookings dashboard; the client's booking page shows it confirmed. Plain
-HTML forms all the way, no JavaScript of ours."""
+"""Sign up -> confirm -> book with a calendar pick -> the provider accepts -> the
+client sees it confirmed: the whole journey through real forms, as people use
+them, with the page script (static/js/booking-calendar.js) on."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
 
 from bookings.models import Booking
-from tests.e2e.test_profile_review import sign_in
-from tests.factories.bookings import bookable_profile, client_account
-from tests.factories.pages import EscortOwnerFactory, make_city
+from directory.models import ProfileRate
+from tests.e2e.checks import check_page
+from tests.factories import PASSWORD
+from tests.factories.bookings import bookable_profile, local_time
+from tests.factories.pages import EscortOwnerFactory, add_rate, make_city
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
+CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+/")
+NEW_PASSWORD = "a-long-Passphrase-for-Max-42"
 
-def test_request_accept_confirmed(live_server, new_page):
+
+def sign_up_and_confirm(page, base: str, email: str) -> None:  # noqa: ANN001
+    page.goto(f"{base}/")
+    check_page(page)
+    page.get_by_role("link", name="Join").click()
+    page.wait_for_url("**/accounts/signup/")
+    check_page(page)
+    page.get_by_label("Email").fill(email)
+    # allauth's labels may end in a colon, depending on the templates' style.
+    page.get_by_label(re.compile(r"^Password:?$")).fill(NEW_PASSWORD)
+    page.get_by_label(re.compile(r"^Password \(again\):?$")).fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    page.wait_for_url("**/accounts/confirm-email/")
+    check_page(page)
+    assert "verify" in page.locator("main").inner_text().lower()
+
+    # The confirmation email (mandatory verification), opened as sent.
+    (message,) = [m for m in mail.outbox if email in m.to]
+    page.goto(CONFIRM_LINK.search(message.body)[0])
+    check_page(page)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/accounts/login/")
+    check_page(page)
+    sign_in(page, email, NEW_PASSWORD)
+
+
+def sign_in(page, email: str, password: str) -> None:  # noqa: ANN001
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state()
+    check_page(page)
+
+
+def test_sign_up_book_accept_confirmed(live_server, new_page):
     city = make_city("Lisbon", country="Portugal", time_zone="Europe/Lisbon")
     owner = EscortOwnerFactory(email="ines@example.test")
     profile = bookable_profile("Ines", city=city, owner=owner)
-    customer = client_account(email="max@example.test", display_name="Max")
+    add_rate(profile, duration_minutes=90, kind=ProfileRate.Kind.OUTCALL)
     base = live_server.url
+    day = local_time(city, days=3, hour=14)
 
     client = new_page()
-    sign_in(client, base, customer.email, profile.url)
+    sign_up_and_confirm(client, base, "max@example.test")
+    assert client.get_by_role("button", name="Sign out").count() == 1
+    assert EmailAddress.objects.get(email="max@example.test").verified
+
+    client.goto(f"{base}{profile.url}")
+    check_page(client)
     client.get_by_role("link", name="Request a booking", exact=True).click()
     client.wait_for_url(f"**/dashboard/bookings/request/{profile.pk}/")
-    time_select = client.get_by_label("Time", exact=True)
-    # The second day's first time: always past the two hours' notice.
-    chosen = time_select.locator("optgroup").nth(1).locator("option").first
-    chosen_label = chosen.inner_text()
-    time_select.select_option(value=chosen.get_attribute("value"))
-    client.get_by_label("1 hour · Incall · 300 EUR").check()
+    check_page(client)
+
+    # The calendar: a day three days ahead, swapped in place by the script.
+    day_link = client.locator(f'a[data-day="{day.date().isoformat()}"]')
+    day_link.click()
+    client.wait_for_url(f"**?day={day.date().isoformat()}")
+    assert day_link.get_attribute("aria-current") == "date"
+    client.locator(
+        "legend", has_text=f"Choose a time on {day:%A} {day.day} {day:%B}"
+    ).wait_for()
+    check_page(client)
+    client.get_by_label("14:00", exact=True).check()
+    client.get_by_label("2 hours · Incall · 550 EUR").check()
+    # Incall: no meeting place asked (an outcall rate would ask for one).
+    assert client.get_by_label("Meeting place").is_hidden()
     client.get_by_label("Note for the provider").fill("See you at the hotel bar.")
+    terms = client.locator(".booking-terms").inner_text()
+    assert "Free cancellation until 24 hours before the start" in terms
+    assert "No deposit is asked." in terms
     client.get_by_role("button", name="Send request").click()
     client.wait_for_url(re.compile(r".*/dashboard/bookings/\d+/$"))
+    check_page(client)
     assert "Your request was sent" in client.content()
     assert client.locator('[data-status="requested"]').count() == 1
-    assert chosen_label.split()[0] in client.locator("time").first.inner_text()
+    assert "14:00" in client.locator("time").first.inner_text()
     booking = Booking.objects.get()
-    assert (booking.client_id, booking.status) == (customer.pk, "requested")
+    assert (booking.client.email, booking.status) == ("max@example.test", "requested")
+    assert (booking.start, booking.duration_minutes) == (day, 120)
+    assert (booking.note, booking.meeting_place) == ("See you at the hotel bar.", "")
 
     provider = new_page()
-    sign_in(provider, base, owner.email, "/dashboard/bookings/")
+    provider.goto(f"{base}/accounts/login/?next=/dashboard/bookings/")
+    check_page(provider)
+    sign_in(provider, owner.email, PASSWORD)
     request = provider.locator(f'[data-booking="{booking.pk}"]')
-    assert "Max" in request.inner_text()
+    assert request.count() == 1
     request.get_by_role("button", name="Accept").click()
     provider.wait_for_load_state()
+    check_page(provider)
     assert "Booking accepted." in provider.content()
 
     client.reload()
+    check_page(client)
     assert client.locator('[data-status="confirmed"]').inner_text() == "Confirmed"
     booking.refresh_from_db()
     assert booking.status == "confirmed"

@@ -58,7 +58,7 @@ def test_home_menu_styleguide_and_404(live_server, new_page, viewport, console_e
     assert page.get_by_role("link", name="Ines").is_visible()
     assert _fonts_loaded(page)
     # The header search: a labelled box on every page.
-    assert page.get_by_label("Search companions and cities").is_visible()
+    assert page.get_by_label("Search companions, cities and services").is_visible()
     _shot(page, "home", viewport)
 
     main_nav = page.get_by_role("navigation", name="Main")

@@ -1,6 +1,8 @@
 """A client writes to a profile from /messages/start/; the provider, with the
 conversation open, sees the client's next message arrive without a reload, and
-the client sees the reply the same way: the page's script over /ws/messages/."""
+the client sees the reply the same way: the page's script over /ws/messages/.
+Every page either side lands on is checked (tests/e2e/checks.py), at both
+widths."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ import pytest
 
 from core import crypto
 from messaging.models import Message, Thread
-from tests.e2e.test_profile_review import sign_in
+from tests.e2e.checks import check_page
+from tests.e2e.test_dashboards import sign_in_checked as sign_in
 from tests.factories.bookings import client_account
 from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
 
@@ -89,6 +92,7 @@ def test_messages_arrive_live_both_ways(asgi_server, new_page):
     client.get_by_label("Your message").fill("Hello Lena, <b>are you free</b>?")
     client.get_by_role("button", name="Send").click()
     client.wait_for_url("**/messages/*/")
+    check_page(client)
     thread = Thread.objects.get(client=customer, profile=profile)
     assert client.url == f"{base}/messages/{thread.pk}/"
     first = client.locator(".bubble__body").first

@@ -12,8 +12,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from bookings.models import AvailabilityRule, BookingPolicy
 from bookings.services import BookingInput, booking_request
-from cms_pages.models import CityPage
-from directory.models import EscortProfilePage
+from directory.models import CityPage, EscortProfilePage
 from tests.factories import UserFactory
 from tests.factories.pages import add_rate, make_profile
 

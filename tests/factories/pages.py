@@ -19,18 +19,15 @@ from django.utils.text import slugify
 from PIL import Image
 
 from accounts.models import Role, User
-from cms_pages.models import (
+from cms_pages.models import CustomImage, HomePage
+from directory.models import (
     CityIndexPage,
     CityPage,
-    CustomImage,
+    EscortProfilePage,
     FeaturedCollectionItem,
     FeaturedCollectionPage,
     HomeFeaturedCity,
     HomeFeaturedCollection,
-    HomePage,
-)
-from directory.models import (
-    EscortProfilePage,
     Language,
     ProfileIndexPage,
     ProfilePhoto,

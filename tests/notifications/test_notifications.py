@@ -236,10 +236,10 @@ def test_mark_read_refuses_bad_input(api_client, user, payload, field):
 def test_preferences_over_the_api(api_client, user):
     api_client.force_authenticate(user)
     initial = api_client.get("/api/v1/me/notification-preferences").json()
+    # A client: profile reviews never happen to them, so they are not listed.
     assert {p["kind"]: (p["in_app"], p["email"]) for p in initial} == {
         "message": (True, True),
         "booking": (True, True),
-        "profile_review": (True, True),
     }
     changed = api_client.put(
         "/api/v1/me/notification-preferences",
@@ -250,6 +250,7 @@ def test_preferences_over_the_api(api_client, user):
     assert {p["kind"]: p["email"] for p in changed.json()}["message"] is False
     for bad in (
         {"preferences": [{"kind": "sms", "in_app": True, "email": True}]},
+        {"preferences": [{"kind": "profile_review", "in_app": True, "email": True}]},
         {"preferences": []},
         {
             "preferences": [
@@ -316,11 +317,7 @@ def test_preferences_page_saves(client, user):
     )
     assert response.status_code == 302
     saved = {p.kind: (p.in_app, p.email) for p in user.notification_preferences.all()}
-    assert saved == {
-        "message": (True, False),
-        "booking": (True, True),
-        "profile_review": (False, False),
-    }
+    assert saved == {"message": (True, False), "booking": (True, True)}
 
 
 def test_badge_counts_are_cached_until_they_change(

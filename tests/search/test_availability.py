@@ -233,4 +233,4 @@ def test_the_search_page_takes_a_day_and_times_in_the_city(client, world):
     assert late.context["profiles"] == []
     bad = client.get("/search/", {"day": "someday", "time_from": "20:00"})
     assert bad.status_code == 400
-    assert "Not a valid day or time." in bad.content.decode()
+    assert "Choose a day and times." in bad.content.decode()
