@@ -12,6 +12,7 @@ from bookings.apis.bookings import (
 )
 from bookings.apis.owner import MyAvailabilityApi
 from cms_pages.apis import ImageCreateApi
+from directory.apis.favourites import FavouriteCollectionApi, FavouriteDetailApi
 from directory.apis.owner import ManagedProfileApi, MyProfileApi, MyProfileListApi
 from directory.apis.public import (
     AgencyDetailApi,
@@ -47,6 +48,12 @@ urlpatterns = [
     path("me/profile", MyProfileApi.as_view(), name="my-profile"),
     path("me/profiles", MyProfileListApi.as_view(), name="my-profiles"),
     path("me/exposure", ExposureApi.as_view(), name="my-exposure"),
+    path("me/favourites", FavouriteCollectionApi.as_view(), name="my-favourites"),
+    path(
+        "me/favourites/<int:profile_id>",
+        FavouriteDetailApi.as_view(),
+        name="my-favourite-detail",
+    ),
     path(
         "me/profiles/<int:profile_id>",
         ManagedProfileApi.as_view(),

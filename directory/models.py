@@ -543,3 +543,31 @@ def _is_profile_that_may_not_go_live(obj) -> bool:  # noqa: ANN001
         return False
     owner = obj.owner
     return owner is None or not owner.may_have_live_profile
+
+
+class Favourite(models.Model):
+    """A profile a client saved to their shortlist. One row per client and profile,
+    held by the database (a double click or two tabs add nothing twice).
+    ``saved_name`` is the display name as the client saw it when saving: once the
+    profile is no longer showable, the shortlist shows that name and nothing else
+    of it (no photo, no link, no later name)."""
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites"
+    )
+    profile = models.ForeignKey(
+        EscortProfilePage, on_delete=models.CASCADE, related_name="favourited_by"
+    )
+    saved_name = models.CharField(_("name when saved"), max_length=255)
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("favourite")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "profile"], name="directory_favourite_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} ♥ {self.profile_id}"

@@ -6,18 +6,30 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
 from wagtail.models import WorkflowState
 
 from accounts.models import User
+from cms_pages.models import CustomImage
+from cms_pages.renditions import PROFILE_CARD
 from core.exceptions import NotFound
 from directory.models import (
     Agency,
     AgencyMembership,
     CityPage,
     EscortProfilePage,
+    Favourite,
     ProfilePhoto,
     ProfileRate,
     ProfileTour,
@@ -190,3 +202,43 @@ def profile_review_state(*, profile: EscortProfilePage) -> ReviewState:
     if profile.live and not profile.has_unpublished_changes:
         return ReviewState("live", True, since=profile.last_published_at)
     return ReviewState("draft", profile.live, since=profile.latest_revision_created_at)
+
+
+def favourites_of(*, user: User) -> QuerySet[Favourite]:
+    """The user's own saved profiles, newest first; nobody else's, ever
+    (docs/architecture.md, invariant 8). ``is_live`` is the showable() rule, the
+    one home of "may be shown": a favourite whose profile went offline keeps its
+    row but shows only its ``saved_name``. Photos come with the card and API
+    thumbnail renditions, so a page of favourites costs the same queries however
+    long it is."""
+    if not user.is_authenticated:
+        return Favourite.objects.none()
+    showable = EscortProfilePage.objects.showable().filter(pk=OuterRef("profile_id"))
+    renditions = CustomImage.get_rendition_model().objects.filter(
+        filter_spec__in=PROFILE_CARD
+    )
+    return (
+        Favourite.objects.filter(client=user)
+        .annotate(is_live=Exists(showable))
+        .select_related("profile__home_city")
+        .prefetch_related(
+            Prefetch(
+                "profile__photos",
+                queryset=ProfilePhoto.objects.select_related("image").order_by(
+                    "sort_order"
+                ),
+            ),
+            Prefetch("profile__photos__image__renditions", queryset=renditions),
+        )
+        .order_by("-id")  # newest first: ids follow created_at
+    )
+
+
+def favourite_profile_ids(*, user: User) -> frozenset[int]:
+    """Ids of the profiles ``user`` saved, in one query: listings read the saved
+    state of every card from this set instead of asking per card."""
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        Favourite.objects.filter(client=user).values_list("profile_id", flat=True)
+    )

@@ -15,12 +15,14 @@ from wagtail.models import Revision, WorkflowState
 from accounts.models import Role, User
 from accounts.selectors import user_is_moderator
 from cms_pages.models import CustomImage
-from core.exceptions import PermissionDenied, ValidationFailed
+from core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from core.ids import MAX_PAGE_ID
 from directory.models import (
     BIO_TAGS,
     MAX_PHOTOS,
     CityPage,
     EscortProfilePage,
+    Favourite,
     Language,
     ProfileIndexPage,
     ProfilePhoto,
@@ -248,3 +250,48 @@ def profile_preview(
     draft = profile.get_latest_revision_as_object()
     _apply(draft=draft, edit=edit, actor=actor)
     return draft
+
+
+MAX_FAVOURITES = 500  # a shortlist, not a crawl of the directory
+
+
+def favourite_add(*, client: User, profile_id: int) -> tuple[Favourite, bool]:
+    """Save a showable profile to ``client``'s shortlist; ``created`` is False when
+    it was saved already (idempotent). A draft, offline or unknown profile is "not
+    found" whether or not it exists, so saving cannot probe for hidden profiles.
+    Race-safe: the unique constraint decides, and get_or_create inserts in a
+    savepoint and, when a concurrent request committed the same row first,
+    reads that row instead of failing."""
+    profile = (
+        EscortProfilePage.objects.showable().filter(pk=profile_id).first()
+        if 0 < profile_id <= MAX_PAGE_ID
+        else None
+    )
+    if profile is None:
+        raise NotFound("No live profile with this id.")
+    existing = Favourite.objects.filter(client=client, profile=profile).first()
+    if existing is not None:
+        return existing, False
+    if Favourite.objects.filter(client=client).count() >= MAX_FAVOURITES:
+        raise ValidationFailed(
+            fields={"profile": [f"You can save up to {MAX_FAVOURITES} profiles."]}
+        )
+    return Favourite.objects.get_or_create(
+        client=client, profile=profile, defaults={"saved_name": profile.title}
+    )
+
+
+def favourite_remove(*, client: User, profile_id: int) -> Favourite:
+    """Take a profile off ``client``'s shortlist, whether it is still live or
+    not. Only one's own favourites: anything else is "not found"."""
+    favourite = (
+        Favourite.objects.filter(client=client, profile_id=profile_id).first()
+        if 0 < profile_id <= MAX_PAGE_ID
+        else None
+    )
+    if favourite is None:
+        raise NotFound("This profile is not in your saved profiles.")
+    # A concurrent removal may have deleted the row already: deleting by the
+    # filter (not the instance) makes the second one a quiet no-op.
+    Favourite.objects.filter(pk=favourite.pk).delete()
+    return favourite

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from directory import views
+from directory import favourite_views, views
 
 app_name = "directory"
 
@@ -13,5 +13,11 @@ urlpatterns = [
         "profiles/<int:profile_id>/preview/",
         views.profile_preview_page,
         name="managed-profile-preview",
+    ),
+    path("favourites/", favourite_views.favourite_list, name="favourites"),
+    path(
+        "favourites/<int:profile_id>/",
+        favourite_views.favourite_action,
+        name="favourite",
     ),
 ]

@@ -139,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "notifications.context_processors.badges",
+                "directory.context_processors.saved_profiles",
             ],
         },
     },
@@ -393,6 +394,8 @@ REST_FRAMEWORK = {
         "bookings": env("THROTTLE_BOOKINGS", default="30/min"),
         # Messages sent and threads started, per user.
         "messages": env("THROTTLE_MESSAGES", default="20/min"),
+        # Saving and removing favourites, per user.
+        "favourites": env("THROTTLE_FAVOURITES", default="60/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # DRF's default (None) keys anonymous throttles on the whole X-Forwarded-For

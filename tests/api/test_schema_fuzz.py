@@ -20,6 +20,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
 
 from accounts.models import Role, User
+from directory.services import favourite_add
 from messaging.services import thread_start
 from tests.api.fuzz import fuzz_schema
 from tests.factories import UserFactory
@@ -65,6 +66,7 @@ def world(db):
     thread, message = thread_start(
         client=client, profile_id=profile.pk, body="Hello there"
     )
+    favourite_add(client=client, profile_id=profile.pk)  # a real row to list
     return {
         "client": client,
         "provider": provider,

@@ -55,7 +55,7 @@ def test_home_menu_styleguide_and_404(live_server, new_page, viewport, console_e
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Premium Escorts Directory"
     )
-    assert page.get_by_role("link", name="Ines").is_visible()
+    assert page.get_by_role("link", name="Ines", exact=True).is_visible()
     assert _fonts_loaded(page)
     # The header search: a labelled box on every page.
     assert page.get_by_label("Search companions, cities and services").is_visible()
