@@ -12,3 +12,22 @@ urlpatterns = [
     path("<int:booking_id>/<str:action>/", views.booking_action, name="action"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar"),
 ]
+
+# The schedule editor: weekly hours, days off / extra hours, booking policy.
+urlpatterns += [
+    path("hours/", views.schedule_index, name="schedule-index"),
+    path("hours/<int:profile_id>/", views.schedule_edit, name="schedule"),
+    path(
+        "hours/<int:profile_id>/exceptions/",
+        views.schedule_exception_add,
+        name="schedule-exception-add",
+    ),
+    path(
+        "hours/<int:profile_id>/exceptions/<int:exception_id>/delete/",
+        views.schedule_exception_delete,
+        name="schedule-exception-delete",
+    ),
+    path(
+        "hours/<int:profile_id>/policy/", views.schedule_policy, name="schedule-policy"
+    ),
+]

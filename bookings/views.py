@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -40,7 +40,14 @@ from bookings.forms import (
     request_terms,
 )
 from bookings.ical import FEED_DAYS_BACK, booking_calendar
-from bookings.models import Booking, BookingEvent, BookingPolicy
+from bookings.models import (
+    AvailabilityException,
+    AvailabilityRule,
+    Booking,
+    BookingEvent,
+    BookingPolicy,
+)
+from bookings.schedule_forms import BookingPolicyForm, ExceptionForm, WeeklyHoursForm
 from bookings.selectors import (
     booking_get_for,
     booking_history_for,
@@ -51,7 +58,10 @@ from bookings.selectors import (
 )
 from bookings.services import (
     ACTIONS,
+    ExceptionInput,
+    RuleInput,
     SlotUnavailable,
+    availability_replace,
     booking_act,
     booking_request,
     is_provider_of,
@@ -59,7 +69,7 @@ from bookings.services import (
 from core.exceptions import ApplicationError, NotFound
 from core.formatting import format_money
 from directory.models import EscortProfilePage, ProfileRate
-from directory.selectors import profiles_editable_by
+from directory.selectors import profile_editable_get, profiles_editable_by
 
 S = Booking.Status
 SLOT_DAYS = 14
@@ -454,3 +464,177 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# --- Schedule editor: hours, days off, booking policy ---------------------------
+# The HTML face of PUT /api/v1/me/profiles/{id}/availability. Each form changes
+# one part; the view reads the other parts as they are and hands the whole to
+# ``availability_replace`` (the one writer). A profile the user may not edit
+# (someone else's, or not one of their agency's) is a 404.
+
+
+@login_required
+@require_GET
+def schedule_index(request: HttpRequest) -> HttpResponse:
+    """The dashboard's "Hours and booking policy" link: straight to the editor
+    for a provider with one profile, a list for an agency."""
+    profiles = list(profiles_editable_by(user=request.user).order_by("title")[:100])
+    if len(profiles) == 1:
+        return redirect("bookings_dashboard:schedule", profile_id=profiles[0].pk)
+    return render(request, "bookings/schedule_index.html", {"profiles": profiles})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule_edit(request: HttpRequest, profile_id: int) -> HttpResponse:
+    """GET shows the three forms; POST saves the weekly hours."""
+    profile = _schedule_profile(request, profile_id)
+    rules = _rules_of(profile)
+    if request.method == "GET":
+        return _render_schedule(request, profile, rules=rules)
+    form = WeeklyHoursForm(request.POST, rules=rules)
+    if not form.is_valid():
+        return _render_schedule(request, profile, rules=rules, hours=form, status=400)
+    _schedule_save(request, profile, rules=form.rules)
+    messages.success(request, gettext("Weekly hours saved."))
+    return redirect("bookings_dashboard:schedule", profile_id=profile.pk)
+
+
+@login_required
+@require_POST
+def schedule_exception_add(request: HttpRequest, profile_id: int) -> HttpResponse:
+    profile = _schedule_profile(request, profile_id)
+    exceptions = _exceptions_of(profile)
+    form = ExceptionForm(request.POST, today=_local_today(profile), existing=exceptions)
+    if not form.is_valid():
+        return _render_schedule(request, profile, exception_form=form, status=400)
+    added = form.to_input()
+    kept = [_exception_input(item) for item in exceptions]
+    _schedule_save(request, profile, exceptions=[*kept, added])
+    messages.success(
+        request,
+        gettext("Time off on %(day)s saved.")
+        % {"day": dateformat.format(added.date, "l j F Y")}
+        if added.kind == AvailabilityException.Kind.OFF
+        else gettext("Extra hours on %(day)s saved.")
+        % {"day": dateformat.format(added.date, "l j F Y")},
+    )
+    return redirect("bookings_dashboard:schedule", profile_id=profile.pk)
+
+
+@login_required
+@require_POST
+def schedule_exception_delete(
+    request: HttpRequest, profile_id: int, exception_id: int
+) -> HttpResponse:
+    profile = _schedule_profile(request, profile_id)
+    exceptions = _exceptions_of(profile)
+    if not any(item.pk == exception_id for item in exceptions):
+        # Every save rewrites the rows (new ids): a page open from before, or a
+        # second click, names a row that is gone. Show the list as it is now.
+        messages.info(
+            request, gettext("That entry had already changed; here is the list now.")
+        )
+        return redirect("bookings_dashboard:schedule", profile_id=profile.pk)
+    kept = [_exception_input(item) for item in exceptions if item.pk != exception_id]
+    _schedule_save(request, profile, exceptions=kept)
+    messages.success(request, gettext("Removed."))
+    return redirect("bookings_dashboard:schedule", profile_id=profile.pk)
+
+
+@login_required
+@require_POST
+def schedule_policy(request: HttpRequest, profile_id: int) -> HttpResponse:
+    profile = _schedule_profile(request, profile_id)
+    form = BookingPolicyForm(request.POST, instance=policy_for(profile=profile))
+    if not form.is_valid():
+        return _render_schedule(request, profile, policy_form=form, status=400)
+    _schedule_save(request, profile, policy=form.to_policy())
+    messages.success(request, gettext("Booking policy saved."))
+    return redirect("bookings_dashboard:schedule", profile_id=profile.pk)
+
+
+def _schedule_profile(request: HttpRequest, profile_id: int) -> EscortProfilePage:
+    try:
+        profile = profile_editable_get(user=request.user, profile_id=profile_id)
+    except NotFound:
+        raise Http404("Profile not found.") from None
+    return profile
+
+
+def _rules_of(profile: EscortProfilePage) -> list[AvailabilityRule]:
+    return list(AvailabilityRule.objects.filter(profile=profile))
+
+
+def _exceptions_of(profile: EscortProfilePage) -> list[AvailabilityException]:
+    return list(AvailabilityException.objects.filter(profile=profile))
+
+
+def _local_today(profile: EscortProfilePage) -> dt.date:
+    zone = ZoneInfo(profile.home_city.time_zone if profile.home_city else "UTC")
+    return timezone.now().astimezone(zone).date()
+
+
+def _exception_input(item: AvailabilityException) -> ExceptionInput:
+    return ExceptionInput(
+        date=item.date,
+        kind=item.kind,
+        start_time=item.start_time,
+        end_time=item.end_time,
+    )
+
+
+def _schedule_save(
+    request: HttpRequest,
+    profile: EscortProfilePage,
+    *,
+    rules: list[RuleInput] | None = None,
+    exceptions: list[ExceptionInput] | None = None,
+    policy: dict | None = None,
+) -> None:
+    """The one write: the part that changed, the others as they are."""
+    if rules is None:
+        rules = [
+            RuleInput(weekday=r.weekday, start_time=r.start_time, end_time=r.end_time)
+            for r in _rules_of(profile)
+        ]
+    if exceptions is None:
+        exceptions = [_exception_input(item) for item in _exceptions_of(profile)]
+    try:
+        availability_replace(
+            profile_id=profile.pk,
+            actor=request.user,
+            policy=policy or {},
+            rules=rules,
+            exceptions=exceptions,
+        )
+    except NotFound:
+        raise Http404("Profile not found.") from None
+
+
+def _render_schedule(
+    request: HttpRequest,
+    profile: EscortProfilePage,
+    *,
+    rules: list[AvailabilityRule] | None = None,
+    hours: WeeklyHoursForm | None = None,
+    exception_form: ExceptionForm | None = None,
+    policy_form: BookingPolicyForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    today = _local_today(profile)
+    policy = policy_for(profile=profile)
+    upcoming = [item for item in _exceptions_of(profile) if item.date >= today]
+    if hours is None:
+        hours = WeeklyHoursForm(rules=_rules_of(profile) if rules is None else rules)
+    context = {
+        "profile": profile,
+        "city": profile.home_city,
+        "hours": hours,
+        "exception_form": exception_form or ExceptionForm(today=today),
+        "exceptions": upcoming,
+        "policy_form": policy_form or BookingPolicyForm(instance=policy),
+        "has_policy": policy.pk is not None,
+        "today": today,
+    }
+    return render(request, "bookings/schedule.html", context, status=status)

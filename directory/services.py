@@ -240,6 +240,18 @@ def profile_set_moderation_flags(
     return profile
 
 
+def profile_preview(
+    *, actor: User, edit: ProfileEdit, profile: EscortProfilePage
+) -> EscortProfilePage:
+    """The owner's edit applied to the latest revision in memory, for the
+    dashboard's preview: the same checks as a save (cities, languages, services,
+    whose photos), and nothing written. ``profile`` comes from
+    ``profile_editable_get`` (the caller's authorization)."""
+    draft = profile.get_latest_revision_as_object()
+    _apply(draft=draft, edit=edit, actor=actor)
+    return draft
+
+
 MAX_FAVOURITES = 500  # a shortlist, not a crawl of the directory
 
 

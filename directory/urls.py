@@ -8,6 +8,12 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profile/", views.profile_edit, name="profile-edit"),
     path("profiles/<int:profile_id>/", views.profile_edit, name="managed-profile-edit"),
+    path("profile/preview/", views.profile_preview_page, name="profile-preview"),
+    path(
+        "profiles/<int:profile_id>/preview/",
+        views.profile_preview_page,
+        name="managed-profile-preview",
+    ),
     path("favourites/", favourite_views.favourite_list, name="favourites"),
     path(
         "favourites/<int:profile_id>/",

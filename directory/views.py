@@ -3,11 +3,15 @@ API; a profile you may not edit is a 404."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role, User
@@ -15,14 +19,20 @@ from cms_pages.services import image_create
 from core.exceptions import ApplicationError, NotFound
 from core.formatting import to_major_units
 from directory.dashboard import PROVIDER, audience_of, panels_for
-from directory.forms import ProfileEditForm, RateFormSet, TourFormSet, filled
+from directory.forms import (
+    ProfileEditForm,
+    RateFormSet,
+    TourFormSet,
+    bio_to_text,
+    filled,
+)
 from directory.models import EscortProfilePage
 from directory.selectors import (
     profile_editable_get,
     profile_review_state,
     profiles_editable_by,
 )
-from directory.services import profile_save_and_submit
+from directory.services import profile_preview, profile_save_and_submit
 
 PROFILES_SHOWN = 50
 
@@ -84,19 +94,34 @@ def profile_edit(request: HttpRequest, profile_id: int | None = None) -> HttpRes
         else:
             messages.success(
                 request,
-                "Saved and submitted for review. Your live profile is unchanged "
-                "until a moderator approves.",
+                _(
+                    "Saved and submitted for review. Your live profile is "
+                    "unchanged until a moderator approves."
+                ),
             )
             return redirect("directory:dashboard")
-    context = {
+    return render(
+        request,
+        "directory/dashboard/profile_edit.html",
+        _editor_context(form, rates, tours, profile),
+    )
+
+
+def _editor_context(
+    form: ProfileEditForm,
+    rates: RateFormSet,
+    tours: TourFormSet,
+    profile: EscortProfilePage | None,
+    **extra: object,
+) -> dict:
+    return {
         "form": form,
         "rates": rates,
         "tours": tours,
         "profile": profile,
-        "photos": photos,
         "review": profile_review_state(profile=profile) if profile else None,
+        **extra,
     }
-    return render(request, "directory/dashboard/profile_edit.html", context)
 
 
 def _editable_or_none(
@@ -134,13 +159,16 @@ def _initial(draft: EscortProfilePage | None, photos: list) -> dict:
         "age": draft.age,
         "home_city": draft.home_city_id,
         "tagline": draft.tagline,
-        "bio": draft.bio,
+        "bio": bio_to_text(draft.bio),
         "contact_preference": draft.contact_preference,
         "languages": [language.code for language in draft.languages.all()],
         "services": [service.slug for service in draft.services.all()],
         "keep_photos": [photo.image_id for photo in photos],
         "primary_photo": str(primary),
     }
+
+
+CENT = Decimal("0.01")
 
 
 def _rate_rows(draft: EscortProfilePage | None) -> list[dict]:
@@ -150,7 +178,7 @@ def _rate_rows(draft: EscortProfilePage | None) -> list[dict]:
         {
             "duration_minutes": rate.duration_minutes,
             "kind": rate.kind,
-            "amount": to_major_units(rate.amount_minor),
+            "amount": to_major_units(rate.amount_minor).quantize(CENT),
             "currency": rate.currency,
         }
         for rate in draft.rates.all()
@@ -195,3 +223,58 @@ def _attach_errors(form: ProfileEditForm, error: ApplicationError) -> None:
         target = names.get(name, name if name in form.fields else None)
         for problem in problems:
             form.add_error(target, problem)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_preview_page(
+    request: HttpRequest, profile_id: int | None = None
+) -> HttpResponse:
+    """The public profile page as it would look, for the people who may edit it
+    and nobody else: GET shows the latest saved version, POST (the editor's
+    "Preview" button) the form as filled in, unsaved. Never public, never cached,
+    never indexed, and the page is served as a preview (no impressions)."""
+    profile = _editable_or_none(request, profile_id)
+    if profile is None:
+        raise Http404("Save your profile once before previewing it.")
+    draft = profile.get_latest_revision_as_object()
+    unsaved = request.method == "POST"
+    if unsaved:
+        photos = list(draft.photos.all())
+        form, rates, tours = _bound_forms(request, draft, photos)
+        if not _all_valid(form, rates, tours):
+            return _preview_refused(request, form, rates, tours, profile)
+        edit = form.to_edit(rates=filled(rates), tours=filled(tours), new_image_id=None)
+        try:
+            draft = profile_preview(actor=request.user, edit=edit, profile=profile)
+        except ApplicationError as error:
+            _attach_errors(form, error)
+            return _preview_refused(request, form, rates, tours, profile)
+    # Wagtail's preview flags: templates and tags that count or cache skip
+    # previews (Page.serve_preview sets the same).
+    request.is_preview = True
+    request.preview_mode = draft.default_preview_mode
+    context = draft.get_context(request)
+    context |= {
+        "preview_unsaved": unsaved,
+        "preview_new_photo": bool(unsaved and request.FILES.get("new_photo")),
+        "edit_url": request.path.rsplit("preview/", 1)[0],
+    }
+    response = TemplateResponse(
+        request, "directory/dashboard/profile_preview.html", context
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _preview_refused(
+    request: HttpRequest,
+    form: ProfileEditForm,
+    rates: RateFormSet,
+    tours: TourFormSet,
+    profile: EscortProfilePage,
+) -> HttpResponse:
+    """The editor again with the errors: nothing to preview yet."""
+    context = _editor_context(form, rates, tours, profile, preview_failed=True)
+    return render(request, "directory/dashboard/profile_edit.html", context, status=400)
