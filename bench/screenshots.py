@@ -69,7 +69,7 @@ SHOTS = (
     Shot(
         "hours-editor",
         "Hours and booking policy",
-        "/dashboard/bookings/schedule/",
+        "/dashboard/bookings/hours/",
         "escort@demo.test",
     ),
 )

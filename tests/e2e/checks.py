@@ -24,6 +24,13 @@ _OVERFLOW = """() => {
 }"""
 
 
+_SETTLED = """() => Promise.all(
+  document.getAnimations()
+    .filter(a => a.effect && a.effect.getTiming().iterations !== Infinity)
+    .map(a => a.finished.catch(() => null))
+)"""
+
+
 def overflow_of(page) -> dict:  # noqa: ANN001 - a Playwright Page
     return page.evaluate(_OVERFLOW)
 
@@ -32,7 +39,9 @@ def accessibility_violations(page) -> list[str]:  # noqa: ANN001
     results = _axe.run(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — "
-        + ", ".join(str(n["target"]) for n in v["nodes"][:3])
+        + ", ".join(
+            f"{n['target']} {n.get('failureSummary', '')[:160]}" for n in v["nodes"][:3]
+        )
         for v in results.response["violations"]
         if v.get("impact") in BLOCKING_IMPACTS
     ]
@@ -41,6 +50,9 @@ def accessibility_violations(page) -> list[str]:  # noqa: ANN001
 def check_page(page) -> None:  # noqa: ANN001
     """Asserts the page as it stands: fits the window, passes axe."""
     page.wait_for_load_state("load")
+    # A colour caught mid-transition (a button just pressed) is not the colour
+    # people read: let running transitions and animations finish first.
+    page.evaluate(_SETTLED)
     size = overflow_of(page)
     assert size["scroll"] <= size["client"], (
         f"{page.url} scrolls sideways at {size['client']} px: {size}"
