@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from cms_pages.models import CustomImage
 from cms_pages.renditions import PROFILE_GALLERY, PROFILE_GALLERY_THUMB
+from directory.listings import prefetch_renditions
 from directory.models import (
     EscortProfilePage,
     Language,
@@ -107,7 +106,7 @@ def _gallery(*, profile: EscortProfilePage) -> list[GalleryPhoto]:
         profile.photos.select_related("image"), key=lambda p: not p.is_primary
     )
     specs = (*PROFILE_GALLERY, *PROFILE_GALLERY_THUMB)
-    _prefetch_renditions((p.image for p in photos), specs)
+    prefetch_renditions((p.image for p in photos), specs)
     return [_gallery_photo(photo, name=profile.title) for photo in photos]
 
 
@@ -124,17 +123,6 @@ def _gallery_photo(photo: ProfilePhoto, *, name: str) -> GalleryPhoto:
 def _source(renditions: dict[str, Any], pair: tuple[str, str]) -> ImageSource:
     one, two = renditions[pair[0]], renditions[pair[1]]
     return ImageSource(url=one.url, url_2x=two.url, width=one.width, height=one.height)
-
-
-def _prefetch_renditions(images: Iterable[CustomImage], specs: Iterable[str]) -> None:
-    rendition_model = CustomImage.get_rendition_model()
-    prefetch_related_objects(
-        list(images),
-        Prefetch(
-            "renditions",
-            queryset=rendition_model.objects.filter(filter_spec__in=list(specs)),
-        ),
-    )
 
 
 def _services_by_category(

@@ -19,7 +19,7 @@ from messaging.services import message_send, thread_start
 from notifications.models import NotificationPreference
 from search.models import ProfileImpressionDaily
 from tests.e2e.checks import check_page
-from tests.factories import PASSWORD
+from tests.e2e.signin import sign_in_checked
 from tests.factories.bookings import bookable_profile, client_account, local_time
 from tests.factories.bookings import request_booking as book
 from tests.factories.pages import EscortOwnerFactory, make_city
@@ -28,17 +28,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def sign_in_checked(page, base: str, email: str, next_url: str) -> None:  # noqa: ANN001
-    """The sign-in form as a person fills it, with the form's page checked too."""
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    check_page(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"**{next_url}")
-    check_page(page)
 
 
 def _shoot(page, name: str) -> None:  # noqa: ANN001

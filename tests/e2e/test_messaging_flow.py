@@ -15,7 +15,7 @@ import pytest
 from core import crypto
 from messaging.models import Message, Thread
 from tests.e2e.checks import check_page
-from tests.e2e.test_dashboards import sign_in_checked as sign_in
+from tests.e2e.signin import sign_in_checked as sign_in
 from tests.factories.bookings import client_account
 from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
 

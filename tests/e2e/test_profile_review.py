@@ -12,8 +12,7 @@ from accounts.models import Role
 from directory.models import EscortProfilePage
 from tests.cms_pages.test_images import jpeg_with_gps
 from tests.e2e.checks import check_page
-from tests.e2e.signin import sign_in
-from tests.e2e.test_provider_pages import sign_in_checked
+from tests.e2e.signin import sign_in, sign_in_checked
 from tests.factories import UserFactory
 from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
 from tests.mfa import totp_for

@@ -14,7 +14,7 @@ from django.utils import timezone
 from bookings.models import AvailabilityException, AvailabilityRule
 from directory.models import EscortProfilePage
 from tests.e2e.checks import check_page
-from tests.factories import PASSWORD
+from tests.e2e.signin import sign_in_checked
 from tests.factories.bookings import bookable_profile
 from tests.factories.pages import (
     EscortOwnerFactory,
@@ -31,17 +31,6 @@ pytestmark = [
 NEW_BIO = "Opera nights and slow breakfasts.\n\nHappy to travel."
 # Set E2E_SCREENSHOTS=/tmp to keep full-page screenshots of the editors.
 SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS", "")
-
-
-def sign_in_checked(page, base: str, email: str, next_url: str) -> None:  # noqa: ANN001
-    """The sign-in form as a person fills it, each page checked."""
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    check_page(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"**{next_url}")
-    check_page(page)
 
 
 def shot(page, name: str) -> None:  # noqa: ANN001
