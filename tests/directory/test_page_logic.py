@@ -162,6 +162,9 @@ def test_every_indexable_page_has_a_meta_description(client, world):
         world["profile"].url,
         standard.url,
         "/search/",
+        # The doors into the account area, which robots.txt lets crawlers read.
+        "/accounts/login/",
+        "/accounts/signup/",
     ]
     for url in urls:
         response = client.get(url)
