@@ -66,9 +66,9 @@ def profile_public_list() -> QuerySet[EscortProfilePage]:
 
 def profile_card_list() -> QuerySet[EscortProfilePage]:
     """Live profiles with only what a card shows (templates/includes/
-    profile_card.html): city and photos. Grids of cards skip the four other
-    prefetches of profile_public_list."""
-    return _showable_profiles().prefetch_related(_photos())
+    profile_card.html): city, photos and rates (the card's "from" price). Grids
+    of cards skip the other prefetches of profile_public_list."""
+    return _showable_profiles().prefetch_related(_photos(), "rates")
 
 
 def rotation_seed(*, session_key: str | None, day: dt.date | None = None) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import BooleanField
@@ -138,3 +139,26 @@ def available_between(
         [hours, city_id, city_id, low, epoch_minutes(now), high],
         output_field=BooleanField(),
     )
+
+
+def profiles_available_today(
+    *, profile_ids: list[int], now: dt.datetime | None = None
+) -> set[int]:
+    """Which of these profiles can still be booked today, "today" being the day in
+    the city where each will be (home or touring): a precomputed start between
+    now plus the provider's notice and that city's midnight. One query, for the
+    cards' "Available today" badge."""
+    now = now or timezone.now()
+    rows = ProfileAvailability.objects.filter(profile_id__in=profile_ids).values_list(
+        "profile_id", "starts", "notice_minutes", "city__time_zone"
+    )
+    available = set()
+    for profile_id, starts, notice, zone in rows:
+        local = now.astimezone(ZoneInfo(zone))
+        midnight = dt.datetime.combine(
+            local.date() + dt.timedelta(days=1), dt.time(), tzinfo=local.tzinfo
+        )
+        low, high = epoch_minutes(now) + notice, epoch_minutes(midnight)
+        if any(low <= start < high for start in starts):
+            available.add(profile_id)
+    return available

@@ -21,6 +21,7 @@ from core.exceptions import ValidationFailed
 from directory.models import Language, Service
 from directory.selectors import city_list, profile_card_list, rotation_seed
 from search.apis import search_log
+from search.availability import profiles_available_today
 from search.facet_links import chosen_links, facet_groups
 from search.impressions import impressions_record_search
 from search.params import (
@@ -140,11 +141,14 @@ def _results_context(
     result: SearchResult,
     context: dict,
 ) -> dict:
-    pages = profile_card_list().in_bulk([d.profile_id for d in result.documents])
+    ids = [d.profile_id for d in result.documents]
+    pages = profile_card_list().in_bulk(ids)
+    today = profiles_available_today(profile_ids=ids)
     profiles = []
     for doc in result.documents:
         if (page := pages.get(doc.profile_id)) is not None:
             page.price_from_label = price_label(doc.min_hourly_eur)
+            page.available_today = page.pk in today
             profiles.append(page)
     present = present_params(request.GET)
     groups = facet_groups(

@@ -18,6 +18,7 @@ from tests.factories.pages import (
     CustomImageFactory,
     EscortOwnerFactory,
     add_photo,
+    add_rate,
     add_tour,
     feature_on_home,
     home_page,
@@ -35,9 +36,9 @@ CARD = '<article class="profile-card'
 # view-restriction lookups, one count, one query per listing and per prefetch,
 # one for the card renditions of each listing. City pages add the filter form's
 # services and languages.
-HOME_QUERIES = 18
-CITY_QUERIES = 20
-COLLECTION_QUERIES = 12
+HOME_QUERIES = 19  # + the cards' rates (their "from" price)
+CITY_QUERIES = 22  # + rates of the based-here and the touring listings
+COLLECTION_QUERIES = 13  # + the cards' rates
 
 
 def section(html: str, heading_id: str) -> str:
@@ -565,3 +566,19 @@ def test_every_image_has_width_and_height(client, berlin):
         assert images, url
         for img in images:
             assert attr(img, "width") and attr(img, "height"), (url, img)
+
+
+def test_city_cards_show_the_lowest_rate_as_the_from_price(client, berlin):
+    amelie = make_profile("Amelie", city=berlin)
+    add_rate(amelie, duration_minutes=120, amount_minor=50000, currency="GBP")
+    add_rate(amelie, duration_minutes=60, amount_minor=28050, currency="GBP")
+    make_profile("Nora", city=berlin)  # no rates: no price line at all
+
+    html = client.get("/cities/berlin/").content.decode()
+    amelie_card = html[html.index(">Amelie<") :]
+    amelie_card = amelie_card[: amelie_card.index("</article>")]
+    nora_card = html[html.index(">Nora<") :]
+    nora_card = nora_card[: nora_card.index("</article>")]
+
+    assert "from <strong>280.50 GBP</strong>" in amelie_card
+    assert "profile-card__price" not in nora_card
