@@ -81,7 +81,9 @@ INSTALLED_APPS = [
     # our ready() hooks run after Wagtail's have connected their signals).
     "core",
     "accounts",
+    "audit",
     "notifications",
+    "verification",
     "cms_pages",
     "directory",
     "search",
