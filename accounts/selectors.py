@@ -27,3 +27,18 @@ def user_is_moderator(*, user: User) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
+
+
+def user_has_second_factor(*, user: User) -> bool:
+    """A TOTP app or a passkey (recovery codes back those up; they are not a
+    factor of their own). Staff need one for the admin; providers and agencies
+    need one before their first profile is submitted (docs/joining.md)."""
+    # Imported here: allauth's MFA models need the app registry.
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import is_mfa_enabled
+
+    if not user.is_authenticated:
+        return False
+    return is_mfa_enabled(
+        user, types=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    )
