@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "search",
     "bookings",
     "moderation",  # before messaging, which files reports through it
+    "reviews",
     "messaging",
     "api",
 ]
