@@ -144,8 +144,13 @@ def _challenge_take(*, user: User, code: str) -> VerificationChallenge:
 def _check_may_submit(*, user: User) -> None:
     if VerificationRequest.objects.pending().filter(user=user).exists():
         raise Conflict("A verification request of yours is already waiting.")
-    if user.is_age_verified and open_rerequest_of(user=user) is None:
+    if _is_verified(user) and open_rerequest_of(user=user) is None:
         raise Conflict("You are already verified.")
+
+
+def _is_verified(user: User) -> bool:
+    # From the database: the caller's instance may predate a decision.
+    return User.objects.filter(pk=user.pk, is_age_verified=True).exists()
 
 
 @dataclass(frozen=True)
@@ -346,7 +351,7 @@ def verification_rerequest(
     if not reason:
         message = "Say why the person must verify again: they read this."
         raise ValidationFailed(message, fields={"reason": [message]})
-    if not user.is_age_verified:
+    if not _is_verified(user):
         raise Conflict("This person is not verified: there is nothing to renew.")
     try:
         with transaction.atomic():
