@@ -48,7 +48,9 @@ PDF_BYTES = (
 )
 
 
-def upload(name: str, data: bytes, content_type: str = "image/png") -> SimpleUploadedFile:
+def upload(
+    name: str, data: bytes, content_type: str = "image/png"
+) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
@@ -89,10 +91,18 @@ def pending(provider, submit) -> VerificationRequest:  # noqa: ANN001
 
 
 PHOTOS = [
-    {"image_id": 501, "file_hash": "a" * 40, "thumbnail_url": "/t/501.jpg",
-     "caption": "Photo 1"},
-    {"image_id": 502, "file_hash": "b" * 40, "thumbnail_url": "/t/502.jpg",
-     "caption": "Photo 2"},
+    {
+        "image_id": 501,
+        "file_hash": "a" * 40,
+        "thumbnail_url": "/t/501.jpg",
+        "caption": "Photo 1",
+    },
+    {
+        "image_id": 502,
+        "file_hash": "b" * 40,
+        "thumbnail_url": "/t/502.jpg",
+        "caption": "Photo 2",
+    },
 ]
 
 

@@ -136,9 +136,7 @@ def test_under_18_by_the_date_of_birth_is_refused_not_verified(
     assert not attestation.over_18_checked
 
 
-def test_a_refusal_of_someone_verified_clears_the_flag(
-    provider, moderator, submit
-):
+def test_a_refusal_of_someone_verified_clears_the_flag(provider, moderator, submit):
     _approve(submit(provider), moderator)
     verification_rerequest(user=provider, actor=moderator, reason="Document expired")
     provider.refresh_from_db()
@@ -269,9 +267,10 @@ def test_photos_verified_with_the_decision_are_recorded_audited_and_signalled(
     assert entry.data == {"image_id": 501, "file_hash": "a" * 40}
     assert heard == [provider.pk]
     # Verifying it again adds nothing.
-    assert photos_verify(
-        user=provider, actor=moderator, photos=[Photo(501, "a" * 40)]
-    ) == []
+    assert (
+        photos_verify(user=provider, actor=moderator, photos=[Photo(501, "a" * 40)])
+        == []
+    )
 
 
 def test_only_the_persons_current_photos_can_be_verified(

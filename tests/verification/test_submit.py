@@ -122,7 +122,9 @@ def test_too_many_pixels_is_refused(provider, private_dir, settings):
     _refused(provider, private_dir, ValidationFailed, selfie=selfie())
 
 
-def test_a_used_an_expired_or_someone_elses_code_is_refused(provider, submit, escort_user):
+def test_a_used_an_expired_or_someone_elses_code_is_refused(
+    provider, submit, escort_user
+):
     other_code = challenge_issue(user=escort_user).code
     with pytest.raises(ValidationFailed, match="not your current code"):
         verification_submit(
