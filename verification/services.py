@@ -409,7 +409,7 @@ def photos_verify(
                 )
                 created.append(row)
         if created:
-            transaction.on_commit(
-                lambda: photos_verified.send(sender=PhotoVerification, user=user)
-            )
+            # In the transaction, so receivers record their follow-up (a
+            # reindex through the outbox) with its cause (invariant 11).
+            photos_verified.send(sender=PhotoVerification, user=user)
     return created

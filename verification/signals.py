@@ -1,8 +1,12 @@
-"""Documented signals of verification, for the apps above it.
+"""Signals the verification app sends for the apps above it (docs/onboarding.md,
+"Photo-verified badges")."""
 
-``photos_verified``: sent after commit of ``photos_verify`` with ``user`` (the
-owner of the photos); directory/search reindex that person's profiles."""
+from __future__ import annotations
 
 from django.dispatch import Signal
 
+# Sent by the verification service inside the transaction that writes (or
+# removes) a ``PhotoVerification``, with ``user``: the person the photos show.
+# Search re-indexes that user's profiles (search/signals.py), so its "verified"
+# filter follows at once; the pages read the rule live (directory.photo_badges).
 photos_verified = Signal()
