@@ -12,7 +12,6 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from cryptography.fernet import InvalidToken
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -22,9 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, NotFound
 from verification.admin_forms import DecisionForm, RerequestForm
-from verification.files import file_read
 from verification.models import VerificationRequest
 from verification.selectors import (
     attestations_of,
@@ -41,6 +39,7 @@ from verification.services import (
     Photo,
     UnderAge,
     verification_decide,
+    verification_file_open,
     verification_rerequest,
 )
 
@@ -136,19 +135,12 @@ def _decide(request: HttpRequest, item: VerificationRequest, form: DecisionForm)
 
 @moderators_only
 def request_file(request: HttpRequest, request_id: int, which: str) -> HttpResponse:
-    item = get_object_or_404(
-        VerificationRequest.objects.pending(), pk=request_id
-    )  # decided requests have no files left
-    if which not in ("document", "selfie"):
-        raise Http404
-    name = getattr(item, which).name
-    content_type = getattr(item, f"{which}_content_type")
-    if not name:
-        raise Http404
+    item = get_object_or_404(VerificationRequest, pk=request_id)
     try:
-        data = file_read(name)
-    except (FileNotFoundError, InvalidToken):
+        data = verification_file_open(request=item, actor=request.user, which=which)
+    except NotFound:
         raise Http404 from None
+    content_type = getattr(item, f"{which}_content_type")
     response = HttpResponse(data, content_type=content_type)
     # Nobody keeps a copy (shared computers, proxies), and the bytes are only
     # ever what they were checked to be.

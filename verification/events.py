@@ -16,6 +16,17 @@ def verification_submitted_event(*, request: VerificationRequest) -> AuditEntry:
     )
 
 
+def verification_file_viewed_event(
+    *, request: VerificationRequest, actor: User, which: str
+) -> AuditEntry:
+    return audit_record(
+        actor=actor,
+        action="verification.file_viewed",
+        target=request,
+        data={"user_id": request.user_id, "file": which},
+    )
+
+
 def verification_approved_event(
     *, request: VerificationRequest, actor: User
 ) -> AuditEntry:

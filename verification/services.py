@@ -8,6 +8,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -17,13 +18,14 @@ from accounts.models import User
 from core.exceptions import (
     ApplicationError,
     Conflict,
+    NotFound,
     PermissionDenied,
     ValidationFailed,
 )
 from notifications.models import Kind
 from notifications.services import Email, notify
 from verification import events
-from verification.files import file_store, files_delete, upload_check
+from verification.files import file_read, file_store, files_delete, upload_check
 from verification.models import (
     PhotoVerification,
     RefusalReason,
@@ -173,6 +175,8 @@ def verification_decide(
     kept) or refuse. An approval of someone under 18 by that date is recorded
     as an ``under_18`` refusal, then ``UnderAge`` is raised."""
     _check_moderator(actor)
+    if actor.pk == request.user_id:
+        raise PermissionDenied("Nobody decides their own verification.")
     under_18 = False
     if approve:
         under_18 = not _adult(_dob_checked(date_of_birth))
@@ -191,6 +195,25 @@ def verification_decide(
     if under_18:
         raise UnderAge()
     return decided
+
+
+def verification_file_open(
+    *, request: VerificationRequest, actor: User, which: str
+) -> bytes:
+    """A waiting request's document or selfie, decrypted, for a moderator; each
+    opening is audited (who looked at whose identity document, and when)."""
+    _check_moderator(actor)
+    if which not in ("document", "selfie"):
+        raise NotFound()
+    name = getattr(request, which).name
+    if request.status != VerificationRequest.Status.PENDING or not name:
+        raise NotFound("The files are deleted once a request is decided.")
+    try:
+        data = file_read(name)
+    except (FileNotFoundError, InvalidToken):
+        raise NotFound() from None
+    events.verification_file_viewed_event(request=request, actor=actor, which=which)
+    return data
 
 
 def _check_moderator(actor: User) -> None:

@@ -70,6 +70,10 @@ def test_the_files_are_served_decrypted_to_moderators_only(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
     assert client.get(f"{_detail(pending)}passport/").status_code == 404
+    viewed = AuditEntry.objects.filter(action="verification.file_viewed")
+    assert [(e.actor, e.target_id, e.data["file"]) for e in viewed] == [
+        (moderator, pending.pk, "selfie")
+    ]
 
 
 @pytest.mark.parametrize("who", ["editor", "agency", "escort", "plain_staff"])

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.storage import storages
 from django.utils import timezone
 
+from accounts.models import MODERATORS_GROUP, User
 from audit.models import AuditEntry
 from core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from notifications.models import Notification
@@ -282,3 +284,11 @@ def test_only_the_persons_current_photos_can_be_verified(
     with pytest.raises(PermissionDenied):
         photos_verify(user=provider, actor=provider, photos=[Photo(501, "a" * 40)])
     assert not PhotoVerification.objects.exists()
+
+
+def test_nobody_decides_their_own_verification(pending, provider):
+    provider.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    with pytest.raises(PermissionDenied, match="own"):
+        _approve(pending, User.objects.get(pk=provider.pk))
+    pending.refresh_from_db()
+    assert pending.status == "pending"
