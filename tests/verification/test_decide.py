@@ -194,7 +194,6 @@ def test_a_decided_request_cannot_be_decided_again(pending, moderator):
 def test_the_database_refuses_a_decided_request_that_keeps_its_files(pending):
     from django.db import IntegrityError, transaction
 
-    VerificationRequest.objects.filter(pk=pending.pk)
     with pytest.raises(IntegrityError), transaction.atomic():
         VerificationRequest.objects.filter(pk=pending.pk).update(
             status="approved", decided_at=timezone.now()
