@@ -39,6 +39,7 @@ from notifications.apis import (
 )
 from search.apis import SearchApi, SuggestApi
 from search.apis_exposure import ExposureApi
+from verification.apis import MyVerificationApi, MyVerificationChallengeApi
 
 app_name = "api"
 
@@ -125,6 +126,12 @@ urlpatterns = [
         name="notification-unread",
     ),
     path("notifications/read", NotificationReadApi.as_view(), name="notification-read"),
+    path("me/verification", MyVerificationApi.as_view(), name="my-verification"),
+    path(
+        "me/verification/challenge",
+        MyVerificationChallengeApi.as_view(),
+        name="my-verification-challenge",
+    ),
     path(
         "me/notification-preferences",
         NotificationPreferencesApi.as_view(),

@@ -29,6 +29,7 @@ PROVIDER_KINDS = {
     Kind.MESSAGE: _("New messages from clients"),
     Kind.BOOKING: _("New booking requests, changes and reminders"),
     Kind.PROFILE_REVIEW: _("Profile review decisions"),
+    Kind.VERIFICATION: _("Identity verification decisions and requests"),
 }
 
 

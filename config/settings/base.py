@@ -213,6 +213,16 @@ MESSAGE_ENCRYPTION_KEYS = env.list("MESSAGE_ENCRYPTION_KEYS", default=[])
 MESSAGE_RETENTION_DAYS = env.int("MESSAGE_RETENTION_DAYS", default=90)
 MESSAGE_MAX_LENGTH = 4000
 
+# Identity verification (docs/verification.md): how long a selfie code holds,
+# and the largest document or selfie accepted (each; the whole multipart body
+# is capped by MAX_UPLOAD_SIZE in core.middleware.BodySizeLimitMiddleware).
+VERIFICATION_CODE_TTL = timedelta(
+    minutes=env.int("VERIFICATION_CODE_TTL_MINUTES", default=30)
+)
+VERIFICATION_MAX_UPLOAD_SIZE = env.int(
+    "VERIFICATION_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024
+)
+
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",

@@ -63,6 +63,7 @@ def test_notify_stores_a_notice_and_sends_the_email_once(
         "message": 0,
         "booking": 1,
         "profile_review": 0,
+        "verification": 0,
         "total": 1,
     }
 
@@ -199,7 +200,13 @@ def test_the_api_lists_only_my_notices_and_marks_them_read(
     everything = api_client.post(f"{API}/read", {"all": True}, format="json")
     assert everything.json() == {
         "marked": 2,
-        "unread": {"message": 0, "booking": 0, "profile_review": 0, "total": 0},
+        "unread": {
+            "message": 0,
+            "booking": 0,
+            "profile_review": 0,
+            "verification": 0,
+            "total": 0,
+        },
     }
 
 
