@@ -338,8 +338,12 @@ STORAGES = {
 
 # Request bodies: JSON is small; image uploads are capped separately below.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1_048_576)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
+# Every upload stays in memory: Django would spool files over 2.5 MB to a
+# plain temporary file, and an identity document must never touch the disk
+# unencrypted (verification encrypts before storing). The body cap of
+# core.middleware.BodySizeLimitMiddleware bounds the memory per request.
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_SIZE + 64 * 1024
 
 # --- Wagtail --------------------------------------------------------------------
 
