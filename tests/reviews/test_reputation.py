@@ -375,3 +375,11 @@ def test_a_future_booking_has_no_assessment_form(city, profile, customer):
     )
     url = f"/dashboard/reputation/bookings/{booking.pk}/assessment/"
     assert browser.get(url).status_code == 404
+
+
+def test_the_client_dashboard_links_to_the_reputation_page(profile, customer):
+    home = signed_in(customer).get("/dashboard/").content.decode()
+    assert 'data-panel="reputation"' in home
+    assert 'href="/dashboard/reputation/"' in home
+    provider_home = signed_in(profile.owner).get("/dashboard/").content.decode()
+    assert 'data-panel="reputation"' not in provider_home
