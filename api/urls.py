@@ -11,6 +11,7 @@ from bookings.apis.bookings import (
     BookingRescheduleApi,
 )
 from bookings.apis.owner import MyAvailabilityApi
+from bookings.apis.screening import MyScreeningApi
 from cms_pages.apis import ImageCreateApi
 from directory.apis.favourites import FavouriteCollectionApi, FavouriteDetailApi
 from directory.apis.owner import ManagedProfileApi, MyProfileApi, MyProfileListApi
@@ -37,6 +38,7 @@ from notifications.apis import (
     NotificationReadApi,
     NotificationUnreadApi,
 )
+from reviews.reputation_apis import BookingAssessmentApi, ClientReputationApi
 from search.apis import SearchApi, SuggestApi
 from search.apis_exposure import ExposureApi
 from verification.apis import MyVerificationApi, MyVerificationChallengeApi
@@ -86,6 +88,21 @@ urlpatterns = [
         "bookings/<int:booking_id>/reschedule",
         BookingRescheduleApi.as_view(),
         name="booking-reschedule",
+    ),
+    path(
+        "bookings/<int:booking_id>/assessment",
+        BookingAssessmentApi.as_view(),
+        name="booking-assessment",
+    ),
+    path(
+        "clients/<int:client_id>/reputation",
+        ClientReputationApi.as_view(),
+        name="client-reputation",
+    ),
+    path(
+        "me/profiles/<int:profile_id>/screening",
+        MyScreeningApi.as_view(),
+        name="my-screening",
     ),
     path(
         "bookings/<int:booking_id>/<str:action>",
