@@ -4,6 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
+from django.urls import reverse
 
 from accounts.consents import Document
 from accounts.models import Consent
@@ -33,6 +34,13 @@ class AccountAdapter(DefaultAccountAdapter):
             },
             source=_signup_source(request),
         )
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        # Providers and agencies start from their dashboard (profile, bookings);
+        # an explicit ?next= still wins (allauth reads it before asking here).
+        if getattr(request.user, "is_provider", False):
+            return reverse("directory:dashboard")
+        return super().get_login_redirect_url(request)
 
 
 def _signup_source(request: HttpRequest) -> str:

@@ -163,3 +163,19 @@ def test_html_refusals_show_the_reason_and_create_nothing(client, case):
 def test_a_refused_form_keeps_the_chosen_role(client):
     response = html_signup(client, "keep@example.test", role="agency", terms="")
     assert re.search(r'value="agency"[^>]*checked', response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [(Role.ESCORT, "/dashboard/"), (Role.AGENCY, "/dashboard/"), (Role.CLIENT, "/")],
+)
+def test_providers_and_agencies_land_on_their_dashboard(client, role, landing):
+    from tests.factories import PASSWORD as FACTORY_PASSWORD
+    from tests.factories import UserFactory
+
+    user = UserFactory(role=role)
+    response = client.post(
+        "/accounts/login/", {"login": user.email, "password": FACTORY_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == landing
