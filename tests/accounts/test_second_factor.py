@@ -194,3 +194,36 @@ def test_agency_staff_of_a_profile_keep_a_factor_and_clients_need_none(client, c
     mark_reauthenticated(client, member)
     allowed = client.delete("/_allauth/browser/v1/account/authenticators/totp")
     assert allowed.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/accounts/2fa/",
+        "/accounts/2fa/totp/activate/",
+        "/accounts/2fa/webauthn/add/",
+    ],
+)
+def test_mfa_set_up_pages_use_the_site_layout(client, url):
+    provider = EscortOwnerFactory()
+    client.force_login(provider)
+    mark_reauthenticated(client, provider)
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'class="site-header"' in body
+    assert 'class="account-form stack"' in body or "panel" in body
+    assert "<script>" not in body  # no inline script (CSP)
+
+
+def test_recovery_codes_page_uses_the_site_layout(client):
+    provider = EscortOwnerFactory()
+    login_with_mfa(client, provider)
+    mark_reauthenticated(client, provider)
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    RecoveryCodes.activate(provider)
+    page = client.get("/accounts/2fa/recovery-codes/")
+    assert page.status_code == 200
+    assert 'class="site-header"' in page.content.decode()
+    assert "I have saved my codes" not in page.content.decode()  # no next given
