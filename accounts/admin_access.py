@@ -20,7 +20,6 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from allauth.account.authentication import get_authentication_records
-from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
@@ -29,10 +28,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.second_factor import SECOND_FACTOR_TYPES
 
 # Factors that are a second factor on their own; recovery codes are a fallback
 # for them, not one.
-SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+SECOND_FACTORS = list(SECOND_FACTOR_TYPES)
 
 
 def user_reaches_admin(*, user: User) -> bool:

@@ -21,9 +21,11 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import get_adapter
 from allauth.headless.account.views import ResetPasswordView
 from allauth.headless.constants import Client
+from allauth.mfa import app_settings as mfa_settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path, re_path
 
+from accounts.mfa_views import GuardedManageTOTPView, GuardedManageWebAuthnView
 from core.views import page_not_found
 
 # allauth's HTML route for the same key: /password/reset/key/<uidb36>-<key>/
@@ -87,4 +89,17 @@ def urlpatterns() -> list[URLPattern]:
         )
         for client, name in CLIENTS.items()
     ]
-    return patterns
+    return patterns + _guarded_authenticators()
+
+
+def _guarded_authenticators() -> list[URLPattern]:
+    views = {"totp": GuardedManageTOTPView, "webauthn": GuardedManageWebAuthnView}
+    return [
+        path(
+            f"{name}/v1/account/authenticators/{kind}",
+            view.as_api_view(client=client),
+        )
+        for kind, view in views.items()
+        if kind in mfa_settings.SUPPORTED_TYPES
+        for client, name in CLIENTS.items()
+    ]

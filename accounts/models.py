@@ -47,6 +47,10 @@ class Role(models.TextChoices):
 # and agency staff. Whether a profile may go live is User.may_have_live_profile.
 PROVIDER_ROLES = frozenset({Role.ESCORT, Role.AGENCY})
 
+# What a person may choose at sign-up (docs/joining.md). Staff is granted, never
+# chosen; later changes go through accounts.services.user_set_role.
+SIGNUP_ROLES = (Role.CLIENT, Role.ESCORT, Role.AGENCY)
+
 
 class User(AbstractUser):
     """A person with a login. The email address is the login; there is no username."""
@@ -105,3 +109,53 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.display_name or self.email.split("@", 1)[0]
+
+
+class Consent(models.Model):
+    """One answer a person gave to one document at one moment: the consent ledger
+    (docs/joining.md). Append-only: a trigger (migration 0004) makes PostgreSQL
+    refuse every UPDATE and DELETE, so a later answer is a new row and the history
+    stays as given. Like the audit log, ``user`` has no enforced foreign key: a
+    cascade from a deleted user would be a DELETE here. Current document versions
+    live in ``accounts.consents``."""
+
+    class Document(models.TextChoices):
+        TERMS = "terms", _("Terms of use")
+        PRIVACY = "privacy", _("Privacy policy")
+        AGE_18 = "age_18", _("18 or older")
+        MARKETING = "marketing", _("Marketing emails")
+
+    class Source(models.TextChoices):
+        SIGNUP_HTML = "signup_html", _("Sign-up page")
+        SIGNUP_API = "signup_api", _("Sign-up API")
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        # The (user, document, -created_at) index below serves lookups by user.
+        db_index=False,
+        related_name="consents",
+    )
+    document = models.CharField(_("document"), max_length=32, choices=Document)
+    version = models.CharField(_("version"), max_length=32)
+    # False records a refusal (marketing may be declined); required documents are
+    # only ever recorded as accepted, since sign-up refuses without them.
+    accepted = models.BooleanField(_("accepted"))
+    source = models.CharField(_("where"), max_length=32, choices=Source)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["user", "document", "-created_at"],
+                name="accounts_consent_latest",
+            )
+        ]
+
+    def __str__(self) -> str:
+        answer = "accepted" if self.accepted else "declined"
+        return f"{self.document} {self.version} {answer}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from accounts.models import MODERATORS_GROUP, User
+from accounts.second_factor import SECOND_FACTOR_TYPES
 
 
 def may_have_live_profile_q(*, prefix: str = "") -> Q:
@@ -34,11 +35,8 @@ def user_has_second_factor(*, user: User) -> bool:
     factor of their own). Staff need one for the admin; providers and agencies
     need one before their first profile is submitted (docs/joining.md)."""
     # Imported here: allauth's MFA models need the app registry.
-    from allauth.mfa.models import Authenticator
     from allauth.mfa.utils import is_mfa_enabled
 
     if not user.is_authenticated:
         return False
-    return is_mfa_enabled(
-        user, types=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    )
+    return is_mfa_enabled(user, types=list(SECOND_FACTOR_TYPES))

@@ -7,7 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from accounts import headless_urls
+from accounts import headless_urls, mfa_urls
 from cms_pages import views as cms_views
 from cms_pages.api_v2 import api_router
 from core import views as core_views
@@ -18,6 +18,8 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path(settings.CMS_URL_PREFIX.lstrip("/"), include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Before allauth's own: passkey removal keeps the second-factor rule.
+    path("accounts/", include(mfa_urls.urlpatterns())),
     path("accounts/", include("allauth.urls")),
     path("dashboard/bookings/", include("bookings.urls")),
     path("dashboard/verification/", include("verification.urls")),

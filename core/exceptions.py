@@ -34,6 +34,18 @@ class PermissionDenied(ApplicationError):
     default_message = "You are not allowed to do this."
 
 
+class SecondFactorRequired(PermissionDenied):
+    """A provider or agency submits a first profile without a TOTP app or
+    passkey (docs/joining.md)."""
+
+    code = "second_factor_required"
+    default_message = (
+        "Protect your account with a second factor before you submit your "
+        "profile: set up an authenticator app or a passkey under Account "
+        "security (/accounts/2fa/), then submit again."
+    )
+
+
 class NotFound(ApplicationError):
     status_code = 404
     code = "not_found"

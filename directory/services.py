@@ -13,9 +13,14 @@ from django.utils.text import slugify
 from wagtail.models import Revision, WorkflowState
 
 from accounts.models import Role, User
-from accounts.selectors import user_is_moderator
+from accounts.selectors import user_has_second_factor, user_is_moderator
 from cms_pages.models import CustomImage
-from core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from core.exceptions import (
+    NotFound,
+    PermissionDenied,
+    SecondFactorRequired,
+    ValidationFailed,
+)
 from core.ids import MAX_PAGE_ID
 from directory.models import (
     BIO_TAGS,
@@ -100,6 +105,10 @@ def profile_save_and_submit(
 def _profile_create(*, actor: User, edit: ProfileEdit) -> EscortProfilePage:
     if actor.role != Role.ESCORT:
         raise PermissionDenied("Only provider accounts can create a profile.")
+    # A first profile needs a second factor on the account (docs/joining.md); from
+    # then on the account cannot drop its last one (accounts.second_factor).
+    if not user_has_second_factor(user=actor):
+        raise SecondFactorRequired()
     # Lock the owner's row: two simultaneous first submissions must not create two
     # profiles (Page.owner cannot carry a unique constraint from this table).
     User.objects.select_for_update().filter(pk=actor.pk).get()

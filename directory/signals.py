@@ -8,9 +8,11 @@ from __future__ import annotations
 from django.dispatch import Signal, receiver
 from wagtail.signals import page_published, task_rejected, workflow_approved
 
+from accounts.signals import second_factor_needed
 from cms_pages.services import image_publish
 from core.outbox import outbox_enqueue
 from directory.models import EscortProfilePage
+from directory.selectors import profiles_editable_by
 from directory.tasks import send_review_decision_email
 
 # Sent when a city page lists a page of its profiles, so that search can count
@@ -49,3 +51,10 @@ def review_changes_requested(sender, instance, user=None, **kwargs) -> None:  # 
         outbox_enqueue(
             send_review_decision_email, profile.pk, "changes_requested", comment
         )
+
+
+@receiver(second_factor_needed, dispatch_uid="directory.second_factor_needed")
+def provider_side_keeps_second_factor(sender, user, **kwargs) -> bool:  # noqa: ANN001
+    """Answers accounts.second_factor: whoever is on the provider side of a
+    profile keeps a second factor."""
+    return profiles_editable_by(user=user).exists()

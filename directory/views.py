@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role, User
+from accounts.second_factor import second_factor_setup_url
+from accounts.selectors import user_has_second_factor
 from cms_pages.services import image_create
 from core.exceptions import ApplicationError, NotFound
 from core.formatting import to_major_units
@@ -103,8 +105,24 @@ def profile_edit(request: HttpRequest, profile_id: int | None = None) -> HttpRes
     return render(
         request,
         "directory/dashboard/profile_edit.html",
-        _editor_context(form, rates, tours, profile),
+        _editor_context(
+            form, rates, tours, profile, second_factor=_second_factor(request, profile)
+        ),
     )
+
+
+def _second_factor(
+    request: HttpRequest, profile: EscortProfilePage | None
+) -> dict | None:
+    """A first profile needs a second factor (directory.services): say so before
+    the form is filled in, with the way to set one up and come back."""
+    if profile is not None or user_has_second_factor(user=request.user):
+        return None
+    here = request.get_full_path()
+    return {
+        "totp_url": second_factor_setup_url(kind="totp", next_url=here),
+        "passkey_url": second_factor_setup_url(kind="webauthn", next_url=here),
+    }
 
 
 def _editor_context(

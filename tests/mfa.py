@@ -51,3 +51,14 @@ def totp_code(user: User) -> str:
     """The code the user's authenticator app shows now."""
     secret = decrypt(totp_for(user).data["secret"])
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def mark_reauthenticated(client: Client, user: User) -> None:
+    """What allauth records when the user just confirmed their password again:
+    changing authenticators asks for that (allauth reauthentication)."""
+    session = client.session
+    records = session.get(AUTHENTICATION_METHODS_SESSION_KEY, [])
+    records.append({"method": "password", "at": time.time(), "reauthenticated": True})
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()

@@ -269,6 +269,8 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Role, age statement, terms and marketing: the HTML form and the headless API.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -292,7 +294,12 @@ ACCOUNT_RATE_LIMITS = {
 # Per-IP limits key on the client address allauth reads from X-Forwarded-For only
 # past our own proxies (TRUSTED_PROXY_COUNT, below): anyone can send that header.
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+# Passkeys (WebAuthn, fido2) beside TOTP; recovery codes back both up. A passkey
+# also signs in on its own (it is something you have and, unlocked, something
+# you are or know). Browsers allow WebAuthn only on https or localhost.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Premium Escorts Directory"
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("app", "browser")

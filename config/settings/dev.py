@@ -42,3 +42,6 @@ STORAGES = {
 # WhiteNoise serves from the finders here; the folder only has to exist.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 WHITENOISE_USE_FINDERS = True
+# Passkeys on the demo's http://localhost (browsers allow WebAuthn there; fido2
+# wants https unless told). Never in production.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

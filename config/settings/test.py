@@ -58,6 +58,8 @@ CHANNEL_LAYERS = {
 CELERY_BROKER_URL = TEST_BROKER_URL
 CELERY_RESULT_BACKEND = TEST_BROKER_URL
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Passkeys over the test server's plain http (as on the demo's localhost).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 
 # WhiteNoise serves from the finders here; the folder only has to exist.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -97,18 +97,20 @@ def test_email_is_the_login_and_unique_regardless_of_case():
         UserFactory(email="case@example.test")
 
 
-def test_signup_always_makes_a_client(client):
-    client.post(
+def test_signup_never_makes_staff(client):
+    response = client.post(
         "/_allauth/app/v1/auth/signup",
         {
             "email": "sneaky@example.test",
             "password": "long-enough-passphrase",
             "role": "staff",
+            "age_18": True,
+            "terms": True,
         },
         content_type="application/json",
     )
+    assert response.status_code == 400
+    assert [e["param"] for e in response.json()["errors"]] == ["role"]
     from accounts.models import User
 
-    user = User.objects.get(email="sneaky@example.test")
-    assert user.role == Role.CLIENT
-    assert not user.is_staff
+    assert not User.objects.filter(email="sneaky@example.test").exists()

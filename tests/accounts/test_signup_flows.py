@@ -16,6 +16,9 @@ pytestmark = pytest.mark.django_db
 
 EMAIL = "new.member@example.test"
 PASSWORD = "a-long-and-unusual-passphrase"
+# What sign-up asks beyond email and password (tests/accounts/test_signup_roles.py).
+CONSENTS = {"role": "client", "age_18": True, "terms": True}
+HTML_CONSENTS = {"role": "client", "age_18": "on", "terms": "on"}
 
 
 def _verification_key_from_mail() -> str:
@@ -31,7 +34,7 @@ def test_headless_app_flow(client):
     headers = {"content_type": "application/json"}
     signup = client.post(
         "/_allauth/app/v1/auth/signup",
-        {"email": EMAIL, "password": PASSWORD},
+        {"email": EMAIL, "password": PASSWORD, **CONSENTS},
         **headers,
     )
     # 401 with a pending "verify_email" flow: signed up, not yet signed in.
@@ -72,7 +75,7 @@ def test_headless_app_flow(client):
 def test_headless_login_refused_before_verification(client):
     client.post(
         "/_allauth/app/v1/auth/signup",
-        {"email": EMAIL, "password": PASSWORD},
+        {"email": EMAIL, "password": PASSWORD, **CONSENTS},
         content_type="application/json",
     )
     login = client.post(
@@ -103,6 +106,7 @@ def test_html_flow_with_csrf_enforced():
             "email": EMAIL,
             "password1": PASSWORD,
             "password2": PASSWORD,
+            **HTML_CONSENTS,
             "csrfmiddlewaretoken": _csrf(browser, "/accounts/signup/"),
         },
     )
@@ -134,7 +138,7 @@ def test_form_post_without_csrf_token_is_refused():
     browser = Client(enforce_csrf_checks=True)
     response = browser.post(
         "/accounts/signup/",
-        {"email": EMAIL, "password1": PASSWORD, "password2": PASSWORD},
+        {"email": EMAIL, "password1": PASSWORD, "password2": PASSWORD, **HTML_CONSENTS},
     )
     assert response.status_code == 403
     assert not User.objects.filter(email=EMAIL).exists()
@@ -152,7 +156,7 @@ def test_signup_rate_limit_is_on(client):
     for n in range(22):
         response = client.post(
             "/_allauth/app/v1/auth/signup",
-            {"email": f"flood{n}@example.test", "password": PASSWORD},
+            {"email": f"flood{n}@example.test", "password": PASSWORD, **CONSENTS},
             content_type="application/json",
         )
         statuses.append(response.status_code)

@@ -139,7 +139,7 @@ def test_second_submit_while_pending_updates_the_review(
 
 
 def test_new_provider_creates_a_profile_that_is_not_live(api_client, city):
-    provider = EscortOwnerFactory()
+    provider = EscortOwnerFactory(second_factor=True)
     response = submit(api_client, provider, edit_payload(city, display_name="Nina"))
     assert response.status_code == 201, response.content
     page = EscortProfilePage.objects.get(owner=provider)
@@ -148,7 +148,7 @@ def test_new_provider_creates_a_profile_that_is_not_live(api_client, city):
 
 
 def test_new_provider_with_an_unknown_city_gets_400(api_client, city):
-    provider = EscortOwnerFactory()
+    provider = EscortOwnerFactory(second_factor=True)
     response = submit(api_client, provider, edit_payload(city, home_city=987654))
     assert (
         "home_city" in assert_error_shape(response, 400, "validation_error")["fields"]
@@ -164,7 +164,7 @@ def test_concurrent_first_submissions_create_one_profile(city):
     from django.db import connection
     from rest_framework.test import APIClient
 
-    provider = EscortOwnerFactory()
+    provider = EscortOwnerFactory(second_factor=True)
     statuses: list[int] = []
     barrier = threading.Barrier(2)
 

@@ -37,7 +37,9 @@ def sign_up_and_confirm(page, base: str, email: str) -> None:  # noqa: ANN001
     # allauth's labels may end in a colon, depending on the templates' style.
     page.get_by_label(re.compile(r"^Password:?$")).fill(NEW_PASSWORD)
     page.get_by_label(re.compile(r"^Password \(again\):?$")).fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_label("I am 18 or older").check()
+    page.get_by_label("I accept the Terms and the Privacy policy").check()
+    page.get_by_role("button", name="Create account").click()
     page.wait_for_url("**/accounts/confirm-email/")
     check_page(page)
     assert "verify" in page.locator("main").inner_text().lower()

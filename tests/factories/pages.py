@@ -36,6 +36,7 @@ from directory.models import (
     Service,
 )
 from tests.factories import UserFactory
+from tests.mfa import totp_for
 
 
 def jpeg_bytes(size: tuple[int, int] = (120, 150), colour: str = "#7a2946") -> bytes:
@@ -53,10 +54,17 @@ class CustomImageFactory(factory.django.DjangoModelFactory[CustomImage]):
 
 
 class EscortOwnerFactory(UserFactory):
-    """A provider who passed age and identity verification."""
+    """A provider who passed age and identity verification.
+    ``second_factor=True`` gives them a TOTP authenticator, which a first
+    profile submission needs (directory.services, docs/joining.md)."""
 
     role = Role.ESCORT
     is_age_verified = True
+
+    @factory.post_generation
+    def second_factor(self, create: bool, extracted: bool | None, **kwargs) -> None:
+        if create and extracted:
+            totp_for(self)
 
 
 def home_page() -> HomePage:
