@@ -257,7 +257,7 @@ class AgencyEscort(TimestampedModel):
         LEFT = "left", _("Left")
 
     class EndReason(models.TextChoices):
-        LEFT_KEPT_PROFILE = "left_kept", _("Left, kept the profile")
+        LEFT_KEPT = "left_kept", _("Left, kept the profile")
         LEFT_UNPUBLISHED = "left_unpublished", _("Left, unpublished the profile")
         REMOVED = "removed", _("Removed by the agency")
 

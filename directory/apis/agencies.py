@@ -31,6 +31,13 @@ from directory.agency_services import (
 from directory.models import AgencyInvitation
 
 
+class RequiredBooleanField(serializers.BooleanField):
+    """Required in every format: DRF reads a boolean missing from a form post
+    as false, and leaving must be a choice, not a default."""
+
+    default_empty_html = serializers.empty
+
+
 class AgencySerializer(serializers.Serializer):
     class Meta:
         ref_name = "MyAgency"
@@ -199,7 +206,7 @@ class MyAgencyLeaveApi(APIView):
         class Meta:
             ref_name = "AgencyLeave"
 
-        keep_profile = serializers.BooleanField()
+        keep_profile = RequiredBooleanField()
 
     class OutputSerializer(serializers.Serializer):
         class Meta:
