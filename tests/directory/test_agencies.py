@@ -387,3 +387,19 @@ def test_the_manager_sees_the_dashboard_without_owner_powers(client, manager):
     assert response.status_code == 400
     assert b"Only agency owners" in response.content
     assert not AgencyInvitation.objects.exists()
+
+
+def test_the_dashboard_home_links_the_agency_and_the_safety_channel(
+    client, agency, agency_owner, profile, owner, django_capture_on_commit_callbacks
+):
+    client.force_login(owner)
+    html = client.get("/dashboard/").content.decode()
+    assert 'data-panel="safety"' in html and "You work independently" in html
+    invite_and_accept(agency, owner, django_capture_on_commit_callbacks)
+    html = client.get("/dashboard/").content.decode()
+    assert agency.name in html and "/dashboard/agency/leave/" in html
+    client.force_login(agency_owner)
+    html = client.get("/dashboard/").content.decode()
+    assert "Agency dashboard" in html and 'data-panel="safety"' not in html
+    client.force_login(UserFactory(role=Role.AGENCY))
+    assert "Register your agency" in client.get("/dashboard/").content.decode()
