@@ -13,6 +13,12 @@ from bookings.apis.bookings import (
 from bookings.apis.owner import MyAvailabilityApi
 from bookings.apis.screening import MyScreeningApi
 from cms_pages.apis import ImageCreateApi
+from directory.apis.agencies import (
+    MyAgencyApi,
+    MyAgencyInvitationCollectionApi,
+    MyAgencyInvitationDetailApi,
+    MyAgencyLeaveApi,
+)
 from directory.apis.favourites import FavouriteCollectionApi, FavouriteDetailApi
 from directory.apis.owner import ManagedProfileApi, MyProfileApi, MyProfileListApi
 from directory.apis.public import (
@@ -51,6 +57,18 @@ urlpatterns = [
     path("me/profile", MyProfileApi.as_view(), name="my-profile"),
     path("me/profiles", MyProfileListApi.as_view(), name="my-profiles"),
     path("me/exposure", ExposureApi.as_view(), name="my-exposure"),
+    path("me/agency", MyAgencyApi.as_view(), name="my-agency"),
+    path(
+        "me/agency/invitations",
+        MyAgencyInvitationCollectionApi.as_view(),
+        name="my-agency-invitations",
+    ),
+    path(
+        "me/agency/invitations/<int:invitation_id>",
+        MyAgencyInvitationDetailApi.as_view(),
+        name="my-agency-invitation-detail",
+    ),
+    path("me/agency/leave", MyAgencyLeaveApi.as_view(), name="my-agency-leave"),
     path("me/favourites", FavouriteCollectionApi.as_view(), name="my-favourites"),
     path(
         "me/favourites/<int:profile_id>",

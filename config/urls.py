@@ -12,6 +12,7 @@ from cms_pages import views as cms_views
 from cms_pages.api_v2 import api_router
 from core import views as core_views
 from core.media import media_file
+from directory.agency_urls import invitation_urlpatterns as agency_invitation_urls
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -24,6 +25,12 @@ urlpatterns = [
     path("dashboard/bookings/", include("bookings.urls")),
     path("dashboard/verification/", include("verification.urls")),
     path("dashboard/reputation/", include("reviews.reputation_urls")),
+    path("dashboard/agency/", include("directory.agency_urls")),
+    path("dashboard/safety/", include("moderation.urls")),
+    path(
+        "agency/invitations/",
+        include((agency_invitation_urls, "directory_agency_invitation")),
+    ),
     path("dashboard/", include("directory.urls")),
     path("messages/", include("messaging.urls")),
     path("notifications/", include("notifications.urls")),

@@ -10,6 +10,7 @@ class DirectoryConfig(AppConfig):
         from wagtail.signals import workflow_approved, workflow_rejected
 
         from directory import (  # noqa: F401
+            agency_panels,  # the dashboard's agency panel
             listings,  # registers the listings of the cms_pages page types
             signals,  # connects our review emails
         )

@@ -43,6 +43,7 @@ from cms_pages.demo import (
     publish_new_child,
 )
 from cms_pages.models import CustomImage, HomePage
+from directory import agency_demo
 from directory.models import (
     Agency,
     AgencyMembership,
@@ -196,6 +197,7 @@ def seed(*, log: Callable[[str], None], profiles: int | None = None) -> None:
         now=timezone.now(),
     )
     _seed_profiles(count=count, catalogue=catalogue, log=log)
+    agency_demo.seed_links(agencies=catalogue.agencies, log=log)
     collections = _seed_collections(catalogue=catalogue, log=log)
     _seed_home_features(cities=cities, collections=collections, log=log)
 
@@ -254,12 +256,17 @@ def _seed_languages() -> dict[str, Language]:
 def _seed_agencies(*, log: Callable[[str], None]) -> list[Agency]:
     agencies = []
     for number, (name, slug, verified, description) in enumerate(AGENCIES, start=1):
-        agency, _ = Agency.objects.get_or_create(
-            slug=slug,
-            defaults={"name": name, "description": description, "verified": verified},
-        )
         email = "agency@demo.test" if number == 1 else f"agency{number}@demo.test"
         owner = _agency_owner(email=email, name=name)
+        agency, _ = Agency.objects.get_or_create(
+            slug=slug,
+            defaults=agency_demo.agency_defaults(
+                number=number, description=description, verified=verified
+            )
+            | {"name": name},
+        )
+        if verified:
+            agency_demo.verify_owner(owner)
         AgencyMembership.objects.get_or_create(
             agency=agency, user=owner, defaults={"role": AgencyMembership.Role.OWNER}
         )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -88,18 +89,66 @@ class Language(models.Model):
         return self.name
 
 
+class AgencyStatus(models.TextChoices):
+    PENDING = "pending", _("Pending business verification")
+    VERIFIED = "verified", _("Verified")
+    REFUSED = "refused", _("Refused")
+
+
 class Agency(TimestampedModel):
+    """An agency lists escorts who consented (``AgencyEscort``). Its business is
+    verified by a moderator (``status``) once its responsible person (the
+    owner) is identity-verified; until then it cannot invite escorts."""
+
+    Status = AgencyStatus
+
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True, max_length=4000)
-    verified = models.BooleanField(_("verified"), default=False)
+    registration_number = models.CharField(
+        _("company registration number"), max_length=32, blank=True
+    )
+    country = models.CharField(_("country"), max_length=60, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=AgencyStatus.choices,
+        default=AgencyStatus.PENDING,
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    # The moderator's note on the last decision, shown to the owner.
+    decision_note = models.TextField(_("decision note"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name_plural = _("agencies")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=AgencyStatus.values),
+                name="directory_agency_known_status",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=AgencyStatus.VERIFIED)
+                | models.Q(verified_at__isnull=False),
+                name="directory_agency_verified_has_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def verified(self) -> bool:
+        """The business is verified (readers of the former boolean column)."""
+        return self.status == AgencyStatus.VERIFIED
 
 
 class AgencyMembership(TimestampedModel):
@@ -126,6 +175,130 @@ class AgencyMembership(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.agency} ({self.role})"
+
+
+AGENCY_INVITATION_DAYS = 14
+
+
+class AgencyInvitation(TimestampedModel):
+    """An owner invites an escort (to be listed) or a manager (to join the
+    staff) by email. The link's token is never stored: ``token_hash`` is its
+    SHA-256 (directory.agency_services builds the token from ``nonce`` and the
+    secret key, so the email task needs no copy of it)."""
+
+    class Role(models.TextChoices):
+        ESCORT = "escort", _("Escort (listed by the agency)")
+        MANAGER = "manager", _("Manager (agency staff)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))  # stored lower-cased
+    role = models.CharField(
+        _("role"), max_length=8, choices=Role.choices, default=Role.ESCORT
+    )
+    nonce = models.CharField(max_length=32)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "email"],
+                condition=models.Q(status="pending"),
+                name="directory_invitation_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")),
+                name="directory_invitation_email_lower",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.agency} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PENDING and self.expires_at > timezone.now()
+
+
+class AgencyEscort(TimestampedModel):
+    """An escort's consent to be listed by an agency, and its end. One active
+    row per escort (a partial unique constraint): an escort is listed by at
+    most one agency at a time. Rows are kept after leaving, as the record."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        LEFT = "left", _("Left")
+
+    class EndReason(models.TextChoices):
+        LEFT_KEPT = "left_kept", _("Left, kept the profile")
+        LEFT_UNPUBLISHED = "left_unpublished", _("Left, unpublished the profile")
+        REMOVED = "removed", _("Removed by the agency")
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="escort_links"
+    )
+    escort = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agency_links"
+    )
+    invitation = models.ForeignKey(
+        AgencyInvitation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
+    )
+    consented_at = models.DateTimeField(_("consented at"))
+    consent_version = models.CharField(_("consent text version"), max_length=16)
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    end_reason = models.CharField(max_length=16, choices=EndReason.choices, blank=True)
+
+    class Meta:
+        ordering = ["-consented_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["escort"],
+                condition=models.Q(status="active"),
+                name="directory_agency_escort_one_active",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="active", left_at__isnull=True)
+                | models.Q(status="left", left_at__isnull=False),
+                name="directory_agency_escort_left_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.escort} listed by {self.agency} ({self.status})"
 
 
 class LanguageAPISerializer(serializers.ModelSerializer):

@@ -52,3 +52,6 @@ def send_review_decision_email(
         email=Email(subject.strip(), body),
     )
     return True
+
+
+from directory.agency_tasks import send_agency_invitation  # noqa: E402, F401 - registers it

@@ -22,6 +22,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from accounts.models import User
 from directory.admin_views import ProfilesAwaitingReviewView, user_may_review_profiles
+from directory.agency_admin_views import AgencyDecisionView
 from directory.models import Agency, AgencyMembership, Language, Service
 
 
@@ -53,13 +54,14 @@ class AgencyViewSet(ModelViewSet):
     url_prefix = "directory/agencies"
     icon = "group"
     menu_label = _("Agencies")
-    list_display = ["name", "slug", "verified", "created_at"]
-    list_filter = ["verified"]
+    list_display = ["name", "slug", "status", "country", "created_at"]
+    list_filter = ["status"]
     search_fields = ["name", "slug"]
     ordering = ["name"]
     copy_view_enabled = False
     inspect_view_enabled = True
-    form_fields = ["name", "slug", "description", "verified"]
+    # The status changes only through the audited decision (AgencyDecisionView).
+    form_fields = ["name", "slug", "description", "registration_number", "country"]
 
 
 class MemberEmailField(forms.ModelChoiceField):
@@ -150,4 +152,37 @@ def register_review_menu_item() -> MenuItem:
         name="profiles-awaiting-review",
         icon_name="tasks",
         order=150,
+    )
+
+
+class AgencyDecisionMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        # The profile reviewers are the moderators; this answer is remembered
+        # for the request, so the menu costs no query of its own. The view and
+        # the service check user_is_moderator themselves.
+        return user_may_review_profiles(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_agency_decision_urls() -> list:
+    urls = [
+        path("", AgencyDecisionView.as_view(), name="index"),
+        path("<int:agency_id>/", AgencyDecisionView.as_view(), name="decide"),
+    ]
+    return [
+        path(
+            "directory/agency-decisions/",
+            include((urls, "directory_agency_decisions")),
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_agency_decision_menu_item() -> MenuItem:
+    return AgencyDecisionMenuItem(
+        _("Agencies to verify"),
+        reverse("directory_agency_decisions:index"),
+        name="agencies-to-verify",
+        icon_name="group",
+        order=160,
     )

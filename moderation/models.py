@@ -26,6 +26,10 @@ class ReportCategory(models.TextChoices):
     SCAM = "scam", _("Scam or fraud")
     UNDERAGE = "underage", _("A possible minor")
     TRAFFICKING = "trafficking", _("Possible trafficking or coercion")
+    # Filed by escorts through the private safety channel (/dashboard/safety/).
+    COERCION = "coercion", _("Coercion or pressure")
+    PAYMENT_WITHHELD = "payment_withheld", _("Payment withheld")
+    SAFETY = "safety", _("Safety concern")
     OTHER = "other", _("Something else")
 
 
@@ -40,7 +44,11 @@ class ReportStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-TOP_PRIORITY_CATEGORIES = (ReportCategory.UNDERAGE, ReportCategory.TRAFFICKING)
+TOP_PRIORITY_CATEGORIES = (
+    ReportCategory.UNDERAGE,
+    ReportCategory.TRAFFICKING,
+    ReportCategory.COERCION,
+)
 
 
 class Report(TimestampedModel):
@@ -111,3 +119,32 @@ class Report(TimestampedModel):
     @property
     def priority_label(self) -> str:
         return str(ReportPriority(self.priority).label)
+
+
+SAFETY_CATEGORIES = (
+    ReportCategory.COERCION,
+    ReportCategory.PAYMENT_WITHHELD,
+    ReportCategory.SAFETY,
+    ReportCategory.OTHER,
+)
+
+
+class SafetyMessage(TimestampedModel):
+    """One message of an escort to the safety team (moderation.views.safety):
+    the target of its ``Report``, so each message is its own report (a report
+    is unique per reporter and target). ``agency`` is the agency listing the
+    escort when they wrote, for the moderators; agencies never read these
+    (they are not moderators, and no agency page or API lists reports)."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,  # the record outlives an erased account
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        "directory.Agency", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Safety message {self.pk}"

@@ -117,7 +117,11 @@ def paris() -> CityPage:
 @pytest.fixture
 def agency() -> Agency:
     return Agency.objects.create(
-        name="Maison Lumière", slug="maison-lumiere", description="Paris", verified=True
+        name="Maison Lumière",
+        slug="maison-lumiere",
+        description="Paris",
+        status="verified",
+        verified_at=timezone.now(),
     )
 
 

@@ -14,6 +14,8 @@ from directory import demo as directory_demo
 from directory.models import (
     MIN_AGE,
     Agency,
+    AgencyEscort,
+    AgencyInvitation,
     AgencyMembership,
     CityPage,
     EscortProfilePage,
@@ -39,6 +41,7 @@ def run_seed(lines: list[str]) -> None:
 def counts() -> dict[str, int]:
     models = (
         User, CityPage, StandardPage, Service, Language, Agency, AgencyMembership,
+        AgencyEscort, AgencyInvitation,
         EscortProfilePage, ProfileRate, ProfileTour, CustomImage, Revision,
         WorkflowState, FeaturedCollectionPage, Page,
     )  # fmt: skip
@@ -68,11 +71,22 @@ def test_seed_builds_cities_pages_catalogue_and_agencies(seeded):
     assert Service.objects.count() == 12
     assert Language.objects.count() == 10
     assert Agency.objects.count() == 5
-    assert Agency.objects.filter(verified=True).exists()
-    assert Agency.objects.filter(verified=False).exists()
+    assert Agency.objects.filter(status="verified").exists()
+    assert Agency.objects.filter(status="pending").exists()
     first = Agency.objects.get(slug=directory_demo.AGENCIES[0][1])
+    assert first.verified
     owner = first.memberships.get(role=AgencyMembership.Role.OWNER).user
     assert owner.email == "agency@demo.test"
+    assert owner.is_age_verified  # the responsible person of a verified agency
+    assert first.invitations.filter(status="pending").count() == 1
+    # Every profile listed by an agency has its escort's recorded consent.
+    listed = EscortProfilePage.objects.filter(agency__isnull=False)
+    assert listed.exists()
+    assert {(p.owner_id, p.agency_id) for p in listed} == set(
+        AgencyEscort.objects.filter(status="active").values_list(
+            "escort_id", "agency_id"
+        )
+    )
     assert all(
         a.memberships.filter(role="owner").exists() for a in Agency.objects.all()
     )
