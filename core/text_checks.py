@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -49,12 +49,13 @@ class TextRule:
     kind: str
     pattern: re.Pattern[str]
     message: str
+    # A second look at each match, where a regular expression alone would be
+    # slow (backtracking) or too broad; None accepts every match.
+    accept: Callable[[str], bool] | None = None
 
     def find(self, text: str) -> list[re.Match[str]]:
-        matches = list(self.pattern.finditer(text))
-        if self.kind == PHONE:
-            return [m for m in matches if _looks_like_phone(m.group(0))]
-        return matches
+        matches = self.pattern.finditer(text)
+        return [m for m in matches if self.accept is None or self.accept(m.group(0))]
 
 
 def _words(*terms: str) -> str:
@@ -126,8 +127,22 @@ TIME_UNITS = r"(?:h|hr|hrs|hour|hours|night|nights|min|mins|minutes|session)"
 _FLAGS = re.IGNORECASE
 
 
-def _rule(kind: str, pattern: str, message: str) -> TextRule:
-    return TextRule(kind, re.compile(pattern, _FLAGS), message)
+def _rule(
+    kind: str,
+    pattern: str,
+    message: str,
+    accept: Callable[[str], bool] | None = None,
+) -> TextRule:
+    return TextRule(kind, re.compile(pattern, _FLAGS), message, accept)
+
+
+# Possessive quantifiers (++, *+) and a lookbehind that starts a match only at
+# the start of a token keep every rule linear in the length of the text: the
+# domain ending is checked on the whole match afterwards (_ends_in_domain)
+# instead of by backtracking.
+_DOT = r"(?:\.|\(dot\)|\[dot\]|\bdot\b)"
+_LOCAL = r"(?<![\w.+-])[\w.+-]++"
+_HOST = r"[\w-]++(?:\s*+" + _DOT + r"\s*+[\w-]++)++"
 
 
 def review_rules(*, where: str = "reviews") -> tuple[TextRule, ...]:
@@ -137,17 +152,23 @@ def review_rules(*, where: str = "reviews") -> tuple[TextRule, ...]:
     return (
         _rule(
             EMAIL,
-            r"[\w.+-]+\s*(?:@|\(at\)|\[at\]|\sat\s)\s*[\w-]+"
-            r"(?:\s*(?:\.|\(dot\)|\[dot\]|\sdot\s)\s*[\w-]+)*"
-            r"\s*(?:\.|\(dot\)|\[dot\]|\sdot\s)\s*(?:" + DOMAIN_ENDINGS + r")\b",
+            _LOCAL
+            + r"\s*+(?:@|\(at\)|\[at\])\s*+"
+            + _HOST
+            # "anna at mail dot com": with a plain "at", only spelt-out dots, or
+            # "dinner at the Adlon.de" would read as an address (it is a link).
+            + r"|"
+            + _LOCAL
+            + r"\s+at\s+[\w-]++(?:\s+dot\s+[\w-]++)++",
             _("Remove the email address: %(why)s") % {"why": contact},
+            accept=_ends_in_domain,
         ),
         _rule(
             URL,
             r"\b(?:https?://|www\.)\S+"
-            r"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:" + DOMAIN_ENDINGS + r")\b"
-            r"(?:/\S*)?",
+            r"|(?<![\w.-])[a-z0-9][a-z0-9-]*+(?:\.[a-z0-9-]++)++(?:/\S*)?",
             _("Remove the web address: links and %(why)s") % {"why": contact},
+            accept=_is_link,
         ),
         _rule(
             HANDLE,
@@ -164,10 +185,12 @@ def review_rules(*, where: str = "reviews") -> tuple[TextRule, ...]:
         ),
         _rule(
             PRICE,
-            r"[€$£]\s?\d[\d.,]*"
-            r"|\b\d[\d.,]*\s?(?:[€$£]|k\b|(?:" + "|".join(CURRENCY_WORDS) + r")\b)"
-            r"|\b(?:eur|usd|gbp|chf)\s?\d[\d.,]*"
-            r"|\b\d[\d.,]*\s*(?:/|per\s+|an?\s+)" + TIME_UNITS + r"\b",
+            r"[€$£]\s?\d[\d.,]*+"
+            r"|(?<![\w.,])\d[\d.,]*+\s?(?:[€$£]|k\b|(?:"
+            + "|".join(CURRENCY_WORDS)
+            + r")\b)"
+            r"|\b(?:eur|usd|gbp|chf)\s?\d[\d.,]*+"
+            r"|(?<![\w.,])\d[\d.,]*+\s*(?:/\s*|per\s+|an?\s+)" + TIME_UNITS + r"\b",
             _(
                 "Remove the price: amounts paid for services are not allowed in "
                 "%(where)s."
@@ -178,10 +201,12 @@ def review_rules(*, where: str = "reviews") -> tuple[TextRule, ...]:
             PHONE,
             r"(?<![\w.])(?:\+|00)?\d[\d\s().\-/]{5,}\d(?![\w.])",
             _("Remove the phone number: %(why)s") % {"why": contact},
+            accept=_looks_like_phone,
         ),
         _rule(
             ADDRESS,
-            r"\b(?:room|apartment|apt|flat|suite)\s*(?:no\.?|number|#)?\s*\d+\b"
+            r"\b(?:room|apartment|apt|flat|suite)\.?\s*(?:no\.?|number|#)?\s*\d+\b"
+            r"|\b[a-zäöüß-]+(?:strasse|straße|str\.)\s*\d+\b"
             r"|\b\d+[a-z]?\s+(?:[a-zäöüß-]+\s+){0,2}"
             r"(?:street|st|road|rd|avenue|ave|lane|strasse|straße|str)\b",
             _("Remove the address or room number: %(why)s") % {"why": contact},
@@ -203,7 +228,8 @@ def check_text(text: str, *, rules: Iterable[TextRule]) -> list[Finding]:
     findings = []
     for rule in rules:
         for match in rule.find(remaining):
-            findings.append(Finding(rule.kind, match.group(0).strip(), rule.message))
+            words = match.group(0).strip().rstrip(".,;:")
+            findings.append(Finding(rule.kind, words, rule.message))
             start, end = match.span()
             # Blank what matched so a later rule does not report it again.
             remaining = remaining[:start] + " " * (end - start) + remaining[end:]
@@ -217,6 +243,20 @@ def finding_messages(findings: Iterable[Finding]) -> list[str]:
 
 _DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})$")
 _YEARS = re.compile(r"^\d{4}\s?[-/]\s?\d{4}$")
+
+
+_ENDINGS = frozenset(DOMAIN_ENDINGS.split("|"))
+_SPLIT_DOTS = re.compile(_DOT, _FLAGS)
+
+
+def _ends_in_domain(candidate: str) -> bool:
+    """The last label (after the last dot, written or spelt) is a known ending."""
+    host = candidate.split("/", 1)[0]
+    return _SPLIT_DOTS.split(host)[-1].strip().lower() in _ENDINGS
+
+
+def _is_link(candidate: str) -> bool:
+    return candidate.lower().startswith(("http", "www.")) or _ends_in_domain(candidate)
 
 
 def _looks_like_phone(candidate: str) -> bool:
