@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("dashboard/bookings/", include("bookings.urls")),
+    path("dashboard/reviews/", include("reviews.urls")),
     path("dashboard/", include("directory.urls")),
     path("messages/", include("messaging.urls")),
     path("notifications/", include("notifications.urls")),

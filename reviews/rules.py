@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from bookings.models import Booking
@@ -41,3 +42,11 @@ def author_label(review: Review) -> str:
     else "Verified client". Never the email or the full name."""
     name = (review.author.display_name or "").strip()
     return f"{name[0].upper()}." if name else "Verified client"
+
+
+def review_window_q(*, prefix: str = "", now: dt.datetime | None = None) -> Q:
+    """``review_window_open`` as a filter on bookings."""
+    since = (now or timezone.now()) - dt.timedelta(days=settings.REVIEW_WINDOW_DAYS)
+    return Q(
+        **{f"{prefix}status": Booking.Status.COMPLETED, f"{prefix}end__gte": since}
+    )

@@ -15,6 +15,7 @@ from core.ids import MAX_ID
 from directory.models import EscortProfilePage
 from directory.selectors import profiles_editable_by
 from reviews.models import ProfileReviewSettings, Review
+from reviews.rules import review_window_q
 
 
 def public_reviews_q(*, prefix: str = "") -> Q:
@@ -120,4 +121,21 @@ def review_queue() -> QuerySet[Review]:
             )
         )
         .order_by("queue_order", "created_at", "id")
+    )
+
+
+def bookings_awaiting_review(*, user: User) -> QuerySet[Booking]:
+    """The client's completed bookings still in the review window, not yet
+    reviewed, with a profile that takes reviews: soonest to close first."""
+    if not user.is_authenticated:
+        return Booking.objects.none()
+    return (
+        Booking.objects.filter(
+            review_window_q(),
+            client=user,
+            review__isnull=True,
+            profile__review_settings__reviews_enabled=True,
+        )
+        .select_related("profile", "city")
+        .order_by("end", "pk")
     )
