@@ -95,6 +95,6 @@ def booking(profile, author) -> Booking:  # noqa: ANN001
 
 @pytest.fixture
 def moderator() -> User:
-    user = UserFactory(role=Role.CLIENT, is_staff=True, display_name="Mod")
+    user = UserFactory(role=Role.STAFF, is_staff=True, display_name="Mod")
     user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
     return user
