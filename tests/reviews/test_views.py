@@ -292,3 +292,26 @@ def test_report(booking, provider):
     assert response.status_code == 302
     assert Report.objects.get().target == review
     assert signed_in(booking.client).get(url).status_code == 404
+
+
+# --- The dashboard home ---------------------------------------------------------------
+
+
+def _panel(html: str) -> str:
+    start = html.index('data-panel="reviews"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_dashboard_panel_for_clients(profile, author, booking):
+    completed_booking(profile, author, ended=dt.timedelta(days=45))  # too late
+    panel = _panel(signed_in(author).get("/dashboard/").content.decode())
+    assert "1 booking to review" in panel
+    assert f'href="{INDEX}"' in panel
+
+
+def test_dashboard_panel_for_providers(profile, provider):
+    make_review(completed_booking(profile, UserFactory()))
+    make_review(completed_booking(profile, UserFactory()), status=S.PENDING)
+    panel = _panel(signed_in(provider).get("/dashboard/").content.decode())
+    assert "1 review without your reply" in panel
+    assert "1 waiting for a moderator" in panel
