@@ -21,6 +21,7 @@ from wagtail.admin.views.generic import InspectView
 
 from accounts.selectors import user_is_moderator
 from core.exceptions import ApplicationError
+from core.ids import MAX_ID
 from reviews.models import Review
 from reviews.selectors import review_queue
 from reviews.services import review_moderate
@@ -74,7 +75,8 @@ class ReviewInspectView(InspectView):
     template_name = "reviews/admin/inspect.html"
 
     def get_object(self, queryset: QuerySet | None = None) -> Review:
-        return get_object_or_404(review_queue(), pk=self.pk)
+        pk = int(self.pk)
+        return get_object_or_404(review_queue(), pk=pk if 0 < pk <= MAX_ID else 0)
 
     def get_context_data(self, **kwargs) -> dict:  # noqa: ANN003
         context = super().get_context_data(**kwargs)
@@ -104,7 +106,7 @@ class ReviewModerateView(View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not user_is_moderator(user=request.user):
             raise DjangoPermissionDenied
-        review = get_object_or_404(Review, pk=pk)
+        review = get_object_or_404(Review, pk=pk if 0 < pk <= MAX_ID else 0)
         back = redirect(f"{VIEWSET_NAME}:inspect", pk)
         form = ModerationForm(request.POST)
         if not form.is_valid():
