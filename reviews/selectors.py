@@ -79,9 +79,14 @@ def review_of_author_get(*, user: User, review_id: int) -> Review:
 
 def reviews_for_provider(*, user: User) -> QuerySet[Review]:
     """Reviews of the profiles ``user`` is on the provider side of (owner or
-    agency member), in every status, newest first."""
+    agency member), waiting or published, newest first. What a moderator
+    rejected or hid is not shown to them: it was refused for a reason (personal
+    data, threats) and is no part of their page."""
     return (
-        Review.objects.filter(profile__in=profiles_editable_by(user=user))
+        Review.objects.filter(
+            profile__in=profiles_editable_by(user=user),
+            status__in=(Review.Status.PENDING, Review.Status.PUBLISHED),
+        )
         .select_related("profile", "author", "booking", "booking__city")
         .order_by("-created_at", "-id")
     )

@@ -315,3 +315,15 @@ def test_dashboard_panel_for_providers(profile, provider):
     panel = _panel(signed_in(provider).get("/dashboard/").content.decode())
     assert "1 review without your reply" in panel
     assert "1 waiting for a moderator" in panel
+
+
+def test_provider_does_not_see_refused_reviews(profile, provider):
+    shown = make_review(completed_booking(profile, UserFactory()), status=S.PENDING)
+    hidden = make_review(completed_booking(profile, UserFactory()), status=S.HIDDEN)
+    rejected = make_review(completed_booking(profile, UserFactory()), status=S.REJECTED)
+    html = signed_in(provider).get(INDEX).content.decode()
+    assert f'data-review="{shown.pk}"' in html
+    assert f'data-review="{hidden.pk}"' not in html
+    assert f'data-review="{rejected.pk}"' not in html
+    url = f"/dashboard/reviews/{hidden.pk}/report/"
+    assert signed_in(provider).get(url).status_code == 404
