@@ -65,7 +65,7 @@ def reviews_by(*, user: User) -> QuerySet[Review]:
         return Review.objects.none()
     return (
         Review.objects.filter(author=user)
-        .select_related("profile", "booking", "booking__city")
+        .select_related("profile", "author", "booking", "booking__city")
         .order_by("-created_at", "-id")
     )
 

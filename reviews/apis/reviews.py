@@ -11,7 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.ids import MAX_PAGE_ID
 from core.pagination import CursorPagination, paginated
+from directory.selectors import profile_editable_get
 from moderation.models import Report
 from reviews.apis.serializers import (
     OwnReviewSerializer,
@@ -22,6 +24,7 @@ from reviews.selectors import (
     review_for_provider_get,
     review_of_author_get,
     reviews_by,
+    reviews_for_provider,
 )
 from reviews.services import review_delete, review_edit, review_reply, review_report
 
@@ -155,4 +158,29 @@ class ReviewReportApi(APIView):
         return Response(
             self.OutputSerializer(report).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class ProfileReviewListApi(APIView):
+    """The provider side's view of one of its profiles' reviews: waiting for a
+    moderator or published, newest first (reply to and report them by id)."""
+
+    permission_classes = [IsAuthenticated]
+    pagination_class = CursorPagination
+
+    @extend_schema(
+        responses=ProviderReviewSerializer(many=True),
+        operation_id="my_profile_review_list",
+    )
+    def get(self, request: Request, profile_id: int) -> Response:
+        profile = profile_editable_get(
+            user=request.user,
+            profile_id=profile_id if 0 < profile_id <= MAX_PAGE_ID else 0,
+        )
+        return paginated(
+            request=request,
+            view=self,
+            queryset=reviews_for_provider(user=request.user).filter(profile=profile),
+            serializer=ProviderReviewSerializer,
+            ordering=("-created_at", "-id"),
         )

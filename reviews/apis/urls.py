@@ -5,6 +5,7 @@ from django.urls import path
 from reviews.apis.public import ReviewCollectionApi
 from reviews.apis.reviews import (
     MyReviewListApi,
+    ProfileReviewListApi,
     ReviewDetailApi,
     ReviewReplyApi,
     ReviewReportApi,
@@ -22,6 +23,11 @@ urlpatterns = [
         "me/profiles/<int:profile_id>/review-settings",
         ReviewSettingsApi.as_view(),
         name="review-settings",
+    ),
+    path(
+        "me/profiles/<int:profile_id>/reviews",
+        ProfileReviewListApi.as_view(),
+        name="my-profile-reviews",
     ),
     path("reviews/<int:review_id>", ReviewDetailApi.as_view(), name="review-detail"),
     path(

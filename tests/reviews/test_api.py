@@ -392,3 +392,32 @@ def test_schema_documents_the_endpoints_with_errors():
     assert "409" in paths["/api/v1/reviews/{review_id}/reply"]["post"]["responses"]
     assert "/api/v1/reviews/{review_id}/report" in paths
     assert "put" in paths["/api/v1/me/profiles/{profile_id}/review-settings"]
+
+
+def test_provider_lists_a_profiles_reviews(
+    profile, provider, booking, django_assert_max_num_queries
+):
+    shown = make_review(booking, status=S.PENDING)
+    make_review(completed_booking(profile, UserFactory()), status=S.HIDDEN)
+    url = f"/api/v1/me/profiles/{profile.pk}/reviews"
+    api = signed_in(provider)
+    with django_assert_max_num_queries(6) as few:
+        results = api.get(url).json()["results"]
+    assert [(r["id"], r["status"]) for r in results] == [(shown.pk, "pending")]
+    for _ in range(5):
+        make_review(completed_booking(profile, UserFactory()))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(api.get(url).json()["results"]) == 6
+    for user in (booking.client, EscortOwnerFactory()):
+        assert_error(signed_in(user).get(url), 404, "not_found")
+
+
+def test_my_reviews_in_constant_queries(profile, author, django_assert_max_num_queries):
+    make_review(completed_booking(profile, author))
+    api = signed_in(author)
+    with django_assert_max_num_queries(4) as few:
+        api.get("/api/v1/me/reviews")
+    for _ in range(5):
+        make_review(completed_booking(profile, author))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(api.get("/api/v1/me/reviews").json()["results"]) == 6
