@@ -280,8 +280,11 @@ def review_moderate(
     review = (
         Review.objects.select_for_update(of=("self",))
         .select_related("profile", "author")
-        .get(pk=review.pk)
+        .filter(pk=review.pk)
+        .first()
     )
+    if review is None:  # deleted by its author meanwhile
+        raise NotFound("Review not found.")
     reason = _checked_reason(reason, required=not approve)
     before = review.status
     after = _decision(before, approve=approve)
