@@ -11,6 +11,7 @@ from bookings.apis.bookings import (
     BookingRescheduleApi,
 )
 from bookings.apis.owner import MyAvailabilityApi
+from bookings.apis.screening import MyScreeningApi
 from cms_pages.apis import ImageCreateApi
 from directory.apis.favourites import FavouriteCollectionApi, FavouriteDetailApi
 from directory.apis.owner import ManagedProfileApi, MyProfileApi, MyProfileListApi
@@ -37,8 +38,10 @@ from notifications.apis import (
     NotificationReadApi,
     NotificationUnreadApi,
 )
+from reviews.reputation_apis import BookingAssessmentApi, ClientReputationApi
 from search.apis import SearchApi, SuggestApi
 from search.apis_exposure import ExposureApi
+from verification.apis import MyVerificationApi, MyVerificationChallengeApi
 
 app_name = "api"
 
@@ -87,6 +90,21 @@ urlpatterns = [
         name="booking-reschedule",
     ),
     path(
+        "bookings/<int:booking_id>/assessment",
+        BookingAssessmentApi.as_view(),
+        name="booking-assessment",
+    ),
+    path(
+        "clients/<int:client_id>/reputation",
+        ClientReputationApi.as_view(),
+        name="client-reputation",
+    ),
+    path(
+        "me/profiles/<int:profile_id>/screening",
+        MyScreeningApi.as_view(),
+        name="my-screening",
+    ),
+    path(
         "bookings/<int:booking_id>/<str:action>",
         BookingActionApi.as_view(),
         name="booking-action",
@@ -125,6 +143,12 @@ urlpatterns = [
         name="notification-unread",
     ),
     path("notifications/read", NotificationReadApi.as_view(), name="notification-read"),
+    path("me/verification", MyVerificationApi.as_view(), name="my-verification"),
+    path(
+        "me/verification/challenge",
+        MyVerificationChallengeApi.as_view(),
+        name="my-verification-challenge",
+    ),
     path(
         "me/notification-preferences",
         NotificationPreferencesApi.as_view(),

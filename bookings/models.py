@@ -312,3 +312,50 @@ class BookingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class ScreeningRequirements(TimestampedModel):
+    """What a provider asks of a client before a first message or a booking
+    request (docs/reputation.md). One per profile; no row means no screening.
+    Checked in one place, ``bookings.screening.screening_refusal``."""
+
+    profile = models.OneToOneField(
+        EscortProfilePage, on_delete=models.CASCADE, related_name="screening"
+    )
+    verified_only = models.BooleanField(
+        _("identity-verified clients only"), default=False
+    )
+    min_completed_bookings = models.PositiveSmallIntegerField(
+        _("completed bookings at least"),
+        default=0,
+        validators=[MaxValueValidator(50)],
+        help_text=_("Completed bookings with any provider on the site. 0: none."),
+    )
+    no_recent_no_show = models.BooleanField(
+        _("no no-show in the last 90 days"), default=False
+    )
+    for_first_contact = models.BooleanField(_("apply to first messages"), default=True)
+    for_booking_requests = models.BooleanField(
+        _("apply to booking requests"), default=True
+    )
+
+    class Meta:
+        verbose_name = _("screening requirements")
+        verbose_name_plural = _("screening requirements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_completed_bookings__lte=50),
+                name="bookings_screening_min_completed_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Screening of {self.profile_id}"
+
+    @property
+    def asks_anything(self) -> bool:
+        return (
+            self.verified_only
+            or self.min_completed_bookings > 0
+            or self.no_recent_no_show
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings import views
+from bookings import screening_views, views
 
 # Not "bookings": the Wagtail admin viewset of Booking owns that namespace.
 app_name = "bookings_dashboard"
@@ -29,5 +29,14 @@ urlpatterns += [
     ),
     path(
         "hours/<int:profile_id>/policy/", views.schedule_policy, name="schedule-policy"
+    ),
+]
+
+# Screening: what clients must meet before a first message or a booking request.
+urlpatterns += [
+    path(
+        "hours/<int:profile_id>/screening/",
+        screening_views.screening_edit,
+        name="screening",
     ),
 ]

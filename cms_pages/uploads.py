@@ -1,5 +1,6 @@
 """Checks and cleaning of uploaded images, shared by every upload path: Wagtail
-images (profile photos, editorial images) and private message attachments."""
+images (profile photos, editorial images) and private message attachments.
+The pure header checks live in core/uploads.py (verification uses them too)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,7 @@ from PIL import Image
 from wagtail.images.fields import WagtailImageField
 
 from cms_pages.metadata import strip_metadata
-
-CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
-EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+from core.uploads import CONTENT_TYPES, EXTENSIONS, image_pixel_count
 
 
 @dataclass(frozen=True)
@@ -33,22 +32,6 @@ class CleanImage:
     @property
     def extension(self) -> str:
         return EXTENSIONS[self.image_format]
-
-
-def image_pixel_count(file: UploadedFile) -> int | str | None:
-    """Pixels (times frames) from the image's header alone; None when Pillow
-    cannot identify it (the form field then answers "not a valid image")."""
-    file.seek(0)
-    try:
-        with Image.open(file) as header:
-            return header.width * header.height * getattr(header, "n_frames", 1)
-    except Image.DecompressionBombError:
-        # Past Pillow's own refusal (twice Image.MAX_IMAGE_PIXELS): far past ours.
-        return f"over {2 * Image.MAX_IMAGE_PIXELS}"
-    except (OSError, SyntaxError, ValueError):
-        return None
-    finally:
-        file.seek(0)
 
 
 class HeaderCheckedImageField(WagtailImageField):

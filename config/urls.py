@@ -21,6 +21,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("dashboard/bookings/", include("bookings.urls")),
     path("dashboard/reviews/", include("reviews.urls")),
+    path("dashboard/verification/", include("verification.urls")),
+    path("dashboard/reputation/", include("reviews.reputation_urls")),
     path("dashboard/", include("directory.urls")),
     path("messages/", include("messaging.urls")),
     path("notifications/", include("notifications.urls")),

@@ -1,5 +1,5 @@
-"""Secrets at rest (message bodies, report evidence): Fernet tokens (AES-128-CBC
-+ HMAC-SHA256) under a MultiFernet, so keys rotate: the first key of
+"""Secrets at rest (message bodies, report evidence, verification files): Fernet
+tokens (AES-128-CBC + HMAC-SHA256) under a MultiFernet, so keys rotate: the first key of
 ``MESSAGE_ENCRYPTION_KEYS`` encrypts, every listed key decrypts, and ``rotate``
 re-encrypts under the first. The keys come only from the environment (dev and
 test settings carry throwaway ones). The setting keeps its first name: messages
@@ -57,6 +57,17 @@ def decrypt(token: str) -> str:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken:
         return "[This message can no longer be read.]"
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """A Fernet token of raw bytes (identity documents and selfies at rest)."""
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """The bytes back. Unlike ``decrypt`` there is no placeholder: a file that no
+    configured key opens raises ``cryptography.fernet.InvalidToken``."""
+    return _fernet().decrypt(token)
 
 
 def rotate(token: str) -> str:

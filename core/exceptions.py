@@ -58,3 +58,14 @@ class ServiceUnavailable(ApplicationError):
     status_code = 503
     code = "service_unavailable"
     default_message = "This is unavailable for a moment. Please try again shortly."
+
+
+class ScreeningNotMet(PermissionDenied):
+    """A provider's screening requirements refuse a first message or a booking
+    request. The message is neutral on purpose: it never says which criterion."""
+
+    code = "screening_not_met"
+    default_message = (
+        "This provider accepts requests from clients who meet their screening "
+        "requirements."
+    )

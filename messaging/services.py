@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from bookings.models import Booking
+from bookings.screening import screening_refusal
 from cms_pages.uploads import CleanImage, image_clean
 from core import crypto
 from core.exceptions import NotFound, PermissionDenied, ValidationFailed
@@ -112,6 +113,15 @@ def _check_gate(*, client: User, profile: EscortProfilePage) -> None:
         )
 
 
+def _check_screening(*, client: User, profile: EscortProfilePage) -> None:
+    """The provider's screening applies to first contact only: a conversation
+    that already exists goes on when the provider tightens their screening."""
+    if Thread.objects.filter(client=client, profile=profile).exists():
+        return
+    if refusal := screening_refusal(profile=profile, client=client, kind="message"):
+        raise refusal
+
+
 def thread_start(
     *, client: User, profile_id: int, body: str, booking_id: int | None = None
 ) -> tuple[Thread, Message]:
@@ -127,6 +137,7 @@ def thread_start(
         raise PermissionDenied("Only client accounts start conversations.")
     booking = _own_booking(client, profile, booking_id)
     _check_gate(client=client, profile=profile)
+    _check_screening(client=client, profile=profile)
     try:
         with transaction.atomic():
             thread, _ = Thread.objects.get_or_create(client=client, profile=profile)

@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     BOOKING = "booking", _("Bookings")
     PROFILE_REVIEW = "profile_review", _("Profile review decisions")
     REVIEW = "review", _("Reviews")
+    VERIFICATION = "verification", _("Identity verification")
 
 
 class Notification(models.Model):

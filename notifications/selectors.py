@@ -31,6 +31,7 @@ PROVIDER_KINDS = {
     Kind.BOOKING: _("New booking requests, changes and reminders"),
     Kind.PROFILE_REVIEW: _("Profile review decisions"),
     Kind.REVIEW: _("Clients' reviews of your profiles, once published"),
+    Kind.VERIFICATION: _("Identity verification decisions and requests"),
 }
 
 

@@ -184,3 +184,37 @@ class PhotoVerification(models.Model):
                 fields=["image_id", "file_hash"], name="verification_photo_once"
             )
         ]
+
+
+class VerificationRerequest(models.Model):
+    """A moderator asked a verified person to verify again. It changes nothing
+    on its own: the person stays verified (and their profiles live) until the
+    next decision, which closes it; a refusal then clears the flag."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="verification_rerequests",
+    )
+    reason = models.TextField(max_length=1000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(closed_at__isnull=True),
+                name="verification_one_open_rerequest",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Re-verification asked of {self.user_id}"

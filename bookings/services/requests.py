@@ -15,6 +15,7 @@ from bookings.models import (
     Booking,
     BookingPolicy,
 )
+from bookings.screening import screening_refusal
 from bookings.selectors import policy_for, profile_live_get
 from bookings.services.records import (
     DEADLOCK_DETECTED,
@@ -91,6 +92,8 @@ def booking_request(*, client: User, data: BookingInput) -> tuple[Booking, bool]
         return earlier, False
     profile = _bookable_profile(data.profile_id)
     _check_client(client, profile)
+    if refusal := screening_refusal(profile=profile, client=client, kind="booking"):
+        raise refusal
     rate = _rate(profile, data.rate_id)
     end = data.start + dt.timedelta(minutes=rate.duration_minutes)
     window = booking_window(profile=profile, start=data.start, end=end)

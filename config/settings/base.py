@@ -217,6 +217,15 @@ MESSAGE_MAX_LENGTH = 4000
 # to REVIEW_WINDOW_DAYS after it ended, and edit the review for REVIEW_EDIT_HOURS.
 REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=30)
 REVIEW_EDIT_HOURS = env.int("REVIEW_EDIT_HOURS", default=48)
+# Identity verification (docs/verification.md): how long a selfie code holds,
+# and the largest document or selfie accepted (each; the whole multipart body
+# is capped by MAX_UPLOAD_SIZE in core.middleware.BodySizeLimitMiddleware).
+VERIFICATION_CODE_TTL = timedelta(
+    minutes=env.int("VERIFICATION_CODE_TTL_MINUTES", default=30)
+)
+VERIFICATION_MAX_UPLOAD_SIZE = env.int(
+    "VERIFICATION_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024
+)
 
 CHANNEL_LAYERS = {
     "default": {
@@ -333,8 +342,12 @@ STORAGES = {
 
 # Request bodies: JSON is small; image uploads are capped separately below.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1_048_576)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
+# Every upload stays in memory: Django would spool files over 2.5 MB to a
+# plain temporary file, and an identity document must never touch the disk
+# unencrypted (verification encrypts before storing). The body cap of
+# core.middleware.BodySizeLimitMiddleware bounds the memory per request.
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_SIZE + 64 * 1024
 
 # --- Wagtail --------------------------------------------------------------------
 

@@ -64,6 +64,7 @@ def test_notify_stores_a_notice_and_sends_the_email_once(
         "booking": 1,
         "profile_review": 0,
         "review": 0,
+        "verification": 0,
         "total": 1,
     }
 
@@ -205,6 +206,7 @@ def test_the_api_lists_only_my_notices_and_marks_them_read(
             "booking": 0,
             "profile_review": 0,
             "review": 0,
+            "verification": 0,
             "total": 0,
         },
     }
