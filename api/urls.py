@@ -1,6 +1,6 @@
 """/api/v1/: composes each app's endpoints. Apps own their views in apis.py."""
 
-from django.urls import path
+from django.urls import include, path
 
 from accounts.apis import MeApi, SocketTicketApi
 from bookings.apis.availability import AvailabilityApi
@@ -172,4 +172,5 @@ urlpatterns = [
         NotificationPreferencesApi.as_view(),
         name="notification-preferences",
     ),
+    path("", include("reviews.apis.urls")),
 ]

@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     MESSAGE = "message", _("New messages")
     BOOKING = "booking", _("Bookings")
     PROFILE_REVIEW = "profile_review", _("Profile review decisions")
+    REVIEW = "review", _("Reviews")
     VERIFICATION = "verification", _("Identity verification")
 
 

@@ -24,11 +24,13 @@ def notifications_for(*, user: User, unread: bool | None = None) -> QuerySet:
 CLIENT_KINDS = {
     Kind.MESSAGE: _("New messages"),
     Kind.BOOKING: _("Your bookings: answers, changes and reminders"),
+    Kind.REVIEW: _("Your reviews: moderators' decisions"),
 }
 PROVIDER_KINDS = {
     Kind.MESSAGE: _("New messages from clients"),
     Kind.BOOKING: _("New booking requests, changes and reminders"),
     Kind.PROFILE_REVIEW: _("Profile review decisions"),
+    Kind.REVIEW: _("Clients' reviews of your profiles, once published"),
     Kind.VERIFICATION: _("Identity verification decisions and requests"),
 }
 

@@ -139,3 +139,21 @@ def profile_approved(*, profile: str) -> str:
 
 def profile_changes_requested(*, profile: str) -> str:
     return _("A moderator asked for changes to %(profile)s") % {"profile": profile}
+
+
+def review_published(*, profile: str) -> str:
+    return _("Your review of %(profile)s is published") % {"profile": profile}
+
+
+def review_rejected(*, profile: str) -> str:
+    return _("Your review of %(profile)s was not published") % {"profile": profile}
+
+
+def review_hidden(*, profile: str) -> str:
+    return _("Your review of %(profile)s was hidden by a moderator") % {
+        "profile": profile
+    }
+
+
+def review_received(*, profile: str) -> str:
+    return _("A new review of %(profile)s is published") % {"profile": profile}

@@ -6,4 +6,7 @@ class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from reviews import reputation_dashboard  # noqa: F401 - the client's panel
+        from reviews import (
+            panels,  # noqa: F401 - the dashboard home's panel
+            reputation_dashboard,  # noqa: F401 - the client's panel
+        )

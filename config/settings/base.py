@@ -213,6 +213,10 @@ MESSAGE_ENCRYPTION_KEYS = env.list("MESSAGE_ENCRYPTION_KEYS", default=[])
 MESSAGE_RETENTION_DAYS = env.int("MESSAGE_RETENTION_DAYS", default=90)
 MESSAGE_MAX_LENGTH = 4000
 
+# Reviews (docs/reviews.md, "Rules"): a client may review a completed booking up
+# to REVIEW_WINDOW_DAYS after it ended, and edit the review for REVIEW_EDIT_HOURS.
+REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=30)
+REVIEW_EDIT_HOURS = env.int("REVIEW_EDIT_HOURS", default=48)
 # Identity verification (docs/verification.md): how long a selfie code holds,
 # and the largest document or selfie accepted (each; the whole multipart body
 # is capped by MAX_UPLOAD_SIZE in core.middleware.BodySizeLimitMiddleware).

@@ -63,6 +63,7 @@ def test_notify_stores_a_notice_and_sends_the_email_once(
         "message": 0,
         "booking": 1,
         "profile_review": 0,
+        "review": 0,
         "verification": 0,
         "total": 1,
     }
@@ -204,6 +205,7 @@ def test_the_api_lists_only_my_notices_and_marks_them_read(
             "message": 0,
             "booking": 0,
             "profile_review": 0,
+            "review": 0,
             "verification": 0,
             "total": 0,
         },
@@ -247,6 +249,7 @@ def test_preferences_over_the_api(api_client, user):
     assert {p["kind"]: (p["in_app"], p["email"]) for p in initial} == {
         "message": (True, True),
         "booking": (True, True),
+        "review": (True, True),
     }
     changed = api_client.put(
         "/api/v1/me/notification-preferences",
@@ -324,7 +327,11 @@ def test_preferences_page_saves(client, user):
     )
     assert response.status_code == 302
     saved = {p.kind: (p.in_app, p.email) for p in user.notification_preferences.all()}
-    assert saved == {"message": (True, False), "booking": (True, True)}
+    assert saved == {
+        "message": (True, False),
+        "booking": (True, True),
+        "review": (False, False),
+    }
 
 
 def test_badge_counts_are_cached_until_they_change(

@@ -336,7 +336,11 @@ def test_settings_list_only_the_kinds_of_the_role(client, max_, sofia):
     )
     assert response.status_code == 302
     saved = {p.kind: (p.in_app, p.email) for p in max_.notification_preferences.all()}
-    assert saved == {"message": (True, False), "booking": (False, False)}
+    assert saved == {
+        "message": (True, False),
+        "booking": (False, False),
+        "review": (False, False),
+    }
 
 
 def test_notices_stored_before_keep_working(client, max_):

@@ -1,0 +1,100 @@
+"""Shared review fixtures: a live profile in Berlin whose provider turned reviews
+on, a client with a completed booking of it, and builders for bookings and
+reviews in any state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.utils import timezone
+
+from accounts.models import MODERATORS_GROUP, Role, User
+from bookings.models import Booking
+from directory.models import EscortProfilePage
+from reviews.models import ProfileReviewSettings, Review
+from tests.factories import UserFactory
+from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
+
+
+def completed_booking(
+    profile: EscortProfilePage,
+    client: User,
+    *,
+    ended: dt.timedelta = dt.timedelta(days=1),
+    status: str = Booking.Status.COMPLETED,
+) -> Booking:
+    """A booking of an hour that ended ``ended`` ago (a past span never meets
+    the exclusion constraint of active bookings)."""
+    end = timezone.now() - ended
+    start = end - dt.timedelta(hours=1)
+    return Booking.objects.create(
+        client=client,
+        profile=profile,
+        city=profile.home_city,
+        start=start,
+        end=end,
+        span=DateTimeTZRange(start, end, "[)"),
+        duration_minutes=60,
+        location="incall",
+        price_minor=30000,
+        currency="EUR",
+        status=status,
+    )
+
+
+def make_review(booking: Booking, **fields: Any) -> Review:
+    defaults = {
+        "rating": 5,
+        "text": "Charming company and a lovely evening at the opera.",
+        "status": Review.Status.PUBLISHED,
+    }
+    return Review.objects.create(
+        booking=booking,
+        profile=booking.profile,
+        author=booking.client,
+        **{**defaults, **fields},
+    )
+
+
+def reviews_on(profile: EscortProfilePage, enabled: bool = True) -> None:
+    ProfileReviewSettings.objects.update_or_create(
+        profile=profile, defaults={"reviews_enabled": enabled}
+    )
+
+
+@pytest.fixture
+def city():
+    return make_city("Berlin", slug="berlin-reviews")
+
+
+@pytest.fixture
+def provider() -> User:
+    return EscortOwnerFactory(display_name="Clara")
+
+
+@pytest.fixture
+def profile(city, provider) -> EscortProfilePage:  # noqa: ANN001
+    profile = make_profile("Clara", city=city, owner=provider)
+    reviews_on(profile)
+    return profile
+
+
+@pytest.fixture
+def author() -> User:
+    return UserFactory(role=Role.CLIENT, display_name="max")
+
+
+@pytest.fixture
+def booking(profile, author) -> Booking:  # noqa: ANN001
+    return completed_booking(profile, author)
+
+
+@pytest.fixture
+def moderator() -> User:
+    user = UserFactory(role=Role.STAFF, is_staff=True, display_name="Mod")
+    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    return user
