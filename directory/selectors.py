@@ -22,7 +22,7 @@ from wagtail.models import WorkflowState
 
 from accounts.models import User
 from cms_pages.models import CustomImage
-from cms_pages.renditions import PROFILE_CARD
+from cms_pages.renditions import PROFILE_CARD, PROFILE_THUMBNAIL
 from core.exceptions import NotFound
 from directory.models import (
     Agency,
@@ -37,7 +37,12 @@ from directory.models import (
 
 
 def _showable_profiles() -> QuerySet[EscortProfilePage]:
-    return EscortProfilePage.objects.showable().select_related("home_city", "agency")
+    # with_photo_badges: every card and API item shows "Photos verified".
+    return (
+        EscortProfilePage.objects.showable()
+        .with_photo_badges()
+        .select_related("home_city", "agency")
+    )
 
 
 def _photos() -> Prefetch:
@@ -117,7 +122,7 @@ def profile_list(
     if city_id is not None:
         profiles = profiles.filter(home_city_id=city_id)
     if verified is not None:
-        profiles = profiles.filter(is_verified=verified)
+        profiles = profiles.filter(photos_verified_at__isnull=not verified)
     if vip is not None:
         profiles = profiles.filter(is_vip=vip)
     return profiles
@@ -224,9 +229,10 @@ def favourites_of(*, user: User) -> QuerySet[Favourite]:
         .prefetch_related(
             Prefetch(
                 "profile__photos",
-                queryset=ProfilePhoto.objects.select_related("image").order_by(
-                    "sort_order"
-                ),
+                # with_verification: the card's "Photos verified" from the prefetch.
+                queryset=ProfilePhoto.objects.with_verification()
+                .select_related("image")
+                .order_by("sort_order"),
             ),
             Prefetch("profile__photos__image__renditions", queryset=renditions),
         )
@@ -242,3 +248,29 @@ def favourite_profile_ids(*, user: User) -> frozenset[int]:
     return frozenset(
         Favourite.objects.filter(client=user).values_list("profile_id", flat=True)
     )
+
+
+def profile_photos_to_verify(*, user: User) -> list[ProfilePhoto]:
+    """The photos of the profiles ``user`` owns, as the latest revision of each
+    has them (drafts included: moderators verify photos before publication),
+    each with its image and the image's API thumbnail rendition. A constant
+    number of queries per profile (a provider has one)."""
+    photos = [
+        photo
+        for profile in EscortProfilePage.objects.filter(owner=user).order_by("pk")
+        for photo in profile.get_latest_revision_as_object().photos.all()
+    ]
+    images = (
+        CustomImage.objects.filter(pk__in={photo.image_id for photo in photos})
+        .prefetch_renditions(PROFILE_THUMBNAIL)
+        .in_bulk()
+    )
+    seen: set[int] = set()
+    found = []
+    for photo in photos:
+        # A revision may name an image deleted since; one entry per image.
+        if photo.image_id in images and photo.image_id not in seen:
+            seen.add(photo.image_id)
+            photo.image = images[photo.image_id]
+            found.append(photo)
+    return found
