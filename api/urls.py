@@ -13,6 +13,7 @@ from bookings.apis.bookings import (
 from bookings.apis.owner import MyAvailabilityApi
 from cms_pages.apis import ImageCreateApi
 from directory.apis.favourites import FavouriteCollectionApi, FavouriteDetailApi
+from directory.apis.onboarding import MyOnboardingApi
 from directory.apis.owner import ManagedProfileApi, MyProfileApi, MyProfileListApi
 from directory.apis.public import (
     AgencyDetailApi,
@@ -47,6 +48,7 @@ urlpatterns = [
     path("me/socket-ticket", SocketTicketApi.as_view(), name="socket-ticket"),
     path("me/profile", MyProfileApi.as_view(), name="my-profile"),
     path("me/profiles", MyProfileListApi.as_view(), name="my-profiles"),
+    path("me/onboarding", MyOnboardingApi.as_view(), name="my-onboarding"),
     path("me/exposure", ExposureApi.as_view(), name="my-exposure"),
     path("me/favourites", FavouriteCollectionApi.as_view(), name="my-favourites"),
     path(
