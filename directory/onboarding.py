@@ -26,9 +26,10 @@ from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from accounts.selectors import user_has_second_factor
+from cms_pages.models import CustomImage
 from core.exceptions import PermissionDenied
 from directory.models import EscortProfilePage
-from directory.selectors import ReviewState, profile_review_state
+from directory.selectors import ReviewState, draft_photo_rows, profile_review_state
 from verification.models import RefusalReason
 from verification.selectors import VerificationState, verification_state
 
@@ -124,14 +125,26 @@ def onboarding_for(*, user: User) -> Onboarding:
 
 
 def _facts(user: User) -> _Facts:
-    profile = EscortProfilePage.objects.filter(owner=user).order_by("pk").first()
-    draft = profile.get_latest_revision_as_object() if profile else None
+    profile = (
+        EscortProfilePage.objects.filter(owner=user)
+        .select_related("latest_revision")
+        .order_by("pk")
+        .first()
+    )
+    photo_ids = (
+        {row["image"] for row in draft_photo_rows(profile=profile)}
+        if profile
+        else set()
+    )
     showable = bool(
         profile and EscortProfilePage.objects.showable().filter(pk=profile.pk).exists()
     )
     return _Facts(
         profile=profile,
-        photo_count=len(draft.photos.all()) if draft else 0,
+        # Photos whose image was deleted since the revision do not count.
+        photo_count=CustomImage.objects.filter(pk__in=photo_ids).count()
+        if photo_ids
+        else 0,
         has_second_factor=user_has_second_factor(user=user),
         verification=verification_state(user=user),
         is_age_verified=user.is_age_verified,

@@ -250,27 +250,50 @@ def favourite_profile_ids(*, user: User) -> frozenset[int]:
     )
 
 
+def draft_photo_rows(*, profile: EscortProfilePage) -> list[dict]:
+    """The photos of the profile's latest revision (its draft) as stored in the
+    revision: ``{"image", "caption", "is_primary"}`` each, in order, read from
+    the revision's JSON. (Loading the revision as an object checks every photo's
+    image with a query of its own: one per photo.)"""
+    revision = profile.latest_revision
+    if revision is None:
+        return [
+            {"image": p.image_id, "caption": p.caption, "is_primary": p.is_primary}
+            for p in profile.photos.all()
+        ]
+    return [
+        {
+            "image": row.get("image"),
+            "caption": row.get("caption", ""),
+            "is_primary": row.get("is_primary", False),
+        }
+        for row in revision.content.get("photos", [])
+        if row.get("image")
+    ]
+
+
 def profile_photos_to_verify(*, user: User) -> list[ProfilePhoto]:
     """The photos of the profiles ``user`` owns, as the latest revision of each
     has them (drafts included: moderators verify photos before publication),
-    each with its image and the image's API thumbnail rendition. A constant
-    number of queries per profile (a provider has one)."""
-    photos = [
-        photo
-        for profile in EscortProfilePage.objects.filter(owner=user).order_by("pk")
-        for photo in profile.get_latest_revision_as_object().photos.all()
+    each with its image and the image's API thumbnail rendition, one entry per
+    image. A constant number of queries per profile (a provider has one)."""
+    rows = [
+        row
+        for profile in EscortProfilePage.objects.filter(owner=user)
+        .select_related("latest_revision")
+        .order_by("pk")
+        for row in draft_photo_rows(profile=profile)
     ]
     images = (
-        CustomImage.objects.filter(pk__in={photo.image_id for photo in photos})
+        CustomImage.objects.filter(pk__in={row["image"] for row in rows})
         .prefetch_renditions(PROFILE_THUMBNAIL)
         .in_bulk()
     )
-    seen: set[int] = set()
-    found = []
-    for photo in photos:
-        # A revision may name an image deleted since; one entry per image.
-        if photo.image_id in images and photo.image_id not in seen:
-            seen.add(photo.image_id)
-            photo.image = images[photo.image_id]
-            found.append(photo)
-    return found
+    photos: dict[int, ProfilePhoto] = {}
+    for row in rows:
+        # A revision may name an image deleted since.
+        if row["image"] in images and row["image"] not in photos:
+            photos[row["image"]] = ProfilePhoto(
+                image=images[row["image"]], caption=row["caption"]
+            )
+    return list(photos.values())
