@@ -43,6 +43,7 @@ from cms_pages.demo import (
     publish_new_child,
 )
 from cms_pages.models import CustomImage, HomePage
+from directory import demo_onboarding
 from directory.models import (
     Agency,
     AgencyMembership,
@@ -199,6 +200,12 @@ def seed(*, log: Callable[[str], None], profiles: int | None = None) -> None:
     _seed_profiles(count=count, catalogue=catalogue, log=log)
     collections = _seed_collections(catalogue=catalogue, log=log)
     _seed_home_features(cities=cities, collections=collections, log=log)
+    demo_onboarding.seed(log=log, password=_password())
+
+
+def logins() -> list[tuple[str, str, str]]:
+    """The onboarding stages' providers (directory.demo_onboarding)."""
+    return demo_onboarding.logins()
 
 
 def _seed_cities(*, editor: User | None, log: Callable) -> None:
