@@ -168,7 +168,7 @@ def test_onboarding_stage_providers_show_their_stage(seeded):
 
     assert states("onboarding.signedup@demo.test")["profile"] == "todo"
     draft = states("onboarding.draft@demo.test")
-    assert draft["profile"] == "done" and draft["photos"] == "todo"
+    assert draft["profile"] == "done" and draft["photos"] == "current"
     photos = states("onboarding.photos@demo.test")
     assert photos["photos"] == "done" and photos["verification"] == "todo"
     assert (
