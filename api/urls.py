@@ -20,6 +20,7 @@ from directory.apis.agencies import (
     MyAgencyLeaveApi,
 )
 from directory.apis.favourites import FavouriteCollectionApi, FavouriteDetailApi
+from directory.apis.onboarding import MyOnboardingApi
 from directory.apis.owner import ManagedProfileApi, MyProfileApi, MyProfileListApi
 from directory.apis.public import (
     AgencyDetailApi,
@@ -56,6 +57,7 @@ urlpatterns = [
     path("me/socket-ticket", SocketTicketApi.as_view(), name="socket-ticket"),
     path("me/profile", MyProfileApi.as_view(), name="my-profile"),
     path("me/profiles", MyProfileListApi.as_view(), name="my-profiles"),
+    path("me/onboarding", MyOnboardingApi.as_view(), name="my-onboarding"),
     path("me/exposure", ExposureApi.as_view(), name="my-exposure"),
     path("me/agency", MyAgencyApi.as_view(), name="my-agency"),
     path(

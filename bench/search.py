@@ -306,13 +306,15 @@ def _profile(
         locale_id=refs.locale_id,
         age=rng.randint(21, 45), tagline=rng.choice(TAGLINES),
         bio=f"<p>{' '.join(rng.sample(BIO, rng.randint(3, 5)))}</p>",
-        is_verified=verified, verified_at=published if verified else None,
         is_vip=vip, home_city=city, rates=rates, services=services,
         languages=[refs.languages[code] for code in codes],
         # The owner's last sign-in is the profile's last activity; bench profiles
         # have no owner row (owner_id stays NULL), see bench/README.md.
         owner=User(last_login=now - dt.timedelta(hours=rng.expovariate(1 / 72))),
     )  # fmt: skip
+    # "Photos verified" as with_photo_badges would annotate it: bench profiles
+    # have no photo rows to verify (bench/README.md).
+    profile.photos_verified_at = published if verified else None
     profile.current_public_tours = [
         ProfileTour(city_id=t) for t in touring if t != city.pk
     ]

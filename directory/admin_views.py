@@ -1,14 +1,19 @@
-"""Wagtail admin listing of profiles waiting for a moderator's decision."""
+"""Wagtail admin views of the directory: the listing of profiles waiting for a
+moderator's decision, and the moderators' VIP action on a profile."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import django_filters
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -17,7 +22,10 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import TaskState, WorkflowState, get_default_page_content_type
 
 from accounts.models import User
+from accounts.selectors import user_is_moderator
+from core.exceptions import ApplicationError
 from directory.models import Agency, CityPage, EscortProfilePage, ProfileReviewTask
+from directory.services import profile_set_moderation_flags
 
 WAITING_DAYS = (1, 3, 7)
 
@@ -51,7 +59,8 @@ def profiles_awaiting_review() -> QuerySet[EscortProfilePage]:
         current_task_state__task__profilereviewtask__isnull=False,
     ).values("current_task_state__started_at")[:1]
     return (
-        EscortProfilePage.objects.annotate(waiting_since=Subquery(current_review))
+        EscortProfilePage.objects.with_photo_badges()
+        .annotate(waiting_since=Subquery(current_review))
         .filter(waiting_since__isnull=False)
         .select_related("home_city", "agency", "owner")
         .order_by("waiting_since", "pk")
@@ -91,6 +100,11 @@ def _age_verified_label(profile: EscortProfilePage) -> str:
     return _("Yes") if owner is not None and owner.is_age_verified else _("No")
 
 
+def _photos_verified_label(profile: EscortProfilePage) -> str:
+    # The live photos' badge (with_photo_badges), as the public sees it now.
+    return _("Yes") if profile.is_verified else _("No")
+
+
 class ProfilesAwaitingReviewView(ReportView):
     page_title = _("Profiles awaiting review")
     header_icon = "tasks"
@@ -114,6 +128,11 @@ class ProfilesAwaitingReviewView(ReportView):
             label=_("Owner age-verified"),
             accessor=_age_verified_label,
         ),
+        Column(
+            "photos_verified",
+            label=_("Photos verified"),
+            accessor=_photos_verified_label,
+        ),
         DateColumn("waiting_since", label=_("Waiting since"), sort_key="waiting_since"),
     ]
 
@@ -132,3 +151,38 @@ class ProfilesAwaitingReviewView(ReportView):
         # The page id breaks ties so pagination never repeats or skips a row.
         ordered = super().order_queryset(queryset)
         return ordered.order_by(*ordered.query.order_by, "pk")
+
+
+class ProfileVipForm(forms.Form):
+    is_vip = forms.BooleanField(label=_("VIP"), required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        min_length=3,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit log with your name."),
+    )
+
+
+def profile_vip_edit(request: HttpRequest, profile_id: int) -> HttpResponse:
+    """Set or remove a profile's VIP badge (moderators only; audited by
+    ``profile_set_moderation_flags``). Others get 403, like Wagtail's views."""
+    if not user_is_moderator(user=request.user):
+        raise PermissionDenied
+    profile = get_object_or_404(EscortProfilePage, pk=profile_id)
+    form = ProfileVipForm(request.POST or None, initial={"is_vip": profile.is_vip})
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile_set_moderation_flags(
+                profile=profile,
+                actor=request.user,
+                is_vip=form.cleaned_data["is_vip"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("VIP badge saved."))
+            return redirect("wagtailadmin_pages:edit", profile.pk)
+    context = {"profile": profile, "form": form, "page_title": _("VIP badge")}
+    return TemplateResponse(request, "directory/admin/profile_vip.html", context)

@@ -43,7 +43,7 @@ from cms_pages.demo import (
     publish_new_child,
 )
 from cms_pages.models import CustomImage, HomePage
-from directory import agency_demo
+from directory import agency_demo, demo_onboarding
 from directory.models import (
     Agency,
     AgencyMembership,
@@ -61,6 +61,7 @@ from directory.models import (
     ProfileTour,
     Service,
 )
+from verification.models import PhotoVerification
 
 DEFAULT_PROFILES = 300
 SOFIA_EMAIL = "escort@demo.test"
@@ -200,6 +201,12 @@ def seed(*, log: Callable[[str], None], profiles: int | None = None) -> None:
     agency_demo.seed_links(agencies=catalogue.agencies, log=log)
     collections = _seed_collections(catalogue=catalogue, log=log)
     _seed_home_features(cities=cities, collections=collections, log=log)
+    demo_onboarding.seed(log=log, password=_password())
+
+
+def logins() -> list[tuple[str, str, str]]:
+    """The onboarding stages' providers (directory.demo_onboarding)."""
+    return demo_onboarding.logins()
 
 
 def _seed_cities(*, editor: User | None, log: Callable) -> None:
@@ -534,8 +541,6 @@ def _create_profile(
         live=False,
         # Moderator-owned fields go on the row before the first revision.
         is_vip=spec.is_vip,
-        is_verified=spec.is_verified,
-        verified_at=spec.verified_at,
         agency=spec.agency,
         seo_title=f"{spec.name} in {spec.city.title}",
         search_description=spec.tagline,
@@ -550,7 +555,31 @@ def _create_profile(
     page.photos = _photos(spec=spec, owner=owner, files=files)
     # add_child has just run full_clean; publish runs it again, with the live gate.
     page.save_revision(user=owner, clean=False).publish()
+    if spec.verified_at is not None:
+        _verify_photos(page=page, owner=owner, at=spec.verified_at)
     return page
+
+
+def _verify_photos(*, page: EscortProfilePage, owner: User, at: dt.datetime) -> None:
+    """ "Photos verified": a moderator's PhotoVerification of each photo as it is
+    now (image id + file hash; directory.photo_badges), dated ``at``."""
+    moderator = User.objects.filter(email="moderator@demo.test").first()
+    rows = PhotoVerification.objects.bulk_create(
+        [
+            PhotoVerification(
+                user=owner,
+                image_id=photo.image_id,
+                file_hash=photo.image.file_hash,
+                verified_by=moderator,
+            )
+            for photo in ProfilePhoto.objects.filter(page=page).select_related("image")
+        ],
+        ignore_conflicts=True,
+    )
+    # verified_at is auto_now_add: the demo backdates it afterwards.
+    PhotoVerification.objects.filter(
+        image_id__in=[row.image_id for row in rows]
+    ).update(verified_at=at)
 
 
 def _submit_draft(

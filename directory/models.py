@@ -8,8 +8,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import OuterRef, Prefetch
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from rest_framework import serializers
@@ -27,6 +29,7 @@ from cms_pages.models import CustomImage, SeoMixin
 from cms_pages.renditions import PROFILE_LARGE, PROFILE_THUMBNAIL
 from core.formatting import format_money
 from core.models import TimestampedModel
+from directory.admin_panels import ModerationBadgesPanel
 from directory.city_pages import (  # noqa: F401 - models of this app, see the module
     CityIndexPage,
     CityPage,
@@ -34,6 +37,11 @@ from directory.city_pages import (  # noqa: F401 - models of this app, see the m
     FeaturedCollectionPage,
     HomeFeaturedCity,
     HomeFeaturedCollection,
+)
+from directory.photo_badges import (
+    photo_verified_at_subquery,
+    profile_photos_verified_at_subquery,
+    verified_images_of,
 )
 
 MIN_AGE = 18
@@ -339,6 +347,19 @@ class EscortProfileQuerySet(PageQuerySet):
         indexer and Wagtail API v2 all start from it."""
         return self.live().public().filter(may_have_live_profile_q(prefix="owner__"))
 
+    def with_photo_badges(self) -> EscortProfileQuerySet:
+        """Annotates ``photos_verified_at``: the latest photo verification still
+        valid among the live photos (directory.photo_badges), None without one.
+        ``EscortProfilePage.is_verified`` reads it."""
+        image_ids = ProfilePhoto.objects.filter(
+            page_id=OuterRef(OuterRef("pk"))
+        ).values("image_id")
+        return self.annotate(
+            photos_verified_at=profile_photos_verified_at_subquery(
+                photo_image_ids=image_ids
+            )
+        )
+
 
 class EscortProfilePage(SeoMixin, Page):
     """A provider's public profile. Owners edit through services that save revisions;
@@ -375,13 +396,13 @@ class EscortProfilePage(SeoMixin, Page):
         on_delete=models.SET_NULL,
         related_name="profiles",
     )
-    is_verified = models.BooleanField(_("verified photos"), default=False)
-    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # "Photos verified" is not a column: it follows the photos themselves
+    # (photos_verified_at below, directory.photo_badges).
     is_vip = models.BooleanField(_("VIP"), default=False)
 
     objects = PageManager.from_queryset(EscortProfileQuerySet)()
 
-    PROTECTED_FIELDS = ("owner_id", "agency_id", "is_verified", "verified_at", "is_vip")
+    PROTECTED_FIELDS = ("owner_id", "agency_id", "is_vip")
 
     content_panels = [
         FieldPanel("title", heading=_("Display name")),
@@ -399,9 +420,7 @@ class EscortProfilePage(SeoMixin, Page):
             [
                 FieldPanel("owner", read_only=True),
                 FieldPanel("agency", read_only=True),
-                FieldPanel("is_verified", read_only=True),
-                FieldPanel("verified_at", read_only=True),
-                FieldPanel("is_vip", read_only=True),
+                ModerationBadgesPanel(),
             ],
             heading=_("Set by moderators"),
         ),
@@ -411,7 +430,6 @@ class EscortProfilePage(SeoMixin, Page):
         index.SearchField("tagline"),
         index.SearchField("bio"),
         index.FilterField("is_vip"),
-        index.FilterField("is_verified"),
     ]
     api_fields = [
         APIField("age"),
@@ -426,17 +444,30 @@ class EscortProfilePage(SeoMixin, Page):
         APIField("public_tours"),
         APIField("agency_name"),
         APIField("is_verified"),
+        APIField("photos_verified_at"),
         APIField("is_vip"),
     ]
     # Joins for Wagtail API v2 listings (cms_pages.api_v2), so they stay constant.
     api_select_related = ("home_city", "agency")
-    api_prefetch_related = (
-        "rates",
-        "photos__image__renditions",
-        "tours__city",
-        "languages",
-        "services",
-    )
+
+    @classproperty
+    def api_prefetch_related(cls) -> tuple:  # noqa: N805 - a class property
+        # Built on access: a queryset cannot be made while models load. The
+        # photos come with their verification dates (is_verified, no query).
+        return (
+            "rates",
+            Prefetch(
+                "photos",
+                queryset=ProfilePhoto.objects.with_verification().order_by(
+                    "sort_order"
+                ),
+            ),
+            "photos__image__renditions",
+            "tours__city",
+            "languages",
+            "services",
+        )
+
     parent_page_types = ["directory.ProfileIndexPage"]
     subpage_types: list[str] = []
 
@@ -469,6 +500,42 @@ class EscortProfilePage(SeoMixin, Page):
             }
             for t in public_tours_of(self.tours.all())
         ]
+
+    @property
+    def photos_verified_at(self) -> dt.datetime | None:
+        """When the latest still-valid photo verification was made, None without
+        one (directory.photo_badges). Read from the ``with_photo_badges``
+        annotation or from photos prefetched ``with_verification``; otherwise
+        worked out from the photos in hand (one query), which is also what a
+        revision or a preview shows."""
+        if "_photos_verified_at" not in self.__dict__:
+            self.__dict__["_photos_verified_at"] = self._photos_verified_at_of_photos()
+        return self.__dict__["_photos_verified_at"]
+
+    @photos_verified_at.setter
+    def photos_verified_at(self, value: dt.datetime | None) -> None:
+        # The with_photo_badges annotation lands here.
+        self.__dict__["_photos_verified_at"] = value
+
+    @property
+    def is_verified(self) -> bool:
+        """The "Photos verified" badge (kept under the API's old field name)."""
+        return self.photos_verified_at is not None
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        # The photos (or their verifications) may have changed meanwhile.
+        self.__dict__.pop("_photos_verified_at", None)
+        super().refresh_from_db(*args, **kwargs)
+
+    def _photos_verified_at_of_photos(self) -> dt.datetime | None:
+        photos = list(self.photos.all())
+        if photos and all(hasattr(p, "photo_verified_at") for p in photos):
+            dates = [p.photo_verified_at for p in photos if p.photo_verified_at]
+        else:
+            dates = verified_images_of(
+                owner_id=self.owner_id, image_ids=[p.image_id for p in photos]
+            ).values()
+        return max(dates, default=None)
 
     @property
     def primary_photo(self) -> ProfilePhoto | None:
@@ -599,6 +666,13 @@ class ProfileRate(Orderable):
         return format_money(self.amount_minor, self.currency)
 
 
+class ProfilePhotoQuerySet(models.QuerySet):
+    def with_verification(self) -> ProfilePhotoQuerySet:
+        """Annotates ``photo_verified_at`` (directory.photo_badges): when the
+        photo's current image was verified as showing the profile's owner."""
+        return self.annotate(photo_verified_at=photo_verified_at_subquery())
+
+
 class ProfilePhoto(Orderable):
     page = ParentalKey(
         EscortProfilePage, on_delete=models.CASCADE, related_name="photos"
@@ -606,6 +680,8 @@ class ProfilePhoto(Orderable):
     image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="+")
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     is_primary = models.BooleanField(_("primary photo"), default=False)
+
+    objects = ProfilePhotoQuerySet.as_manager()
 
     panels = [FieldPanel("image"), FieldPanel("caption"), FieldPanel("is_primary")]
     api_fields = [

@@ -15,6 +15,7 @@ import (pyproject.toml, ``[tool.importlinter]``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
@@ -35,6 +36,7 @@ from directory.models import (
     Service,
     public_tours_of,
 )
+from directory.photo_badges import verified_images_of
 
 # Functions registered under this name get ``(page, request, context)`` and may
 # add keys to the profile page's context: bookings adds the availability
@@ -63,6 +65,8 @@ class GalleryPhoto:
     caption: str
     large: ImageSource  # the lead photo, and every photo in the lightbox
     thumb: ImageSource
+    # When this photo was verified as showing the owner (None: not verified).
+    verified_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,9 @@ class ProfileDetail:
     tours: list[ProfileTour]
     service_groups: list[tuple[str, list[Service]]]
     languages: list[Language]
+    # "Photos verified <date>": the latest verification still valid among the
+    # photos shown (directory.photo_badges).
+    photos_verified_at: dt.datetime | None = None
 
     @property
     def lead_photo(self) -> GalleryPhoto | None:
@@ -81,8 +88,13 @@ class ProfileDetail:
 
 def profile_detail(*, profile: EscortProfilePage) -> ProfileDetail:
     rates = list(profile.rates.all())
+    photos = _gallery(profile=profile)
+    verified = max((p.verified_at for p in photos if p.verified_at), default=None)
+    # The same answer for page.is_verified, without asking again.
+    profile.photos_verified_at = verified
     return ProfileDetail(
-        photos=_gallery(profile=profile),
+        photos=photos,
+        photos_verified_at=verified,
         rates=rates,
         # The same "from" price as the public API's cards: the lowest amount.
         lowest_rate=min(rates, key=lambda rate: rate.amount_minor, default=None),
@@ -107,16 +119,27 @@ def _gallery(*, profile: EscortProfilePage) -> list[GalleryPhoto]:
     )
     specs = (*PROFILE_GALLERY, *PROFILE_GALLERY_THUMB)
     prefetch_renditions((p.image for p in photos), specs)
-    return [_gallery_photo(photo, name=profile.title) for photo in photos]
+    verified = verified_images_of(
+        owner_id=profile.owner_id, image_ids=[p.image_id for p in photos]
+    )
+    return [
+        _gallery_photo(
+            photo, name=profile.title, verified_at=verified.get(photo.image_id)
+        )
+        for photo in photos
+    ]
 
 
-def _gallery_photo(photo: ProfilePhoto, *, name: str) -> GalleryPhoto:
+def _gallery_photo(
+    photo: ProfilePhoto, *, name: str, verified_at: dt.datetime | None
+) -> GalleryPhoto:
     renditions = photo.image.get_renditions(*PROFILE_GALLERY, *PROFILE_GALLERY_THUMB)
     return GalleryPhoto(
         alt=photo.caption or _("Photo of %(name)s") % {"name": name},
         caption=photo.caption,
         large=_source(renditions, PROFILE_GALLERY),
         thumb=_source(renditions, PROFILE_GALLERY_THUMB),
+        verified_at=verified_at,
     )
 
 

@@ -22,7 +22,7 @@ from wagtail.models import WorkflowState
 
 from accounts.models import User
 from cms_pages.models import CustomImage
-from cms_pages.renditions import PROFILE_CARD
+from cms_pages.renditions import PROFILE_CARD, PROFILE_THUMBNAIL
 from core.exceptions import NotFound
 from directory.models import (
     Agency,
@@ -37,7 +37,12 @@ from directory.models import (
 
 
 def _showable_profiles() -> QuerySet[EscortProfilePage]:
-    return EscortProfilePage.objects.showable().select_related("home_city", "agency")
+    # with_photo_badges: every card and API item shows "Photos verified".
+    return (
+        EscortProfilePage.objects.showable()
+        .with_photo_badges()
+        .select_related("home_city", "agency")
+    )
 
 
 def _photos() -> Prefetch:
@@ -117,7 +122,7 @@ def profile_list(
     if city_id is not None:
         profiles = profiles.filter(home_city_id=city_id)
     if verified is not None:
-        profiles = profiles.filter(is_verified=verified)
+        profiles = profiles.filter(photos_verified_at__isnull=not verified)
     if vip is not None:
         profiles = profiles.filter(is_vip=vip)
     return profiles
@@ -224,9 +229,10 @@ def favourites_of(*, user: User) -> QuerySet[Favourite]:
         .prefetch_related(
             Prefetch(
                 "profile__photos",
-                queryset=ProfilePhoto.objects.select_related("image").order_by(
-                    "sort_order"
-                ),
+                # with_verification: the card's "Photos verified" from the prefetch.
+                queryset=ProfilePhoto.objects.with_verification()
+                .select_related("image")
+                .order_by("sort_order"),
             ),
             Prefetch("profile__photos__image__renditions", queryset=renditions),
         )
@@ -242,3 +248,52 @@ def favourite_profile_ids(*, user: User) -> frozenset[int]:
     return frozenset(
         Favourite.objects.filter(client=user).values_list("profile_id", flat=True)
     )
+
+
+def draft_photo_rows(*, profile: EscortProfilePage) -> list[dict]:
+    """The photos of the profile's latest revision (its draft) as stored in the
+    revision: ``{"image", "caption", "is_primary"}`` each, in order, read from
+    the revision's JSON. (Loading the revision as an object checks every photo's
+    image with a query of its own: one per photo.)"""
+    revision = profile.latest_revision
+    if revision is None:
+        return [
+            {"image": p.image_id, "caption": p.caption, "is_primary": p.is_primary}
+            for p in profile.photos.all()
+        ]
+    return [
+        {
+            "image": row.get("image"),
+            "caption": row.get("caption", ""),
+            "is_primary": row.get("is_primary", False),
+        }
+        for row in revision.content.get("photos", [])
+        if row.get("image")
+    ]
+
+
+def profile_photos_to_verify(*, user: User) -> list[ProfilePhoto]:
+    """The photos of the profiles ``user`` owns, as the latest revision of each
+    has them (drafts included: moderators verify photos before publication),
+    each with its image and the image's API thumbnail rendition, one entry per
+    image. A constant number of queries per profile (a provider has one)."""
+    rows = [
+        row
+        for profile in EscortProfilePage.objects.filter(owner=user)
+        .select_related("latest_revision")
+        .order_by("pk")
+        for row in draft_photo_rows(profile=profile)
+    ]
+    images = (
+        CustomImage.objects.filter(pk__in={row["image"] for row in rows})
+        .prefetch_renditions(PROFILE_THUMBNAIL)
+        .in_bulk()
+    )
+    photos: dict[int, ProfilePhoto] = {}
+    for row in rows:
+        # A revision may name an image deleted since.
+        if row["image"] in images and row["image"] not in photos:
+            photos[row["image"]] = ProfilePhoto(
+                image=images[row["image"]], caption=row["caption"]
+            )
+    return list(photos.values())

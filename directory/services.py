@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 import nh3
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Revision, WorkflowState
 
@@ -22,6 +21,7 @@ from core.exceptions import (
     ValidationFailed,
 )
 from core.ids import MAX_PAGE_ID
+from directory.events import badge_changed_event
 from directory.models import (
     BIO_TAGS,
     MAX_PHOTOS,
@@ -35,6 +35,7 @@ from directory.models import (
     ProfileTour,
     Service,
 )
+from directory.signals import profile_badges_changed
 
 
 @dataclass(frozen=True)
@@ -228,23 +229,23 @@ def _submit(*, page: EscortProfilePage, revision: Revision, actor: User) -> None
         task_state.save(update_fields=["revision"])
 
 
+@transaction.atomic
 def profile_set_moderation_flags(
-    *,
-    profile: EscortProfilePage,
-    actor: User,
-    is_verified: bool | None = None,
-    is_vip: bool | None = None,
+    *, profile: EscortProfilePage, actor: User, is_vip: bool, reason: str = ""
 ) -> EscortProfilePage:
-    """Moderator-owned fields are written on the row, never through a revision."""
+    """Moderator-owned fields are written on the row, never through a revision.
+    Only VIP is left here: "Photos verified" follows the photos themselves
+    (directory.photo_badges). Audited; search re-indexes the profile."""
     if not user_is_moderator(user=actor):
         raise PermissionDenied()
-    updates: dict = {}
-    if is_verified is not None:
-        updates["is_verified"] = is_verified
-        updates["verified_at"] = timezone.now() if is_verified else None
-    if is_vip is not None:
-        updates["is_vip"] = is_vip
-    EscortProfilePage.objects.filter(pk=profile.pk).update(**updates)
+    locked = EscortProfilePage.objects.select_for_update().get(pk=profile.pk)
+    if locked.is_vip != is_vip:
+        EscortProfilePage.objects.filter(pk=locked.pk).update(is_vip=is_vip)
+        badge_changed_event(
+            actor=actor, profile=locked, badge="vip", value=is_vip, reason=reason
+        )
+        # Inside the transaction: search records its refresh with the change.
+        profile_badges_changed.send(sender=EscortProfilePage, profile_id=locked.pk)
     profile.refresh_from_db()
     return profile
 

@@ -20,6 +20,11 @@ from directory.tasks import send_review_decision_email
 # ``profile_ids`` (in the order shown) and ``offset`` (profiles on earlier pages).
 city_profiles_listed = Signal()
 
+# Sent inside the transaction when a moderator changes a profile's badge (VIP),
+# which is written on the row without a publish, so that search re-indexes it.
+# Keyword argument: ``profile_id``.
+profile_badges_changed = Signal()
+
 
 def _profile_of(workflow_state) -> EscortProfilePage | None:  # noqa: ANN001
     content = workflow_state.content_object

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from directory import favourite_views, views
+from directory import favourite_views, onboarding_views, views
 
 app_name = "directory"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("onboarding/", onboarding_views.onboarding_page, name="onboarding"),
     path("profile/", views.profile_edit, name="profile-edit"),
     path("profiles/<int:profile_id>/", views.profile_edit, name="managed-profile-edit"),
     path("profile/preview/", views.profile_preview_page, name="profile-preview"),

@@ -29,6 +29,7 @@ from directory.forms import (
     filled,
 )
 from directory.models import EscortProfilePage
+from directory.onboarding import onboarding_for
 from directory.selectors import (
     profile_editable_get,
     profile_review_state,
@@ -55,6 +56,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if audience == PROVIDER:
         context |= _provider_profiles(user)
+    if user.role == Role.ESCORT:
+        # The checklist heads the dashboard until the profile is live.
+        onboarding = onboarding_for(user=user)
+        context["onboarding"] = None if onboarding.is_live else onboarding
     return render(request, "directory/dashboard/index.html", context)
 
 

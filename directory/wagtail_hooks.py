@@ -16,14 +16,27 @@ from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from accounts.models import User
-from directory.admin_views import ProfilesAwaitingReviewView, user_may_review_profiles
+from accounts.selectors import user_is_moderator
+from cms_pages.renditions import PROFILE_THUMBNAIL
+from directory.admin_views import (
+    ProfilesAwaitingReviewView,
+    profile_vip_edit,
+    user_may_review_profiles,
+)
 from directory.agency_admin_views import AgencyDecisionView
-from directory.models import Agency, AgencyMembership, Language, Service
+from directory.models import (
+    Agency,
+    AgencyMembership,
+    EscortProfilePage,
+    Language,
+    Service,
+)
 
 
 class ServiceViewSet(SnippetViewSet):
@@ -136,11 +149,16 @@ def register_review_urls() -> list:
             name="results",
         ),
     ]
+    vip = [path("<int:profile_id>/", profile_vip_edit, name="edit")]
     return [
         path(
             "directory/review/",
             include((urls, "directory_review"), namespace="directory_review"),
-        )
+        ),
+        path(
+            "directory/vip/",
+            include((vip, "directory_vip"), namespace="directory_vip"),
+        ),
     ]
 
 
@@ -177,6 +195,27 @@ def register_agency_decision_urls() -> list:
     ]
 
 
+@hooks.register("register_page_header_buttons")
+def profile_vip_button(
+    page,
+    user,
+    view_name: str,
+    next_url: str | None = None,  # noqa: ANN001
+) -> list[PageMenuItem]:
+    """ "VIP badge" in a profile's header menu, for moderators."""
+    if page.specific_class is not EscortProfilePage or not user_is_moderator(user=user):
+        return []
+    return [
+        PageMenuItem(
+            _("VIP badge"),
+            reverse("directory_vip:edit", args=[page.pk]),
+            icon_name="pick",
+            priority=62,
+            page=page,
+        )
+    ]
+
+
 @hooks.register("register_admin_menu_item")
 def register_agency_decision_menu_item() -> MenuItem:
     return AgencyDecisionMenuItem(
@@ -186,3 +225,26 @@ def register_agency_decision_menu_item() -> MenuItem:
         icon_name="group",
         order=160,
     )
+
+
+# The verification app's moderators' queue asks for the photos it may verify
+# (docs/onboarding.md): ``hooks.get_hooks(VERIFICATION_PHOTOS_HOOK)`` with ``user=``.
+VERIFICATION_PHOTOS_HOOK = "verification_profile_photos"
+
+
+@hooks.register(VERIFICATION_PHOTOS_HOOK)
+def verification_profile_photos(*, user: User) -> list[dict]:
+    """The photos of the profiles ``user`` owns, as their latest revision has
+    them (drafts included: moderators verify before publication), each with its
+    image id, current file hash, a thumbnail URL and the caption."""
+    from directory.selectors import profile_photos_to_verify
+
+    return [
+        {
+            "image_id": photo.image_id,
+            "file_hash": photo.image.file_hash,
+            "thumbnail_url": photo.image.get_rendition(PROFILE_THUMBNAIL).url,
+            "caption": photo.caption,
+        }
+        for photo in profile_photos_to_verify(user=user)
+    ]

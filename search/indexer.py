@@ -35,6 +35,8 @@ def _indexable(profile_ids: Iterable[int]) -> list[EscortProfilePage]:
     today = timezone.localdate()
     return list(
         EscortProfilePage.objects.showable()
+        # "Photos verified" follows the photos (directory.photo_badges).
+        .with_photo_badges()
         # A document is placed by its home city: none, no row.
         .filter(pk__in=list(profile_ids), home_city__isnull=False)
         .select_related("home_city", "owner")

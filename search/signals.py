@@ -9,11 +9,13 @@ from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
 from bookings.signals import availability_changed
+from cms_pages.models import CustomImage
 from core.outbox import outbox_enqueue
-from directory.models import EscortProfilePage
-from directory.signals import city_profiles_listed
+from directory.models import EscortProfilePage, ProfilePhoto
+from directory.signals import city_profiles_listed, profile_badges_changed
 from search.impressions import impressions_record
 from search.tasks import refresh_availability, refresh_profile
+from verification.signals import photos_verified
 
 
 def _refresh_after_commit(profile_id: int) -> None:
@@ -51,3 +53,32 @@ def bookable_times_changed(sender, profile_id: int, **kwargs) -> None:  # noqa: 
     # Sent after commit already, so the entry is written on its own: a crash
     # in between is healed by the nightly refresh_availability_all.
     outbox_enqueue(refresh_availability, profile_id)
+
+
+@receiver(photos_verified, dispatch_uid="search.photos_verified")
+def owner_photos_verified(sender, user, **kwargs) -> None:  # noqa: ANN001
+    # A moderator verified (or withdrew) photos of ``user``: the "verified"
+    # column of each profile they own follows.
+    for profile_id in EscortProfilePage.objects.filter(owner=user).values_list(
+        "pk", flat=True
+    ):
+        _refresh_after_commit(profile_id)
+
+
+@receiver(post_save, sender=CustomImage, dispatch_uid="search.image_changed")
+def image_changed(sender, instance, created: bool, **kwargs) -> None:  # noqa: ANN001
+    # A replaced file has a new hash, which lapses its photo verification
+    # (directory.photo_badges): re-index the live profiles that show it.
+    if created:
+        return
+    for profile_id in (
+        ProfilePhoto.objects.filter(image_id=instance.pk)
+        .values_list("page_id", flat=True)
+        .distinct()
+    ):
+        _refresh_after_commit(profile_id)
+
+
+@receiver(profile_badges_changed, dispatch_uid="search.badges_changed")
+def badges_changed(sender, profile_id: int, **kwargs) -> None:  # noqa: ANN001
+    _refresh_after_commit(profile_id)

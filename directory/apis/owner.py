@@ -167,7 +167,9 @@ class ProfileDraftOutputSerializer(serializers.Serializer):
     rates = RateSerializer(many=True, source="rates.all")
     tours = serializers.SerializerMethodField()
     photos = serializers.SerializerMethodField()
+    # Of this version's photos (directory.photo_badges).
     is_verified = serializers.BooleanField()
+    photos_verified_at = serializers.DateTimeField(allow_null=True)
     is_vip = serializers.BooleanField()
     agency = serializers.CharField(source="agency_name", allow_null=True)
     review = serializers.SerializerMethodField()

@@ -249,7 +249,10 @@ class EscortListApi(APIView):
         age = serializers.IntegerField()
         city = CityRefSerializer(source="home_city", allow_null=True)
         tagline = serializers.CharField()
+        # "Photos verified": at least one photo still verified
+        # (directory.photo_badges), and the date of the latest verification.
         is_verified = serializers.BooleanField()
+        photos_verified_at = serializers.DateTimeField(allow_null=True)
         is_vip = serializers.BooleanField()
         agency = AgencyRefSerializer(allow_null=True)
         photo = serializers.SerializerMethodField()

@@ -230,7 +230,8 @@ def test_profile_card_shows_price_from_and_available_today_without_queries(
     add_rate(sofia, duration_minutes=120, amount_minor=30000)
     rates = Prefetch("rates", queryset=ProfileRate.objects.order_by("sort_order"))
     profile = (
-        EscortProfilePage.objects.select_related("home_city")
+        EscortProfilePage.objects.with_photo_badges()  # as listings annotate it
+        .select_related("home_city")
         .prefetch_related("photos", rates)
         .get(pk=sofia.pk)
     )
@@ -246,7 +247,7 @@ def test_profile_card_shows_price_from_and_available_today_without_queries(
     assert "27 · Vienna" in card
     assert "from <strong>300 EUR</strong>" in card
     assert 'class="badge badge--vip">VIP<' in card
-    assert 'class="badge badge--verified">Verified photos<' in card
+    assert 'class="badge badge--verified">Photos verified<' in card
     assert 'class="badge badge--available">Available today<' in card
 
 

@@ -21,6 +21,7 @@ from tests.factories.pages import (
     make_city,
     make_profile,
     service,
+    verify_photo,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,7 @@ ESCORT_KEYS = {
     "city",
     "tagline",
     "is_verified",
+    "photos_verified_at",
     "is_vip",
     "agency",
     "photo",
@@ -134,13 +136,12 @@ def full_profile(berlin, paris, agency) -> EscortProfilePage:  # noqa: ANN001
         tagline="Opera evenings",
         bio="<p>Fond of <b>opera</b>.</p>",
         agency=agency,
-        is_verified=True,
         is_vip=True,
         services=(service("Dinner date"), service("Travel")),
         languages=(language("en", "English"), language("fr", "French")),
     )
     add_photo(profile, caption="In the park")
-    add_photo(profile, caption="Portrait", is_primary=True)
+    verify_photo(add_photo(profile, caption="Portrait", is_primary=True))
     add_rate(profile, duration_minutes=120, amount_minor=50000)
     add_rate(profile, duration_minutes=60, amount_minor=30000, kind="outcall")
     today = timezone.localdate()
@@ -332,9 +333,6 @@ def test_escort_detail_shows_only_current_public_tours(api_client, full_profile,
 
 def test_no_endpoint_leaks_owner_or_moderation_fields(api_client, full_profile, agency):
     owner = full_profile.owner
-    EscortProfilePage.objects.filter(pk=full_profile.pk).update(
-        verified_at=timezone.now()
-    )
     for path in (
         "/api/v1/escorts",
         f"/api/v1/escorts/{full_profile.pk}",
@@ -343,7 +341,8 @@ def test_no_endpoint_leaks_owner_or_moderation_fields(api_client, full_profile, 
         f"/api/v1/agencies/{agency.slug}",
     ):
         text = api_client.get(path).content.decode()
-        for secret in (owner.email, '"owner', "verified_at", "is_private", "email"):
+        # "photos_verified_at" is public (the badge's date); who verified is not.
+        for secret in (owner.email, '"owner', '"verified_', "is_private", "email"):
             assert secret not in text, (path, secret)
 
 

@@ -102,9 +102,9 @@ def test_profiles_are_adult_verified_owned_and_varied(seeded):
     assert all(o.emailaddress_set.get().verified for o in owners)
     assert profiles.filter(is_vip=True).exists()
     assert profiles.filter(is_vip=False).exists()
-    verified = profiles.filter(is_verified=True)
+    # "Photos verified" comes from PhotoVerification rows of the live photos.
+    verified = profiles.with_photo_badges().filter(photos_verified_at__isnull=False)
     assert 0 < verified.count() < PROFILES
-    assert not verified.filter(verified_at__isnull=True).exists()
     assert profiles.filter(agency__isnull=False).exists()
     assert profiles.values("home_city").distinct().count() == 12
     for profile in profiles.prefetch_related("rates", "services", "languages"):
@@ -125,7 +125,8 @@ def test_sofia_owns_a_live_london_profile(seeded):
 
 
 def test_photos_are_placeholders_without_metadata(seeded):
-    for profile in EscortProfilePage.objects.prefetch_related("photos__image"):
+    # Live profiles: the onboarding drafts have 0 or 3 photos by design.
+    for profile in EscortProfilePage.objects.live().prefetch_related("photos__image"):
         photos = list(profile.photos.all())
         assert 2 <= len(photos) <= 4
         assert sum(photo.is_primary for photo in photos) == 1
@@ -170,3 +171,24 @@ def test_second_run_creates_nothing(seeded):
     assert f"profiles: 0 new, {PROFILES} already there" in again
     assert f"profiles: {PROFILES}/{PROFILES} new" in seeded
     assert not any("created" in line for line in again)
+
+
+def test_onboarding_stage_providers_show_their_stage(seeded):
+    from directory.onboarding import onboarding_for
+
+    def states(email: str) -> dict[str, str]:
+        user = User.objects.get(email=email)
+        return {s.key: s.state for s in onboarding_for(user=user).steps}
+
+    assert states("onboarding.signedup@demo.test")["profile"] == "todo"
+    draft = states("onboarding.draft@demo.test")
+    assert draft["profile"] == "done" and draft["photos"] == "current"
+    photos = states("onboarding.photos@demo.test")
+    assert photos["photos"] == "done" and photos["verification"] == "todo"
+    assert (
+        not EscortProfilePage.objects.live()
+        .filter(owner__email__startswith="onboarding.")
+        .exists()
+    )
+    logins = {email for _label, email, _pw in directory_demo.logins()}
+    assert "onboarding.draft@demo.test" in logins

@@ -23,6 +23,7 @@ from tests.factories.pages import (
     jpeg_bytes,
     make_city,
     service,
+    verify_photo,
 )
 
 pytestmark = pytest.mark.django_db
@@ -189,8 +190,9 @@ def test_messages_only_profile_has_no_calendar_and_a_message_button(client, toky
 
 
 def test_rates_tours_and_badges(client, mika, tokyo):
-    mika.is_verified = mika.is_vip = True
+    mika.is_vip = True
     mika.save()
+    verify_photo(add_photo(mika))
     today = local_today(tokyo)
     add_tour(mika, city=make_city("Kyoto"), starts_on=today, ends_on=today)
     add_tour(
@@ -212,7 +214,7 @@ def test_rates_tours_and_badges(client, mika, tokyo):
     assert re.search(r"<td>1 hour</td><td>Incall</td><td>300 EUR</td>", rates)
     assert re.search(r"<td>2 hours</td><td>Incall</td><td>550 EUR</td>", rates)
     badges = re.search(r'<ul class="badges profile__badges".*?</ul>', html).group(0)
-    assert "VIP" in badges and "Verified photos" in badges
+    assert "VIP" in badges and "Photos verified" in badges
     booking = section(html, "booking-heading")
     assert "From <strong>300 EUR</strong> · 1 hour" in booking
 

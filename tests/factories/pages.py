@@ -37,6 +37,7 @@ from directory.models import (
 )
 from tests.factories import UserFactory
 from tests.mfa import totp_for
+from verification.models import PhotoVerification
 
 
 def jpeg_bytes(size: tuple[int, int] = (120, 150), colour: str = "#7a2946") -> bytes:
@@ -108,7 +109,10 @@ def make_profile(
     live: bool = True,
     **fields: Any,
 ) -> EscortProfilePage:
-    """A profile owned by a verified provider; ``live=False`` leaves a draft only."""
+    """A profile owned by a verified provider; ``live=False`` leaves a draft only.
+    ``is_verified=True`` gives it a photo that a moderator verified
+    ("Photos verified", directory.photo_badges)."""
+    verified = fields.pop("is_verified", False)
     owner = owner or EscortOwnerFactory()
     defaults: dict[str, Any] = {
         "slug": slugify(title),
@@ -119,11 +123,34 @@ def make_profile(
     profile = EscortProfilePage(
         title=title, home_city=city, owner=owner, live=False, **{**defaults, **fields}
     )
+    if verified:
+        profile.photos = [ProfilePhoto(image=CustomImageFactory())]
     profile_index_page().add_child(instance=profile)
     if live:
-        return publish(profile, user=owner)
-    profile.save_revision(user=owner)
+        profile = publish(profile, user=owner)
+    else:
+        profile.save_revision(user=owner)
+    if verified:
+        for photo in ProfilePhoto.objects.filter(page=profile).select_related("image"):
+            verify_photo(photo)
     return profile
+
+
+def verify_photo(
+    photo: ProfilePhoto, *, at: dt.datetime | None = None, by: User | None = None
+) -> PhotoVerification:
+    """A moderator's verification of the photo's image as it is now (its id and
+    current file hash), for the profile's owner; ``at`` backdates it."""
+    verification = PhotoVerification.objects.create(
+        user_id=photo.page.owner_id,
+        image_id=photo.image_id,
+        file_hash=photo.image.file_hash,
+        verified_by=by,
+    )
+    if at is not None:
+        PhotoVerification.objects.filter(pk=verification.pk).update(verified_at=at)
+        verification.verified_at = at
+    return verification
 
 
 def add_photo(

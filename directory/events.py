@@ -1,0 +1,27 @@
+"""Audit entries of the directory: one small typed function per event
+(audit.services.audit_record)."""
+
+from __future__ import annotations
+
+from accounts.models import User
+from audit.models import AuditEntry
+from audit.services import audit_record
+from directory.models import EscortProfilePage
+
+
+def badge_changed_event(
+    *,
+    actor: User,
+    profile: EscortProfilePage,
+    badge: str,
+    value: bool,
+    reason: str = "",
+) -> AuditEntry:
+    """A moderator set or removed a badge ("vip") on a profile."""
+    return audit_record(
+        actor=actor,
+        action="profile.badge_changed",
+        target=profile,
+        reason=reason,
+        data={"badge": badge, "value": value},
+    )
