@@ -25,6 +25,7 @@ from directory.events import badge_changed_event
 from directory.models import (
     BIO_TAGS,
     MAX_PHOTOS,
+    AgencyEscort,
     CityPage,
     EscortProfilePage,
     Favourite,
@@ -93,6 +94,10 @@ def profile_save_and_submit(
     (no second workflow); a "changes requested" one resumes."""
     if profile is None:
         profile = _profile_create(actor=actor, edit=edit)
+    elif profile.owner_id != actor.pk and not user_has_second_factor(user=actor):
+        # Agency staff submit for escorts they list: like a provider's first
+        # profile, that needs a second factor on their account (docs/joining.md).
+        raise SecondFactorRequired()
     # Row lock: two submits of the same profile serialise here instead of racing
     # to start two workflows.
     page = EscortProfilePage.objects.select_for_update().get(pk=profile.pk)
@@ -118,12 +123,18 @@ def _profile_create(*, actor: User, edit: ProfileEdit) -> EscortProfilePage:
     city = _live_city(edit.home_city_id, field_name="home_city")
     index = ProfileIndexPage.objects.get()
     base = slugify(edit.display_name)[:40] or "profile"
+    # An escort who consented to an agency's listing is listed with the new
+    # profile too (docs/agencies.md); leaving the agency clears it again.
+    link = AgencyEscort.objects.filter(
+        escort=actor, status=AgencyEscort.Status.ACTIVE
+    ).first()
     page = EscortProfilePage(
         title=edit.display_name,
         slug=f"{base}-{actor.pk}",
         age=edit.age,
         home_city=city,
         owner=actor,
+        agency_id=link.agency_id if link else None,
         live=False,
     )
     index.add_child(instance=page)

@@ -403,3 +403,17 @@ def test_the_dashboard_home_links_the_agency_and_the_safety_channel(
     assert "Agency dashboard" in html and 'data-panel="safety"' not in html
     client.force_login(UserFactory(role=Role.AGENCY))
     assert "Register your agency" in client.get("/dashboard/").content.decode()
+
+
+def test_a_profile_created_after_joining_is_listed_by_the_agency(
+    agency, city, django_capture_on_commit_callbacks
+):
+    from directory.services import ProfileEdit, profile_save_and_submit
+
+    escort = EscortOwnerFactory(email="new.escort@example.test", second_factor=True)
+    invite_and_accept(agency, escort, django_capture_on_commit_callbacks)
+    edit = ProfileEdit(display_name="Nova", age=29, home_city_id=city.pk)
+    profile_save_and_submit(actor=escort, edit=edit)
+    created = EscortProfilePage.objects.get(owner=escort)
+    assert created.agency_id == agency.pk
+    assert created in profiles_editable_by(user=owner_of(agency))

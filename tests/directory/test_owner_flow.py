@@ -20,6 +20,7 @@ from tests.factories.pages import (
     make_profile,
     service,
 )
+from tests.mfa import totp_for
 
 pytestmark = pytest.mark.django_db
 
@@ -207,6 +208,16 @@ def test_agency_manager_edits_their_escorts_and_no_one_else(api_client, city):
         and api_client.get("/api/v1/me/profiles").json()["results"]
     }
     assert listed == {ours.pk}
+    # Agency staff submit only with a second factor on their own account.
+    without = submit(
+        api_client,
+        manager,
+        edit_payload(city, display_name="Ours"),
+        f"/api/v1/me/profiles/{ours.pk}",
+    )
+    assert_error_shape(without, 403, "second_factor_required")
+    assert ours.get_latest_revision().content["tagline"] != "New tagline"
+    totp_for(manager)
     ok = submit(
         api_client,
         manager,
