@@ -14,6 +14,7 @@ from directory.models import Agency, AgencyMembership, EscortProfilePage
 from tests.cms_pages.test_images import jpeg_with_gps
 from tests.factories import UserFactory
 from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
+from tests.mfa import totp_for
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +162,11 @@ def test_agency_manager_edits_an_agency_profile(client, city):
     AgencyMembership.objects.create(agency=agency, user=manager, role="manager")
     page = make_profile("Olga", city=city, live=False, agency=agency)
     client.force_login(manager)
+    refused = client.post(
+        f"/dashboard/profiles/{page.pk}/", form_data(city, display_name="Olga")
+    )
+    assert "second factor" in refused.content.decode()  # staff need one to submit
+    totp_for(manager)
     response = client.post(
         f"/dashboard/profiles/{page.pk}/", form_data(city, display_name="Olga")
     )
