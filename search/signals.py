@@ -12,6 +12,7 @@ from bookings.signals import availability_changed
 from core.outbox import outbox_enqueue
 from directory.models import EscortProfilePage
 from directory.signals import city_profiles_listed
+from reviews.signals import ratings_changed
 from search.impressions import impressions_record
 from search.tasks import refresh_availability, refresh_profile
 
@@ -51,3 +52,10 @@ def bookable_times_changed(sender, profile_id: int, **kwargs) -> None:  # noqa: 
     # Sent after commit already, so the entry is written on its own: a crash
     # in between is healed by the nightly refresh_availability_all.
     outbox_enqueue(refresh_availability, profile_id)
+
+
+@receiver(ratings_changed, dispatch_uid="search.ratings")
+def ratings_of_profile_changed(sender, profile_id: int, **kwargs) -> None:  # noqa: ANN001
+    # A review published, hidden or deleted, or reviews turned on or off: the
+    # row's rating_avg/rating_count. Sent after commit, like availability.
+    outbox_enqueue(refresh_profile, profile_id)
