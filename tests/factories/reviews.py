@@ -47,6 +47,8 @@ def add_review(
     **fields: Any,
 ) -> Review:
     booking = completed_booking(profile, days_ago=days_ago)
+    if fields.get("reply") and "replied_at" not in fields:
+        fields["replied_at"] = timezone.now()
     review = Review.objects.create(
         booking=booking,
         profile=profile,
