@@ -57,12 +57,15 @@ class PublicPagesAPIViewSet(ErrorShapeMixin, PagesAPIViewSet):
     def get_queryset(self) -> QuerySet:
         # A page type lists its joins (``api_select_related``/``api_prefetch_related``)
         # so a listing of that type runs a constant number of queries; every page
-        # shows its locale in ``meta``.
+        # shows its locale in ``meta``. A type may also annotate its rows
+        # (``api_annotations()``: a profile's public rating).
         queryset = super().get_queryset()
         model = queryset.model
-        return queryset.select_related(
+        queryset = queryset.select_related(
             "locale", *getattr(model, "api_select_related", ())
         ).prefetch_related(*getattr(model, "api_prefetch_related", ()))
+        annotations = getattr(model, "api_annotations", None)
+        return queryset.annotate(**annotations()) if annotations else queryset
 
 
 class PublicImagesAPIViewSet(ErrorShapeMixin, ImagesAPIViewSet):

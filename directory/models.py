@@ -43,6 +43,11 @@ from directory.photo_badges import (
     profile_photos_verified_at_subquery,
     verified_images_of,
 )
+from directory.ratings import (
+    aggregate_rating_ld,
+    public_rating_of,
+    rating_annotations,
+)
 
 MIN_AGE = 18
 MAX_PHOTOS = 12
@@ -446,6 +451,7 @@ class EscortProfilePage(SeoMixin, Page):
         APIField("is_verified"),
         APIField("photos_verified_at"),
         APIField("is_vip"),
+        APIField("rating"),
     ]
     # Joins for Wagtail API v2 listings (cms_pages.api_v2), so they stay constant.
     api_select_related = ("home_city", "agency")
@@ -500,6 +506,18 @@ class EscortProfilePage(SeoMixin, Page):
             }
             for t in public_tours_of(self.tours.all())
         ]
+
+    @classmethod
+    def api_annotations(cls) -> dict[str, Any]:
+        # Wagtail API v2 listings (cms_pages.api_v2) annotate the public rating.
+        return rating_annotations()
+
+    @property
+    def rating(self) -> dict | None:
+        """Wagtail API v2 field: ``{"average", "count"}`` of the public reviews,
+        None when the provider has reviews off (directory.ratings)."""
+        rating = public_rating_of(self)
+        return rating.as_dict() if rating is not None else None
 
     @property
     def photos_verified_at(self) -> dt.datetime | None:
@@ -598,11 +616,17 @@ class EscortProfilePage(SeoMixin, Page):
         return "profile"
 
     def structured_data(self, *, url: str) -> dict[str, Any] | None:
-        return {
-            "@type": "ProfilePage",
-            "url": url,
-            "mainEntity": {"@type": "Person", "name": self.title},
-        }
+        person: dict[str, Any] = {"@type": "Person", "name": self.title}
+        if (rating := aggregate_rating_ld(self)) is not None:
+            person["makesOffer"] = {
+                "@type": "Offer",
+                "itemOffered": {
+                    "@type": "Service",
+                    "name": _("Companionship with %(name)s") % {"name": self.title},
+                    "aggregateRating": rating,
+                },
+            }
+        return {"@type": "ProfilePage", "url": url, "mainEntity": person}
 
     def with_content_json(self, content: dict) -> EscortProfilePage:
         # A revision carries the moderator-owned fields as they were when it was

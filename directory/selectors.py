@@ -34,6 +34,7 @@ from directory.models import (
     ProfileRate,
     ProfileTour,
 )
+from directory.ratings import with_public_rating
 
 
 def _showable_profiles() -> QuerySet[EscortProfilePage]:
@@ -71,9 +72,10 @@ def profile_public_list() -> QuerySet[EscortProfilePage]:
 
 def profile_card_list() -> QuerySet[EscortProfilePage]:
     """Live profiles with only what a card shows (templates/includes/
-    profile_card.html): city, photos and rates (the card's "from" price). Grids
-    of cards skip the other prefetches of profile_public_list."""
-    return _showable_profiles().prefetch_related(_photos(), "rates")
+    profile_card.html): city, photos and rates (the card's "from" price), and the
+    public rating as annotations (directory.ratings). Grids of cards skip the
+    other prefetches of profile_public_list."""
+    return with_public_rating(_showable_profiles().prefetch_related(_photos(), "rates"))
 
 
 def rotation_seed(*, session_key: str | None, day: dt.date | None = None) -> str:

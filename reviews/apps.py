@@ -7,6 +7,8 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from reviews import (
+            dashboard,  # noqa: F401 - the provider dashboard's review panel
+            display_hooks,  # noqa: F401 - ratings on profile pages, cards, APIs
             panels,  # noqa: F401 - the dashboard home's panel
             reputation_dashboard,  # noqa: F401 - the client's panel
         )

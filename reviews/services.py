@@ -34,7 +34,7 @@ from reviews.models import (
     Review,
 )
 from reviews.rules import review_editable, review_window_open
-from reviews.selectors import reviews_enabled
+from reviews.selectors import reviews_enabled_for
 from reviews.signals import ratings_changed_after_commit
 
 ASPECTS = ("punctuality", "communication", "as_described")
@@ -135,7 +135,7 @@ def _check_reviewable(booking: Booking) -> None:
             f"Reviews can be written up to {settings.REVIEW_WINDOW_DAYS} days "
             "after the booking."
         )
-    if not reviews_enabled(profile=booking.profile):
+    if not reviews_enabled_for(profile=booking.profile):
         raise ReviewsOff()
     if Review.objects.filter(booking=booking).exists():
         raise AlreadyReviewed()

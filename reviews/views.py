@@ -29,7 +29,7 @@ from reviews.selectors import (
     review_of_author_get,
     review_settings_of,
     reviews_by,
-    reviews_enabled,
+    reviews_enabled_for,
     reviews_for_provider,
 )
 from reviews.services import (
@@ -150,7 +150,7 @@ def _refusal(booking: Booking) -> str:
             f"Reviews can be written up to {settings.REVIEW_WINDOW_DAYS} days "
             "after the booking. This one is older."
         )
-    if not reviews_enabled(profile=booking.profile):
+    if not reviews_enabled_for(profile=booking.profile):
         return f"{booking.profile.title} does not take reviews."
     return ""
 

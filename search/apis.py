@@ -5,7 +5,12 @@ from __future__ import annotations
 import dataclasses
 import time
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -13,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.exceptions import ValidationFailed
+from directory.apis.public import RatingSerializer
 from directory.selectors import rotation_seed
 from search.impressions import impressions_record_search
 from search.models import ProfileSearchDocument, SearchQueryLog
@@ -77,6 +83,10 @@ class SearchApi(APIView):
         is_vip = serializers.BooleanField()
         from_eur_per_hour = serializers.SerializerMethodField()
         distance_km = serializers.SerializerMethodField()
+        rating = serializers.SerializerMethodField(
+            help_text="Average and count of the public reviews; null without any "
+            "(reviews off, or none published yet)."
+        )
 
         def get_url(self, doc: ProfileSearchDocument) -> str | None:
             return doc.profile.get_url(self.context.get("request"))
@@ -91,6 +101,13 @@ class SearchApi(APIView):
         def get_distance_km(self, doc: ProfileSearchDocument) -> float | None:
             distance = getattr(doc, "distance_km", None)
             return None if distance is None else round(distance, 1)
+
+        @extend_schema_field(RatingSerializer(allow_null=True))
+        def get_rating(self, doc: ProfileSearchDocument) -> dict | None:
+            if not doc.rating_count or doc.rating_avg is None:
+                return None
+            rating = {"average": doc.rating_avg, "count": doc.rating_count}
+            return RatingSerializer(rating).data
 
     @extend_schema(
         parameters=[SearchQuerySerializer],

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from directory.models import EscortProfilePage, ProfileTour
+from reviews.selectors import rating_annotations, round_average
 from search.availability import availability_refresh
 from search.generation import search_index_changed
 from search.models import ProfileSearchDocument
@@ -40,6 +41,9 @@ def _indexable(profile_ids: Iterable[int]) -> list[EscortProfilePage]:
         # A document is placed by its home city: none, no row.
         .filter(pk__in=list(profile_ids), home_city__isnull=False)
         .select_related("home_city", "owner")
+        # Average and count of the public reviews: the rule's home is
+        # reviews.selectors (published, and the provider has reviews on).
+        .annotate(**rating_annotations())
         .prefetch_related(
             "rates",
             "services",
@@ -108,10 +112,19 @@ def _document_for(profile: EscortProfilePage) -> ProfileSearchDocument:
         service_ids=sorted(s.pk for s in profile.services.all()),
         language_codes=sorted(language.code for language in profile.languages.all()),
         touring_city_ids=sorted({t.city_id for t in profile.current_public_tours}),
+        **_rating_fields(profile),
         last_active_at=profile.owner.last_login,
         published_at=profile.first_published_at or timezone.now(),
         updated_at=timezone.now(),
     )
+
+
+def _rating_fields(profile: EscortProfilePage) -> dict:
+    """No public review (or reviews off): no average, so the rating filter
+    leaves the profile out and the rating sort puts it last."""
+    count = profile.public_rating_count if profile.public_rating_on else 0
+    average = round_average(profile.public_rating_average) if count else None
+    return {"rating_avg": average, "rating_count": count}
 
 
 def _text_parts(profile: EscortProfilePage) -> tuple:

@@ -13,6 +13,7 @@ from cms_pages.models import CustomImage
 from core.outbox import outbox_enqueue
 from directory.models import EscortProfilePage, ProfilePhoto
 from directory.signals import city_profiles_listed, profile_badges_changed
+from reviews.signals import ratings_changed
 from search.impressions import impressions_record
 from search.tasks import refresh_availability, refresh_profile
 from verification.signals import photos_verified
@@ -82,3 +83,10 @@ def image_changed(sender, instance, created: bool, **kwargs) -> None:  # noqa: A
 @receiver(profile_badges_changed, dispatch_uid="search.badges_changed")
 def badges_changed(sender, profile_id: int, **kwargs) -> None:  # noqa: ANN001
     _refresh_after_commit(profile_id)
+
+
+@receiver(ratings_changed, dispatch_uid="search.ratings")
+def ratings_of_profile_changed(sender, profile_id: int, **kwargs) -> None:  # noqa: ANN001
+    # A review published, hidden or deleted, or reviews turned on or off: the
+    # row's rating_avg/rating_count. Sent after commit, like availability.
+    outbox_enqueue(refresh_profile, profile_id)

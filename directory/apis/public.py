@@ -32,6 +32,7 @@ from directory.models import (
     ProfilePhoto,
     public_tours_of,
 )
+from directory.ratings import annotated_rating, with_public_rating
 from directory.selectors import agency_list, city_list, profile_list
 
 # --- Reads on top of the public selectors --------------------------------------
@@ -64,9 +65,10 @@ def _public_cities() -> QuerySet[CityPage]:
 
 
 def _public_profiles(*specs: str, **filters: Any) -> QuerySet[EscortProfilePage]:
-    return _with_renditions(
-        profile_list(**filters), "photos__image__renditions", *specs
-    )
+    # The public rating rides along as annotations (directory.ratings): no
+    # query per profile.
+    profiles = with_public_rating(profile_list(**filters))
+    return _with_renditions(profiles, "photos__image__renditions", *specs)
 
 
 def _public_agencies() -> QuerySet[Agency]:
@@ -159,6 +161,20 @@ class PhotoSerializer(ThumbnailSerializer):
 
     large = serializers.URLField()
     is_primary = serializers.BooleanField()
+
+
+class RatingSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "PublicRating"
+
+    average = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="Average of the public reviews, 1 to 5; null before the first.",
+    )
+    count = serializers.IntegerField(help_text="Number of public reviews.")
 
 
 class TourSerializer(serializers.Serializer):
@@ -259,6 +275,9 @@ class EscortListApi(APIView):
         from_price = serializers.SerializerMethodField()
         services = serializers.SerializerMethodField()
         languages = serializers.SerializerMethodField()
+        rating = serializers.SerializerMethodField(
+            help_text="Null when the provider has reviews off."
+        )
 
         def get_url(self, profile: EscortProfilePage) -> str | None:
             return _page_url(self.context["request"], profile)
@@ -286,6 +305,11 @@ class EscortListApi(APIView):
 
         def get_languages(self, profile: EscortProfilePage) -> list[str]:
             return [language.code for language in profile.languages.all()]
+
+        @extend_schema_field(RatingSerializer(allow_null=True))
+        def get_rating(self, profile: EscortProfilePage) -> dict | None:
+            rating = annotated_rating(profile)
+            return RatingSerializer(rating).data if rating is not None else None
 
     @extend_schema(
         parameters=[FilterSerializer],

@@ -22,6 +22,7 @@ from cms_pages.models import SeoMixin
 from cms_pages.renditions import SOCIAL_SHARE
 from core.formatting import format_duration
 from directory.models import BIO_TAGS
+from directory.ratings import PublicRating, annotated_rating
 
 register = template.Library()
 
@@ -55,6 +56,14 @@ def duration(minutes: int) -> str:
 def photo_alt(photo: Any, name: str) -> str:
     caption = getattr(photo, "caption", "") or ""
     return caption or _("Photo of %(name)s") % {"name": name}
+
+
+@register.filter
+def card_rating(profile: Any) -> PublicRating | None:
+    """A card's "4.8 (12)": read from the listing's annotations (directory.ratings),
+    never queried per card; nothing when reviews are off or none is public."""
+    rating = annotated_rating(profile)
+    return rating if rating is not None and rating.count else None
 
 
 # --- Images above the fold -------------------------------------------------------

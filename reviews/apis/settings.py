@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from core.ids import MAX_PAGE_ID
 from directory.selectors import profile_editable_get
-from reviews.selectors import reviews_enabled
+from reviews.selectors import reviews_enabled_for
 from reviews.services import review_settings_set
 
 
@@ -43,7 +43,10 @@ class ReviewSettingsApi(APIView):
     @extend_schema(responses=OutputSerializer, operation_id="review_settings_get")
     def get(self, request: Request, profile_id: int) -> Response:
         profile = self._profile(request, profile_id)
-        data = {"profile_id": profile.pk, "enabled": reviews_enabled(profile=profile)}
+        data = {
+            "profile_id": profile.pk,
+            "enabled": reviews_enabled_for(profile=profile),
+        }
         return Response(self.OutputSerializer(data).data)
 
     @extend_schema(

@@ -42,6 +42,7 @@ ESCORT_KEYS = {
     "from_price",
     "services",
     "languages",
+    "rating",  # reviews.selectors via directory.ratings; null when reviews are off
 }
 DETAIL_KEYS = ESCORT_KEYS | {"bio", "contact_preference", "rates", "photos", "tours"}
 CITY_KEYS = {
@@ -180,6 +181,7 @@ def test_escort_list_item_has_exactly_the_public_fields(api_client, full_profile
     assert item["from_price"] == {"amount_minor": 30000, "currency": "EUR"}
     assert sorted(item["services"]) == ["Dinner date", "Travel"]
     assert sorted(item["languages"]) == ["en", "fr"]
+    assert item["rating"] is None  # reviews off unless the provider turns them on
     assert set(item["photo"]) == {"thumbnail", "caption"}
     assert item["photo"]["caption"] == "Portrait"  # the primary, not the first
     assert item["photo"]["thumbnail"].startswith("http://testserver/media/")

@@ -1,6 +1,7 @@
 """Shared review fixtures: a live profile in Berlin whose provider turned reviews
 on, a client with a completed booking of it, and builders for bookings and
-reviews in any state."""
+reviews in any state; for the display tests, a live Lisbon profile with
+reviews on (``sofia``)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from bookings.models import Booking
 from directory.models import EscortProfilePage
 from reviews.models import ProfileReviewSettings, Review
 from tests.factories import UserFactory
+from tests.factories.bookings import bookable_profile
 from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
+from tests.factories.reviews import set_reviews
 
 
 def completed_booking(
@@ -98,3 +101,25 @@ def moderator() -> User:
     user = UserFactory(role=Role.STAFF, is_staff=True, display_name="Mod")
     user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
     return user
+
+
+# --- Display tests ---
+
+
+@pytest.fixture
+def lisbon():
+    return make_city("Lisbon", time_zone="Europe/Lisbon", country="Portugal")
+
+
+@pytest.fixture
+def sofia(lisbon):
+    """Reviews on; no review yet."""
+    profile = bookable_profile("Sofia", city=lisbon, min_notice_minutes=0)
+    set_reviews(profile, enabled=True)
+    return profile
+
+
+@pytest.fixture
+def nadia(lisbon):
+    """Reviews never turned on (no settings row)."""
+    return bookable_profile("Nadia", city=lisbon, min_notice_minutes=0)
