@@ -18,6 +18,7 @@ profile before its photos."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -215,8 +216,15 @@ def _second_factor_step(facts: _Facts) -> OnboardingStep:
         return OnboardingStep(
             SECOND_FACTOR, title, DONE, url, _("Your account asks for a second factor.")
         )
-    detail = _("An authenticator app or a passkey, asked for when you sign in.")
-    return OnboardingStep(SECOND_FACTOR, title, TODO, url, detail)
+    detail = _(
+        "An authenticator app (the link sets one up) or a passkey (under "
+        "Account security), asked for when you sign in."
+    )
+    # Straight to the authenticator app's set-up, and back to the checklist
+    # after it (accounts/mfa_views.py follows local ``next`` addresses).
+    setup = reverse("mfa_activate_totp")
+    back = urlencode({"next": reverse("directory:dashboard")})
+    return OnboardingStep(SECOND_FACTOR, title, TODO, f"{setup}?{back}", detail)
 
 
 def _verification_step(facts: _Facts) -> OnboardingStep:

@@ -70,7 +70,10 @@ def test_signed_up_provider_is_sent_to_the_second_factor_first(provider):
         "live": "todo",
     }
     assert onboarding.next_step.key == "second_factor"
-    assert onboarding.step("second_factor").url == "/accounts/2fa/"
+    assert (
+        onboarding.step("second_factor").url
+        == "/accounts/2fa/totp/activate/?next=%2Fdashboard%2F"
+    )
     assert onboarding.step("verification").url == "/dashboard/verification/"
     assert onboarding.step("profile").url == "/dashboard/profile/"
     assert onboarding.done_count == 0 and not onboarding.is_live

@@ -79,11 +79,28 @@ def new_page(browser, viewport, policy_violations, console_errors):
     any console error or refused content."""
     contexts, others = [], []
 
+    # Pages (not their images, scripts or styles) that answered 4xx: a form
+    # refused with 400 or a draft's 404 is an answer the journey reads and
+    # asserts, and Chromium logs each as "Failed to load resource".
+    refused_documents: set[str] = set()
+
+    def note_document(response) -> None:  # noqa: ANN001 - a Playwright Response
+        if (
+            response.request.resource_type == "document"
+            and 400 <= response.status < 500
+        ):
+            refused_documents.add(response.url)
+
     def record(message) -> None:  # noqa: ANN001 - a Playwright ConsoleMessage
+        url = message.location.get("url")
         if any(marker in message.text for marker in POLICY_MESSAGES):
             policy_violations.append(f"{message.type}: {message.text}")
+        elif message.text.startswith("Failed to load resource") and (
+            url in refused_documents
+        ):
+            return
         elif message.type == "error":
-            console_errors.append(f"{message.text} ({message.location.get('url')})")
+            console_errors.append(f"{message.text} ({url})")
 
     def open_page(*, journey: bool = True):  # noqa: ANN202
         """``journey=False`` for tests that are not journeys (policy checks that
@@ -96,6 +113,7 @@ def new_page(browser, viewport, policy_violations, console_errors):
         else:
             others.append(context)
         page = context.new_page()
+        page.on("response", note_document)
         page.on("console", record)
         page.on("pageerror", lambda error: console_errors.append(str(error)))
         page.on(

@@ -33,7 +33,7 @@ def sign_up_and_confirm(page, base: str, email: str) -> None:  # noqa: ANN001
     page.get_by_role("link", name="Join").click()
     page.wait_for_url("**/accounts/signup/")
     check_page(page)
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email", exact=True).fill(email)
     # allauth's labels may end in a colon, depending on the templates' style.
     page.get_by_label(re.compile(r"^Password:?$")).fill(NEW_PASSWORD)
     page.get_by_label(re.compile(r"^Password \(again\):?$")).fill(NEW_PASSWORD)
@@ -55,9 +55,9 @@ def sign_up_and_confirm(page, base: str, email: str) -> None:  # noqa: ANN001
 
 
 def sign_in(page, email: str, password: str) -> None:  # noqa: ANN001
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_load_state()
     check_page(page)
 
