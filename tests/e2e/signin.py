@@ -19,11 +19,11 @@ def sign_in(
     page.goto(f"{base}/accounts/login/?next={next_url}")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     if mfa_user is not None:  # staff: allauth asks for the second factor
         page.wait_for_url("**/accounts/2fa/authenticate/")
         page.get_by_placeholder("Code").fill(totp_code(mfa_user))
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_url(f"**{next_url}")
 
 
@@ -34,6 +34,6 @@ def sign_in_checked(page, base: str, email: str, next_url: str) -> None:  # noqa
     check_page(page)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_url(f"**{next_url}")
     check_page(page)
