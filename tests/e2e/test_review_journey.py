@@ -124,6 +124,7 @@ def test_review_moderate_reply_and_show(
     page.get_by_role("group", name=re.compile("^Communication")).get_by_label(
         "4 out of 5"
     ).check()
+    _shot(page, shots, "review-form-filled", viewport)
     send.click()
     page.wait_for_url("**/dashboard/reviews/")
     check_page(page)
