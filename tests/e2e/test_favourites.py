@@ -62,7 +62,7 @@ def test_client_saves_from_card_and_profile_then_removes(
     check_page(page)
     page.get_by_label("Email").fill(customer.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_url(f"**{city.url}")
     check_page(page)
 

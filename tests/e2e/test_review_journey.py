@@ -136,6 +136,7 @@ def test_review_moderate_reply_and_show(
     assert review.status == Review.Status.PENDING
     mine = page.locator(f'[data-review="{review.pk}"]')
     expect(mine).to_have_attribute("data-status", "pending")
+    _shot(page, shots, "client-reviews", viewport)
 
     # Not on the profile yet.
     visitor = new_page()
