@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from accounts.models import MODERATORS_GROUP, Role
+from audit.models import AuditEntry
 from reviews.models import Review
 from tests.e2e.checks import check_page, open_menu
 from tests.e2e.signin import sign_in, sign_in_checked
@@ -160,6 +161,8 @@ def test_review_moderate_reply_and_show(
     expect(admin.locator(".messages")).to_contain_text(f"Review {review.pk}: Published")
     review.refresh_from_db()
     assert review.status == Review.Status.PUBLISHED
+    decision = AuditEntry.objects.get(action="review.published")
+    assert (decision.actor_id, decision.target_id) == (moderator.pk, review.pk)
 
     # The provider: dashboard -> their reviews page -> reply.
     provider = new_page()
