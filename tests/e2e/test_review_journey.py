@@ -44,12 +44,6 @@ def _shot(target, folder: Path, name: str, viewport: dict) -> None:  # noqa: ANN
     target.screenshot(path=str(folder / f"{name}-{viewport['width']}.png"), **extra)
 
 
-def _failed_load(status: int, url: str) -> str:
-    """How the new_page fixture records a response Chromium counts as failed."""
-    text = "Failed to load resource: the server responded with a status of"
-    return f"{text} {status} (Bad Request) ({url})"
-
-
 def test_review_moderate_reply_and_show(
     live_server, new_page, viewport, console_errors, tmp_path
 ):
@@ -109,11 +103,9 @@ def test_review_moderate_reply_and_show(
     expect(overall.get_by_label("4 out of 5")).to_be_checked()
     assert Review.objects.count() == 0
     _shot(page, shots, "review-form-error", viewport)
-    # A refused form answers 400, which Chromium logs as a failed load: those
-    # two are expected, anything else stays an error.
-    write_url = f"{base}/dashboard/reviews/write/{booking.pk}/"
-    assert console_errors == [_failed_load(400, write_url)] * 2, console_errors
-    console_errors.clear()
+    # A refused form answers 400: the page itself, which the harness does not
+    # count as a broken resource (tests/e2e/conftest.py); nothing else failed.
+    assert console_errors == [], console_errors
 
     # Fixed: the text, the rating and two aspects.
     text_field.fill(TEXT)
