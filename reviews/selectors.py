@@ -73,9 +73,14 @@ def public_reviews() -> QuerySet[Review]:
 
 
 def public_reviews_for(*, profile: EscortProfilePage) -> QuerySet[Review]:
-    """The profile's public reviews, newest first, with what a review shows (the
-    author's display name is not shown: reviews carry no names)."""
-    return public_reviews().filter(profile_id=profile.pk).order_by("-created_at", "-id")
+    """The profile's public reviews, newest first, with what a review shows (an
+    initial of the author's name at most, reviews.rules)."""
+    return (
+        public_reviews()
+        .filter(profile_id=profile.pk)
+        .select_related("author")  # the shown initial ("M.") comes from it
+        .order_by("-created_at", "-id")
+    )
 
 
 def reviews_enabled_for(*, profile: EscortProfilePage) -> bool:
