@@ -5,10 +5,10 @@ moderator. Each draft is a saved revision that was never submitted, so the
 moderators' review queue stays as the main seed left it; the photos stay in the
 private store, as unreviewed uploads do.
 
-The pending verification request of ``onboarding.pending@demo.test`` is the
-verification app's to seed (its files are encrypted documents); until it does,
-that provider's checklist shows verification as still to do. Idempotent: a
-stage whose user exists is left alone."""
+The pending verification request of ``onboarding.pending@demo.test`` is made
+by the verification app's demo (``seed_pending_request``: specimen files,
+encrypted like real ones). Idempotent: a stage whose user exists is left
+alone."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from accounts.models import Role, User
 from cms_pages.demo import PALETTES, placeholder_jpeg
 from cms_pages.models import CustomImage
 from directory.models import CityPage, EscortProfilePage, ProfileIndexPage, ProfilePhoto
+from verification.demo import seed_pending_request
 
 # email, display name, the draft's photo count (None: no profile yet), label
 STAGES = [
@@ -30,6 +31,9 @@ STAGES = [
     ("onboarding.photos@demo.test", "Nora Vale", 3, "photos, not verified"),
     ("onboarding.pending@demo.test", "Mae Lindqvist", 3, "verification pending"),
 ]
+
+
+VERIFICATION_PENDING = {"onboarding.pending@demo.test"}
 
 
 def seed(*, log: Callable[[str], None], password: str) -> None:
@@ -47,6 +51,8 @@ def seed(*, log: Callable[[str], None], password: str) -> None:
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         if photos is not None:
             _draft(user=user, city=city, index=index, photos=photos, number=number)
+        if email in VERIFICATION_PENDING:
+            seed_pending_request(user=user)
         log(f"onboarding: {email} ({label})")
 
 

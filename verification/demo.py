@@ -63,6 +63,14 @@ def seed(*, log: Callable[[str], None]) -> None:
         log(f"verification decided for {email}")
 
 
+def seed_pending_request(*, user: User) -> VerificationRequest | None:
+    """A waiting request with specimen files for another app's demo user (the
+    onboarding stages in directory's demo); None if the user has one already."""
+    if VerificationRequest.objects.filter(user=user).exists():
+        return None
+    return _submit(user=user, as_pdf=False)
+
+
 def logins() -> list[tuple[str, str, str]]:
     return [("Escort (verification pending)", PENDING[0][0], DEMO_PASSWORD)]
 

@@ -185,6 +185,7 @@ def test_onboarding_stage_providers_show_their_stage(seeded):
     assert draft["profile"] == "done" and draft["photos"] == "current"
     photos = states("onboarding.photos@demo.test")
     assert photos["photos"] == "done" and photos["verification"] == "todo"
+    assert states("onboarding.pending@demo.test")["verification"] == "waiting"
     assert (
         not EscortProfilePage.objects.live()
         .filter(owner__email__startswith="onboarding.")
