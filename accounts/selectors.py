@@ -27,7 +27,15 @@ def user_is_moderator(*, user: User) -> bool:
     """Superusers, and staff in the Moderators group (created by a migration)."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
+    if user.is_superuser:
+        return True
+    # Asked by several admin menu items and views in one request: remembered on
+    # the user object (one per request), like Django's own permission cache.
+    cached = getattr(user, "_is_moderator_cache", None)
+    if cached is None:
+        cached = user.groups.filter(name=MODERATORS_GROUP).exists()
+        user._is_moderator_cache = cached
+    return cached
 
 
 def user_has_second_factor(*, user: User) -> bool:

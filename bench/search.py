@@ -315,6 +315,10 @@ def _profile(
     # "Photos verified" as with_photo_badges would annotate it: bench profiles
     # have no photo rows to verify (bench/README.md).
     profile.photos_verified_at = published if verified else None
+    # As the rating annotations (directory.ratings) would: no public review yet;
+    # _document below sets the index row's ratings as reviews would.
+    profile.public_rating_on = False
+    profile.public_rating_average, profile.public_rating_count = None, 0
     profile.current_public_tours = [
         ProfileTour(city_id=t) for t in touring if t != city.pk
     ]

@@ -455,6 +455,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RateKindEnum": "directory.models.ProfileRate.Kind",
         "NotificationKindEnum": "notifications.models.Kind",
+        # Several "role"/"status" fields with different choices: named here.
+        # (The agency API lists plain values, so the overrides list them too.)
+        "AgencyStaffRoleEnum": ["owner", "manager"],
+        "AgencyInvitationRoleEnum": ["escort", "manager"],
+        "ReviewStatusEnum": "reviews.models.Review.Status",
     },
 }
 
