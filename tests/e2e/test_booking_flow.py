@@ -8,12 +8,16 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core import mail
 
 from bookings.models import Booking
 from directory.models import ProfileRate
 from tests.e2e.checks import check_page, open_menu
-from tests.factories import PASSWORD
+from tests.e2e.signin import (
+    confirm_and_sign_in,
+    fill_sign_up,
+    open_sign_up,
+    sign_in_checked,
+)
 from tests.factories.bookings import bookable_profile, local_time
 from tests.factories.pages import EscortOwnerFactory, add_rate, make_city
 
@@ -22,44 +26,14 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+/")
 NEW_PASSWORD = "a-long-Passphrase-for-Max-42"
 
 
 def sign_up_and_confirm(page, base: str, email: str) -> None:  # noqa: ANN001
-    page.goto(f"{base}/")
-    check_page(page)
-    open_menu(page)
-    page.get_by_role("link", name="Join").click()
-    page.wait_for_url("**/accounts/signup/")
-    check_page(page)
-    page.get_by_label("Email", exact=True).fill(email)
-    # allauth's labels may end in a colon, depending on the templates' style.
-    page.get_by_label(re.compile(r"^Password:?$")).fill(NEW_PASSWORD)
-    page.get_by_label(re.compile(r"^Password \(again\):?$")).fill(NEW_PASSWORD)
-    page.get_by_label("I am 18 or older").check()
-    page.get_by_label("I accept the Terms and the Privacy policy").check()
+    open_sign_up(page, base)
+    fill_sign_up(page, email, NEW_PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/accounts/confirm-email/")
-    check_page(page)
-    assert "verify" in page.locator("main").inner_text().lower()
-
-    # The confirmation email (mandatory verification), opened as sent.
-    (message,) = [m for m in mail.outbox if email in m.to]
-    page.goto(CONFIRM_LINK.search(message.body)[0])
-    check_page(page)
-    page.get_by_role("button", name="Confirm").click()
-    page.wait_for_url("**/accounts/login/")
-    check_page(page)
-    sign_in(page, email, NEW_PASSWORD)
-
-
-def sign_in(page, email: str, password: str) -> None:  # noqa: ANN001
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In", exact=True).click()
-    page.wait_for_load_state()
-    check_page(page)
+    confirm_and_sign_in(page, email, NEW_PASSWORD)
 
 
 def test_sign_up_book_accept_confirmed(live_server, new_page):
@@ -111,9 +85,7 @@ def test_sign_up_book_accept_confirmed(live_server, new_page):
     assert (booking.note, booking.meeting_place) == ("See you at the hotel bar.", "")
 
     provider = new_page()
-    provider.goto(f"{base}/accounts/login/?next=/dashboard/bookings/")
-    check_page(provider)
-    sign_in(provider, owner.email, PASSWORD)
+    sign_in_checked(provider, base, owner.email, "/dashboard/bookings/")
     request = provider.locator(f'[data-booking="{booking.pk}"]')
     assert request.count() == 1
     request.get_by_role("button", name="Accept").click()

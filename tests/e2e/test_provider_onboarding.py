@@ -12,8 +12,10 @@ pages are Wagtail's admin (``new_page(journey=False)``)."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from pathlib import Path
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
@@ -22,8 +24,13 @@ from django.core import mail
 
 from accounts.models import Consent, Role, User
 from directory.models import EscortProfilePage
-from tests.e2e.checks import check_page, open_menu
-from tests.e2e.signin import sign_in
+from tests.e2e.checks import check_page
+from tests.e2e.signin import (
+    confirm_and_sign_in,
+    fill_sign_up,
+    open_sign_up,
+    sign_in,
+)
 from tests.e2e.test_profile_review import approve
 from tests.factories import UserFactory
 from tests.factories.pages import jpeg_bytes, make_city
@@ -36,10 +43,11 @@ pytestmark = [
 ]
 
 PASSWORD = "a-long-and-unusual-passphrase"
-CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+/")
 
 
-def test_sign_up_verify_approve_live(live_server, new_page, tmp_path, settings):
+def test_sign_up_verify_approve_live(
+    live_server, new_page, viewport, tmp_path, settings
+):
     settings.WAGTAIL_AUTOSAVE_INTERVAL = 0  # as in test_profile_review
     city = make_city("Vienna", live=False, country="Austria", time_zone="Europe/Vienna")
     city.save_revision().publish()
@@ -62,6 +70,7 @@ def test_sign_up_verify_approve_live(live_server, new_page, tmp_path, settings):
     # The checklist leads: a second factor comes first.
     page.goto(f"{base}/dashboard/")
     check_page(page)
+    _shot(page, "dashboard-checklist", viewport)
     assert _state(page, "second_factor") == "current"
     assert _state(page, "live") == "todo"
     page.locator('[data-step="second_factor"] a').click()
@@ -98,6 +107,7 @@ def test_sign_up_verify_approve_live(live_server, new_page, tmp_path, settings):
     page.locator('[data-step="verification"] a').click()
     page.wait_for_url("**/dashboard/verification/")
     check_page(page)
+    _shot(page, "verification-page", viewport)
     code = page.locator(".verification__code").inner_text().split()[-1]
     assert len(code) >= 6
     page.get_by_role("button", name="Send for verification").click()  # no files
@@ -113,6 +123,7 @@ def test_sign_up_verify_approve_live(live_server, new_page, tmp_path, settings):
     page.wait_for_load_state()
     check_page(page)
     assert "You are number 1 in the queue" in page.content()
+    _shot(page, "verification-pending", viewport)
     request = VerificationRequest.objects.get(user=provider)
 
     # The moderator: the queue, the request, approve with the date of birth and
@@ -121,6 +132,7 @@ def test_sign_up_verify_approve_live(live_server, new_page, tmp_path, settings):
     sign_in(admin, base, moderator.email, "/cms/verification/", mfa_user=moderator)
     admin.get_by_role("link", name="Review", exact=True).click()
     admin.wait_for_url(f"**/cms/verification/{request.pk}/")
+    _shot(admin, "admin-verification-detail", viewport)
     admin.get_by_label("Approve").check()
     admin.get_by_label("Date of birth on the document").fill("1998-04-02")
     admin.locator('input[name="photos"]').first.check()
@@ -150,38 +162,28 @@ def test_sign_up_verify_approve_live(live_server, new_page, tmp_path, settings):
     assert mail.outbox  # the decisions were sent by email too
 
 
+def _shot(page, name: str, viewport: dict) -> None:  # noqa: ANN001
+    """Full-page screenshots for a person to look at, when asked for:
+    ONBOARDING_SCREENSHOTS=<folder>."""
+    folder = os.environ.get("ONBOARDING_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        path = Path(folder) / f"{name}-{viewport['width']}.png"
+        page.screenshot(path=str(path), full_page=True)
+
+
 def _sign_up_as_provider(page, base: str, email: str) -> None:  # noqa: ANN001
-    page.goto(f"{base}/")
-    check_page(page)
-    open_menu(page)
-    page.get_by_role("link", name="Join").click()
-    page.wait_for_url("**/accounts/signup/")
-    check_page(page)
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_label(re.compile(r"^Password \(again\):?$")).fill(PASSWORD)
+    open_sign_up(page, base)
+    fill_sign_up(page, email, PASSWORD, consents=False)
     page.get_by_label("Provider").check()
     page.get_by_role("button", name="Create account").click()  # boxes unticked
     page.wait_for_load_state()
     check_page(page)
     assert not User.objects.filter(email=email).exists()
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_label(re.compile(r"^Password \(again\):?$")).fill(PASSWORD)
-    page.get_by_label("I am 18 or older").check()
-    page.get_by_label("I accept the Terms and the Privacy policy").check()
+    fill_sign_up(page, email, PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/accounts/confirm-email/")
-    check_page(page)
-    (message,) = [m for m in mail.outbox if email in m.to]
-    page.goto(CONFIRM_LINK.search(message.body).group(0))
-    check_page(page)
-    page.get_by_role("button", name="Confirm").click()
-    page.wait_for_url("**/accounts/login/")
-    check_page(page)
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
-    page.wait_for_url("**/dashboard/")
+    confirm_and_sign_in(page, email, PASSWORD)
+    assert page.url.endswith("/dashboard/")
 
 
 def _activate_totp(page) -> None:  # noqa: ANN001

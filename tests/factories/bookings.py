@@ -7,10 +7,11 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
 from accounts.models import Role, User
-from bookings.models import AvailabilityRule, BookingPolicy
+from bookings.models import AvailabilityRule, Booking, BookingPolicy
 from bookings.services import BookingInput, booking_request
 from directory.models import CityPage, EscortProfilePage
 from tests.factories import UserFactory
@@ -65,3 +66,31 @@ def request_booking(
         ),
     )
     return booking
+
+
+def past_booking(
+    profile: EscortProfilePage,
+    client: User,
+    *,
+    status: str = Booking.Status.COMPLETED,
+    ended_ago: dt.timedelta = dt.timedelta(days=1),
+) -> Booking:
+    """An hour's booking that ended ``ended_ago`` ago, in ``status`` (completed,
+    no-show …), written directly as the clock and the provider's moves would
+    have left it: the services refuse times in the past. A past span never meets
+    the exclusion constraint of active bookings."""
+    end = timezone.now() - ended_ago
+    start = end - dt.timedelta(hours=1)
+    return Booking.objects.create(
+        client=client,
+        profile=profile,
+        city=profile.home_city,
+        start=start,
+        end=end,
+        span=DateTimeTZRange(start, end, "[)"),
+        duration_minutes=60,
+        location=Booking.Location.INCALL,
+        price_minor=30000,
+        currency="EUR",
+        status=status,
+    )

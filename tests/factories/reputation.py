@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.utils import timezone
-
 from accounts.models import User
 from bookings.models import Booking
 from directory.models import EscortProfilePage
 from reviews.models import ClientAssessment
+from tests.factories import bookings as bookings_factory
 
 
 def past_booking(
@@ -21,20 +19,10 @@ def past_booking(
     status: str = Booking.Status.COMPLETED,
     days_ago: int = 10,
 ) -> Booking:
-    start = timezone.now() - dt.timedelta(days=days_ago)
-    end = start + dt.timedelta(hours=1)
-    return Booking.objects.create(
-        client=client,
-        profile=profile,
-        city=profile.home_city,
-        start=start,
-        end=end,
-        span=DateTimeTZRange(start, end, "[)"),
-        duration_minutes=60,
-        location=Booking.Location.INCALL,
-        price_minor=30000,
-        currency="EUR",
-        status=status,
+    """A past booking that started ``days_ago`` days ago."""
+    ended_ago = dt.timedelta(days=days_ago) - dt.timedelta(hours=1)
+    return bookings_factory.past_booking(
+        profile, client, status=status, ended_ago=ended_ago
     )
 
 

@@ -7,33 +7,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
 from accounts.models import User
 from bookings.models import Booking
 from directory.models import EscortProfilePage
 from reviews.models import ProfileReviewSettings, Review
-from tests.factories.bookings import client_account
+from tests.factories.bookings import client_account, past_booking
 
 
 def completed_booking(
     profile: EscortProfilePage, *, client: User | None = None, days_ago: int = 5
 ) -> Booking:
-    start = timezone.now() - dt.timedelta(days=days_ago, hours=3)
-    end = start + dt.timedelta(hours=1)
-    return Booking.objects.create(
-        client=client or client_account(),
-        profile=profile,
-        city=profile.home_city,
-        start=start,
-        end=end,
-        span=DateTimeTZRange(start, end, "[)"),
-        duration_minutes=60,
-        location="incall",
-        price_minor=30000,
-        currency="EUR",
-        status=Booking.Status.COMPLETED,
+    return past_booking(
+        profile,
+        client or client_account(),
+        ended_ago=dt.timedelta(days=days_ago, hours=2),
     )
 
 

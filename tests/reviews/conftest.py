@@ -10,15 +10,13 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.utils import timezone
 
 from accounts.models import MODERATORS_GROUP, Role, User
 from bookings.models import Booking
 from directory.models import EscortProfilePage
 from reviews.models import ProfileReviewSettings, Review
 from tests.factories import UserFactory
-from tests.factories.bookings import bookable_profile
+from tests.factories.bookings import bookable_profile, past_booking
 from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
 from tests.factories.reviews import set_reviews
 
@@ -30,23 +28,8 @@ def completed_booking(
     ended: dt.timedelta = dt.timedelta(days=1),
     status: str = Booking.Status.COMPLETED,
 ) -> Booking:
-    """A booking of an hour that ended ``ended`` ago (a past span never meets
-    the exclusion constraint of active bookings)."""
-    end = timezone.now() - ended
-    start = end - dt.timedelta(hours=1)
-    return Booking.objects.create(
-        client=client,
-        profile=profile,
-        city=profile.home_city,
-        start=start,
-        end=end,
-        span=DateTimeTZRange(start, end, "[)"),
-        duration_minutes=60,
-        location="incall",
-        price_minor=30000,
-        currency="EUR",
-        status=status,
-    )
+    """A booking of an hour that ended ``ended`` ago."""
+    return past_booking(profile, client, status=status, ended_ago=ended)
 
 
 def make_review(booking: Booking, **fields: Any) -> Review:
