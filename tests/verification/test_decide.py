@@ -41,7 +41,11 @@ ADULT = dt.date(1990, 5, 17)
 
 def _years_ago(years: int, days: int = 0) -> dt.date:
     today = timezone.localdate()
-    return today.replace(year=today.year - years) + dt.timedelta(days=days)
+    try:
+        then = today.replace(year=today.year - years)
+    except ValueError:  # 29 February, in a year without one
+        then = today.replace(year=today.year - years, day=28)
+    return then + dt.timedelta(days=days)
 
 
 def _approve(request, moderator, **kwargs):  # noqa: ANN001, ANN003, ANN202
