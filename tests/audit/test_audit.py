@@ -71,3 +71,14 @@ def test_deleting_the_actor_leaves_the_entry_as_it_was() -> None:
     # No cascade, no SET NULL (either would be refused): the id stays as a
     # pseudonymous reference and the label says who it was.
     assert (entry.actor_id, entry.actor_label) == (moderator_id, email)
+
+
+def test_moderators_may_read_the_audit_log_and_nobody_may_write_it() -> None:
+    from django.contrib.auth.models import Group
+
+    granted = set(
+        Group.objects.get(name="Moderators")
+        .permissions.filter(content_type__app_label="audit")
+        .values_list("codename", flat=True)
+    )
+    assert granted == {"view_auditentry"}
