@@ -28,6 +28,7 @@ urlpatterns = [
     path("dashboard/reputation/", include("reviews.reputation_urls")),
     path("dashboard/agency/", include("directory.agency_urls")),
     path("dashboard/safety/", include("moderation.urls")),
+    path("dashboard/moderation/", include("moderation.statement_urls")),
     path(
         "agency/invitations/",
         include((agency_invitation_urls, "directory_agency_invitation")),

@@ -350,6 +350,7 @@ def thread_report(
         details=details,
         target=message,
         evidence=_message_evidence(thread, message),
+        subject_user=message.sender,
     )
 
 

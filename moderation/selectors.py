@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from core import crypto
-from moderation.models import Report
+from accounts.models import User
+from moderation.models import Report, Statement
 
 
 def report_queue() -> QuerySet[Report]:
@@ -25,3 +26,8 @@ def report_evidence(*, report: Report) -> dict[str, Any]:
         return json.loads(crypto.decrypt(report.evidence_encrypted))
     except ValueError:
         return {"unreadable": "This evidence can no longer be decrypted."}
+
+
+def statements_of(*, user: User) -> QuerySet[Statement]:
+    """The one home of "whose statement is this": its affected user's only."""
+    return Statement.objects.filter(user=user).select_related("decision")

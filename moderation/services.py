@@ -10,33 +10,57 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from core import crypto
 from core.exceptions import ValidationFailed
 from core.validators import has_control_characters
-from moderation.models import DETAILS_MAX_LENGTH, Report, ReportCategory
+from moderation.models import (
+    DETAILS_MAX_LENGTH,
+    DUE_WITHIN,
+    TOP_PRIORITY_CATEGORIES,
+    Report,
+    ReportCategory,
+    ReportPriority,
+)
 
 
 def report_create(
     *,
-    reporter: User,
+    reporter: User | None,
     category: str,
     details: str,
     target: models.Model,
     evidence: dict[str, Any],
+    subject_user: User | None = None,
+    dedupe_key: str = "",
+    automated: bool = False,
 ) -> tuple[Report, bool]:
     """File a report about ``target`` with an encrypted snapshot of
-    ``evidence``. One report per reporter and target (a unique constraint): a
-    repeat returns the existing report unchanged and ``created=False``, so a
-    double click or a retried request files nothing twice."""
+    ``evidence``. One report per reporter and target, or without a reporter
+    (an anonymous visitor, an automated check) one per ``dedupe_key`` and
+    target (unique constraints): a repeat returns the first report unchanged
+    and ``created=False``, so a double click or a retried request files
+    nothing twice. ``subject_user`` is whom the target belongs to."""
+    if reporter is None and not dedupe_key:
+        raise ValueError("A report without a reporter needs a dedupe_key.")
     category = _clean_category(category)
     details = _clean_details(details)
     content_type = ContentType.objects.get_for_model(target)
-    key = {"reporter": reporter, "target_content_type": content_type}
+    if reporter is not None:
+        key = {"reporter": reporter, "target_content_type": content_type}
+    else:
+        key = {"dedupe_key": dedupe_key, "target_content_type": content_type}
     existing = Report.objects.filter(**key, target_id=target.pk).first()
     if existing is not None:
         return existing, False
+    now = timezone.now()
+    priority = (
+        ReportPriority.TOP
+        if category in TOP_PRIORITY_CATEGORIES
+        else ReportPriority.NORMAL
+    )
     try:
         with transaction.atomic():
             report = Report.objects.create(
@@ -44,6 +68,9 @@ def report_create(
                 target_id=target.pk,
                 category=category,
                 details=details,
+                subject_user=subject_user,
+                automated=automated,
+                due_at=now + DUE_WITHIN[priority],
                 evidence_encrypted=crypto.encrypt(
                     json.dumps(evidence, cls=DjangoJSONEncoder)
                 ),

@@ -17,6 +17,9 @@ class Kind(models.TextChoices):
     PROFILE_REVIEW = "profile_review", _("Profile review decisions")
     REVIEW = "review", _("Reviews")
     VERIFICATION = "verification", _("Identity verification")
+    MODERATION = "moderation", _("Moderation decisions and report outcomes")
+    PAYMENT = "payment", _("Payments, deposits and refunds")
+    SUBSCRIPTION = "subscription", _("Plan and renewals")
 
 
 class Notification(models.Model):

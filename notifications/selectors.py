@@ -25,6 +25,8 @@ CLIENT_KINDS = {
     Kind.MESSAGE: _("New messages"),
     Kind.BOOKING: _("Your bookings: answers, changes and reminders"),
     Kind.REVIEW: _("Your reviews: moderators' decisions"),
+    Kind.MODERATION: _("Outcomes of your reports and decisions about your account"),
+    Kind.PAYMENT: _("Deposits paid and refunded"),
 }
 PROVIDER_KINDS = {
     Kind.MESSAGE: _("New messages from clients"),
@@ -32,6 +34,9 @@ PROVIDER_KINDS = {
     Kind.PROFILE_REVIEW: _("Profile review decisions"),
     Kind.REVIEW: _("Clients' reviews of your profiles, once published"),
     Kind.VERIFICATION: _("Identity verification decisions and requests"),
+    Kind.MODERATION: _("Moderation decisions about your profiles and account"),
+    Kind.PAYMENT: _("Deposits held, refunded and paid out"),
+    Kind.SUBSCRIPTION: _("Your plan: renewals, failed payments and changes"),
 }
 
 

@@ -262,6 +262,7 @@ def review_report(
         details=details,
         target=review,
         evidence=evidence,
+        subject_user=review.author,
     )
 
 

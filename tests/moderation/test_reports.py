@@ -336,7 +336,9 @@ def test_the_queue_shows_top_priority_first_then_oldest(
 
 
 def test_the_queue_filters_by_category_and_status(client, queue, admin_login):
-    Report.objects.filter(pk=queue["old spam"].pk).update(status="closed")
+    Report.objects.filter(pk=queue["old spam"].pk).update(
+        status="closed", closed_at=timezone.now()
+    )
     admin_login(client, staff_in("Moderators"))
 
     by_category = listed(client.get(ADMIN, {"category": ["scam", "spam"]}))

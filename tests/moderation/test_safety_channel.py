@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import Role
 from moderation.models import Report, SafetyMessage
@@ -52,7 +53,7 @@ def test_an_escort_writes_privately_and_sees_the_status(client, listed_escort, a
     assert first.target.agency == agency
     assert report_evidence(report=first)["agency"] == agency.name
 
-    Report.objects.filter(pk=first.pk).update(status="closed")
+    Report.objects.filter(pk=first.pk).update(status="closed", closed_at=timezone.now())
     html = client.get(SAFETY).content.decode()
     assert "Coercion or pressure" in html and "closed" in html
     assert "Payment withheld" in html and "open: our team is on it" in html

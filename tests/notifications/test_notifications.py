@@ -65,6 +65,9 @@ def test_notify_stores_a_notice_and_sends_the_email_once(
         "profile_review": 0,
         "review": 0,
         "verification": 0,
+        "moderation": 0,
+        "payment": 0,
+        "subscription": 0,
         "total": 1,
     }
 
@@ -207,6 +210,9 @@ def test_the_api_lists_only_my_notices_and_marks_them_read(
             "profile_review": 0,
             "review": 0,
             "verification": 0,
+            "moderation": 0,
+            "payment": 0,
+            "subscription": 0,
             "total": 0,
         },
     }
@@ -250,6 +256,8 @@ def test_preferences_over_the_api(api_client, user):
         "message": (True, True),
         "booking": (True, True),
         "review": (True, True),
+        "moderation": (True, True),
+        "payment": (True, True),
     }
     changed = api_client.put(
         "/api/v1/me/notification-preferences",
@@ -331,6 +339,8 @@ def test_preferences_page_saves(client, user):
         "message": (True, False),
         "booking": (True, True),
         "review": (False, False),
+        "moderation": (False, False),
+        "payment": (False, False),
     }
 
 

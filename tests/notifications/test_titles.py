@@ -340,6 +340,8 @@ def test_settings_list_only_the_kinds_of_the_role(client, max_, sofia):
         "message": (True, False),
         "booking": (False, False),
         "review": (False, False),
+        "moderation": (False, False),
+        "payment": (False, False),
     }
 
 
