@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from core import crypto
 from accounts.models import User
+from core import crypto
 from moderation.models import Report, Statement
 
 

@@ -25,7 +25,9 @@ SUMMARIES = {
 
 
 @transaction.atomic
-def statement_issue(*, decision: Decision, until: dt.datetime | None = None) -> Statement:
+def statement_issue(
+    *, decision: Decision, until: dt.datetime | None = None
+) -> Statement:
     """The statement for an adverse ``decision`` (one per decision: a repeat
     returns the first). ``until`` is a suspension's end, for the summary."""
     if decision.action not in ADVERSE_ACTIONS or decision.affected_user_id is None:
