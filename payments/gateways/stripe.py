@@ -203,25 +203,27 @@ def _call(fn: Callable[[], T]) -> T:
 
 
 def _payment(intent: Any) -> GatewayPayment:  # noqa: ANN401 - a stripe object
-    error = intent.get("last_payment_error") or {}
-    status = STATUS_OF_INTENT.get(intent.status, "requires_payment_method")
-    if intent.status == "requires_payment_method" and error:
+    data = intent.to_dict()
+    error = data.get("last_payment_error") or {}
+    status = STATUS_OF_INTENT.get(data["status"], "requires_payment_method")
+    if data["status"] == "requires_payment_method" and error:
         status = "failed"
     return GatewayPayment(
-        id=intent.id,
+        id=data["id"],
         status=status,
-        amount_minor=int(intent.amount),
-        currency=str(intent.currency).upper(),
-        client_secret=intent.get("client_secret") or "",
+        amount_minor=int(data["amount"]),
+        currency=str(data["currency"]).upper(),
+        client_secret=data.get("client_secret") or "",
         failure_code=str(error.get("code") or ""),
         failure_message=str(error.get("message") or "")[:500],
     )
 
 
 def _subscription(sub: Any) -> GatewaySubscription:  # noqa: ANN401 - a stripe object
+    data = sub.to_dict()
     return GatewaySubscription(
-        id=sub.id,
-        status=sub.status,
-        customer_id=str(sub.get("customer") or ""),
-        current_period_end=sub.get("current_period_end"),
+        id=data["id"],
+        status=data["status"],
+        customer_id=str(data.get("customer") or ""),
+        current_period_end=data.get("current_period_end"),
     )
