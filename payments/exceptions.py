@@ -76,5 +76,10 @@ class WebhookSignatureInvalid(ApplicationError):
     default_message = "The webhook signature does not verify."
 
 
+class WebhookMalformed(ValidationFailed):
+    code = "webhook_malformed"
+    default_message = "The webhook event has no id or type."
+
+
 class PaymentNotFound(NotFound):
     code = "payment_not_found"

@@ -131,6 +131,21 @@ def payment_start(
     )
     if payment.gateway_payment_id:
         found = adapter.retrieve_payment(payment_id=payment.gateway_payment_id)
+        if found.status in (S.SUCCEEDED, S.FAILED, S.CANCELED):
+            # Paid or closed at the gateway before its webhook reached us:
+            # catch up, then refuse (paid) or start afresh (closed).
+            payment = payment_apply_gateway_state(gateway=gateway, state=found)
+            if payment.status in Payment.PAID_STATUSES:
+                raise AlreadyPaid()
+            if payment.status in Payment.CLOSED_UNPAID:
+                return payment_start(
+                    payer=payer,
+                    amount_minor=amount_minor,
+                    currency=currency,
+                    purpose=purpose,
+                    reference=reference,
+                    gateway=gateway,
+                )
         return PaymentStarted(payment=payment, client_secret=found.client_secret)
     created = gateway_call(
         adapter=adapter,

@@ -27,10 +27,12 @@ class LocalStripe:
     secret_key: str = SECRET_KEY
     webhook_secret: str = WEBHOOK_SECRET
 
-    def sign(self, body: bytes, *, secret: str | None = None) -> str:
+    def sign(
+        self, body: bytes, *, secret: str | None = None, at: int | None = None
+    ) -> str:
         """A Stripe-Signature header for ``body``, as Stripe (and localstripe)
-        make it."""
-        stamp = int(time.time())
+        make it, stamped now or ``at`` (Unix time)."""
+        stamp = at or int(time.time())
         signed = b"%d.%s" % (stamp, body)
         digest = hmac.new(
             (secret or self.webhook_secret).encode(), signed, hashlib.sha256

@@ -14,6 +14,7 @@ from payments.exceptions import (
     PaymentDeclined,
     PaymentMismatch,
 )
+from payments.gateways import get_gateway
 from payments.models import GatewayOperation, LedgerTransaction, Payment
 from payments.selectors import account_balance, payments_of
 from payments.services import payment_confirm, payment_confirm_succeeded, payment_start
@@ -171,3 +172,21 @@ def test_an_unknown_gateway_or_purpose_is_refused(payer):
     with pytest.raises(ValidationFailed):
         start(payer, purpose="tip")
     assert not Payment.objects.exists()
+
+
+def test_a_start_after_the_gateway_charged_catches_up_and_refuses(
+    stripe_local, payer, received
+):
+    # The client paid in the browser; the webhook has not arrived yet.
+    payment = start(payer).payment
+    get_gateway("stripe").confirm_payment(
+        payment_id=payment.gateway_payment_id,
+        payment_method="pm_card_visa",
+        idempotency_key="browser",
+    )
+    with pytest.raises(AlreadyPaid):
+        start(payer)
+    payment.refresh_from_db()
+    assert payment.status == S.SUCCEEDED
+    assert LedgerTransaction.objects.count() == 1
+    assert [r["signal"] for r in received] == ["succeeded"]
