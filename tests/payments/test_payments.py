@@ -190,3 +190,22 @@ def test_a_start_after_the_gateway_charged_catches_up_and_refuses(
     assert payment.status == S.SUCCEEDED
     assert LedgerTransaction.objects.count() == 1
     assert [r["signal"] for r in received] == ["succeeded"]
+
+
+def test_the_browser_path_a_card_from_stripe_js_pays_or_asks_for_3d_secure(
+    stripe_local, payer
+):
+    # Stripe.js turns the card form into an id on localstripe; no card number
+    # reaches our server, which confirms with the id.
+    paid = payment_confirm(
+        payment=start(payer).payment, payment_method=stripe_local.card()
+    )
+    assert paid.status == S.SUCCEEDED
+
+    three_ds = stripe_local.card("4000002500003155")
+    pending = payment_confirm(
+        payment=start(payer, ref="2").payment, payment_method=three_ds
+    )
+    # Not an error: the browser completes it (Stripe.js confirmCardPayment).
+    assert pending.status == S.REQUIRES_ACTION
+    assert LedgerTransaction.objects.count() == 1
