@@ -60,6 +60,13 @@ class RefundTooLarge(ApplicationError):
     default_message = "A refund cannot be larger than what was paid and not refunded."
 
 
+class PaymentClosed(Conflict):
+    code = "payment_closed"
+    default_message = (
+        "This payment can no longer be confirmed. Start the payment again."
+    )
+
+
 class NotRefundable(Conflict):
     code = "not_refundable"
     default_message = "Only a succeeded payment can be refunded."

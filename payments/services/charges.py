@@ -15,6 +15,7 @@ from payments import events, ledger
 from payments.exceptions import (
     AlreadyPaid,
     NotRefundable,
+    PaymentClosed,
     PaymentDeclined,
     PaymentMismatch,
 )
@@ -113,10 +114,15 @@ def payment_confirm(*, payment: Payment, payment_method: str) -> Payment:
     """Confirm server-side with a payment method id (a Stripe.js-created
     ``pm_...`` or a test method such as ``pm_card_visa``). Declines mark the
     payment failed (committed) and raise the card error (402)."""
-    if payment.status not in (S.REQUIRES_PAYMENT_METHOD, S.REQUIRES_ACTION):
-        if payment.status in Payment.PAID_STATUSES:
-            raise AlreadyPaid()
-        raise NotRefundable("This payment can no longer be confirmed.")
+    if payment.status in Payment.PAID_STATUSES:
+        raise AlreadyPaid()
+    if (
+        payment.status not in (S.REQUIRES_PAYMENT_METHOD, S.REQUIRES_ACTION)
+        or not payment.gateway_payment_id
+    ):
+        raise PaymentClosed()
+    if not isinstance(payment_method, str) or not payment_method.strip():
+        raise ValidationFailed(fields={"payment_method": ["Choose a card."]})
     adapter = get_gateway(payment.gateway)
     try:
         result = gateway_call(

@@ -11,6 +11,7 @@ from payments.exceptions import (
     AlreadyPaid,
     GatewayUnreachable,
     InvalidAmount,
+    PaymentClosed,
     PaymentDeclined,
     PaymentMismatch,
 )
@@ -103,6 +104,9 @@ def test_a_declined_card_fails_the_payment_and_charges_nothing(
     assert op.status == "failed"
     assert op.error.startswith("card_declined")
     assert [r["signal"] for r in received] == ["failed"]
+    with pytest.raises(PaymentClosed) as closed:
+        payment_confirm(payment=payment, payment_method="pm_card_visa")
+    assert closed.value.status_code == 409
 
     # The client tries again: a new payment and intent for the same reference.
     retry = start(payer)
