@@ -77,7 +77,7 @@ def log(today) -> dict[str, AuditEntry]:
         "hidden": recorded_at(
             noon,
             actor=ben,
-            action="reviews.hidden",
+            action="review.hidden",
             target=lea,
             reason="mentions a deposit",
         ),
@@ -101,7 +101,7 @@ def found(log: dict[str, AuditEntry], **criteria: object) -> list[str]:
         ({"actor": "ANA@mod.test"}, ["assigned", "suspend"]),
         ({"actor": "platform"}, ["lapsed"]),
         ({"target_type": "auth.group"}, ["assigned", "lapsed"]),
-        ({"text": "deposit", "action_prefix": "reviews."}, ["hidden"]),
+        ({"text": "deposit", "action_prefix": "review."}, ["hidden"]),
     ],
 )
 def test_search_and_filters_select_exactly(log, criteria, expected) -> None:
@@ -225,7 +225,7 @@ def test_the_export_is_capped_and_leaves_out_its_own_entry(
 
     # Newest first: the two of today; not the export's own entry.
     assert [row[3] for row in rows[1:]] == [
-        "reviews.hidden",
+        "review.hidden",
         "moderation.report.assigned",
     ]
     exported = AuditEntry.objects.get(action="audit.exported")
