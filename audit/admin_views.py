@@ -93,21 +93,22 @@ class AuditEntryIndexView(IndexView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not self.filters_valid:
-            # Say why nothing is listed (the field errors sit in the filter menu),
-            # and never export a file for criteria that were not understood.
+            # Never export a file for criteria that were not understood; say why
+            # nothing is listed (the field errors sit inside the filter menu). Not
+            # on the results fragment (refreshed as one filters): its message
+            # would only pile up for the next full page.
             self.is_export = False
-            messages.error(
-                request,
-                _("Check the filters: %(errors)s")
-                % {
-                    "errors": " ".join(
-                        str(error)
-                        for errors in self.filters.form.errors.values()
-                        for error in errors
-                    )
-                },
-            )
+            if not self.results_only:
+                messages.error(request, self._filter_errors())
         return super().get(request, *args, **kwargs)
+
+    def _filter_errors(self) -> str:
+        errors = " ".join(
+            str(error)
+            for field_errors in self.filters.form.errors.values()
+            for error in field_errors
+        )
+        return _("Check the filters: %(errors)s") % {"errors": errors}
 
     @cached_property
     def filters_valid(self) -> bool:

@@ -333,3 +333,22 @@ def test_the_inspect_page_audits_each_opening(client, report, moderator) -> None
         action="moderation.report.evidence_opened", target_id=report.pk
     )
     assert list(opened.values_list("actor_id", flat=True)) == [moderator.pk] * 2
+
+
+def test_the_results_fragment_lists_nothing_for_bad_dates(
+    client, log, moderator
+) -> None:
+    bad = {"created_from": "2026-11-10", "created_to": "2026-11-01"}
+
+    assert listed(client.get(f"{AUDIT}results/", bad)) == []
+    # No message was queued by the fragment: the next page shows none.
+    assert "Check the filters" not in client.get(AUDIT).content.decode()
+
+
+def test_the_action_filter_offers_the_recorded_prefixes(client, log, moderator) -> None:
+    form = client.get(AUDIT).context["filters"].form
+
+    offered = dict(form.fields["action_prefix"].choices)
+    assert {"moderation.", "verification.", "review.", "badge."} <= set(offered)
+    assert offered["moderation."] == "moderation"
+    assert "auth.group" in dict(form.fields["target_type"].choices)
