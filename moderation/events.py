@@ -9,7 +9,7 @@ from audit.services import audit_record
 from moderation.models import Report
 
 
-def report_evidence_opened_event(*, report: Report, viewer: User) -> AuditEntry:
+def report_evidence_opened_event(*, report: Report, viewer: User | None) -> AuditEntry:
     """Who read a report's decrypted evidence, and when (never what it says)."""
     return audit_record(
         actor=viewer,

@@ -20,11 +20,13 @@ def report_queue() -> QuerySet[Report]:
     )
 
 
-def report_evidence(*, report: Report, viewer: User) -> dict[str, Any]:
-    """The decrypted snapshot, for ``viewer``; every opening is audited
+def report_evidence(*, report: Report, viewer: User | None) -> dict[str, Any]:
+    """The decrypted snapshot, for ``viewer`` (None: the platform itself, e.g.
+    restoring removed content); every opening is audited
     (``moderation.report.evidence_opened``), so there is no unaudited way to
-    read it. A token no configured key opens (a key retired too early) reads as
-    a note, not an error: the queue must keep working."""
+    read it. ``viewer`` has no default on purpose: each caller says who reads.
+    A token no configured key opens (a key retired too early) reads as a note,
+    not an error: the queue must keep working."""
     report_evidence_opened_event(report=report, viewer=viewer)
     try:
         return json.loads(crypto.decrypt(report.evidence_encrypted))
