@@ -15,19 +15,23 @@ def audit_record(
     *,
     actor: User | None,
     action: str,
-    target: models.Model,
+    target: models.Model | type[models.Model],
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append an entry in the caller's transaction: if the audited change rolls
-    back, so does its entry. ``actor`` None means the platform itself (a task)."""
+    back, so does its entry. ``actor`` None means the platform itself (a task).
+    ``target`` a model class means the table as a whole (an export of it)."""
+    whole_table = isinstance(target, type)
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_label=_label_of(actor),
         action=action,
         target_type=target._meta.label_lower,
-        target_id=target.pk,
-        target_label=str(target)[:254],
+        target_id=None if whole_table else target.pk,
+        target_label=(
+            str(target._meta.verbose_name_plural) if whole_table else str(target)
+        )[:254],
         reason=reason[:2000],
         data=data or {},
     )

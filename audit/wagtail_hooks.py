@@ -1,12 +1,14 @@
 """The audit log in the Wagtail admin: read-only (the database refuses any
 change anyway), newest first, for superusers and holders of "view audit entry"
-(the Moderators group, by migration)."""
+(the Moderators group, by migration). Searchable, filterable and exportable as
+CSV (audit/admin_views.py, docs/audit.md)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from audit.admin_views import AuditEntryFilterSet, AuditEntryIndexView
 from audit.models import AuditEntry
 from core.wagtail_admin import ReadOnlyModelViewSet
 
@@ -20,8 +22,22 @@ class AuditEntryViewSet(ReadOnlyModelViewSet):
     menu_order = 900
     add_to_admin_menu = True
     list_display = ["created_at", "actor_label", "action", "target_label", "reason"]
-    list_filter = ["action", "target_type"]
-    search_fields = ["actor_label", "target_label", "action"]
+    index_view_class = AuditEntryIndexView
+    filterset_class = AuditEntryFilterSet
+    # Marks the listing searchable; the search itself is audit_search (action,
+    # actor, target and reason).
+    search_fields = ["action", "actor_label", "target_label", "reason"]
+    list_export = [
+        "created_at",
+        "actor_id",
+        "actor_label",
+        "action",
+        "target_type",
+        "target_id",
+        "target_label",
+        "reason",
+        "data",
+    ]
     ordering = ["-created_at", "-id"]
     inspect_view_fields = [
         "created_at",

@@ -80,7 +80,7 @@ class ReportInspectView(InspectView):
         return target_label(self.object)
 
     def get_evidence_display_value(self) -> SafeString:
-        evidence = report_evidence(report=self.object)
+        evidence = report_evidence(report=self.object, viewer=self.request.user)
         rows = format_html_join(
             "",
             "<dt>{}</dt><dd>{}</dd>",

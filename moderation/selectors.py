@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from core import crypto
+from moderation.events import report_evidence_opened_event
 from moderation.models import Report, Statement
 
 
@@ -19,9 +20,14 @@ def report_queue() -> QuerySet[Report]:
     )
 
 
-def report_evidence(*, report: Report) -> dict[str, Any]:
-    """The decrypted snapshot. A token no configured key opens (a key retired
-    too early) reads as a note, not an error: the queue must keep working."""
+def report_evidence(*, report: Report, viewer: User | None) -> dict[str, Any]:
+    """The decrypted snapshot, for ``viewer`` (None: the platform itself, e.g.
+    restoring removed content); every opening is audited
+    (``moderation.report.evidence_opened``), so there is no unaudited way to
+    read it. ``viewer`` has no default on purpose: each caller says who reads.
+    A token no configured key opens (a key retired too early) reads as a note,
+    not an error: the queue must keep working."""
+    report_evidence_opened_event(report=report, viewer=viewer)
     try:
         return json.loads(crypto.decrypt(report.evidence_encrypted))
     except ValueError:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from core.wagtail_admin import ReadOnlyModelViewSet
+from moderation import dashboard_panel  # noqa: F401 - registers the admin home panel
 from moderation.admin_views import LIST_COLUMNS, ReportFilterSet, ReportInspectView
 from moderation.models import Report
 from moderation.selectors import report_queue

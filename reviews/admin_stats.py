@@ -10,12 +10,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
-    Aggregate,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
-    FloatField,
     Q,
 )
 from django.db.models.functions import TruncDate
@@ -26,19 +24,10 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.selectors import user_is_moderator
+from core.aggregates import MedianSeconds
 from reviews.models import Review
 
 DAYS = 30
-
-
-class _MedianSeconds(Aggregate):
-    """PostgreSQL's ``percentile_cont(0.5)`` over an interval, in seconds."""
-
-    function = "percentile_cont"
-    template = (
-        "%(function)s(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM %(expressions)s))"
-    )
-    output_field = FloatField()
 
 
 @dataclass(frozen=True)
@@ -106,7 +95,7 @@ def _moderation(recent) -> dict:  # noqa: ANN001
         F("moderated_at") - F("created_at"), output_field=DurationField()
     )
     row = recent.filter(moderated_at__isnull=False).aggregate(
-        median=_MedianSeconds(waited), moderated=Count("pk")
+        median=MedianSeconds(waited), moderated=Count("pk")
     )
     median = row["median"]
     if median is not None:

@@ -97,7 +97,7 @@ def test_a_report_keeps_the_message_encrypted(
         cursor.execute("SELECT evidence_encrypted FROM moderation_report")
         [(raw,)] = cursor.fetchall()
     assert "deposit" not in raw and raw.startswith("gAAAA")
-    evidence = report_evidence(report=saved)
+    evidence = report_evidence(report=saved, viewer=staff_in("Moderators"))
     assert evidence["body"] == SECRET
     assert evidence["message_id"] == from_provider.pk
     assert evidence["sender_id"] == from_provider.sender_id
@@ -113,7 +113,12 @@ def test_the_evidence_outlives_a_wiped_conversation(
     thread_wipe(thread_id=thread.pk, user=provider)
 
     assert not Message.objects.exists()
-    assert report_evidence(report=Report.objects.get())["body"] == SECRET
+    assert (
+        report_evidence(report=Report.objects.get(), viewer=staff_in("Moderators"))[
+            "body"
+        ]
+        == SECRET
+    )
 
 
 def test_evidence_reads_after_a_key_rotation(
@@ -129,7 +134,9 @@ def test_evidence_reads_after_a_key_rotation(
 
     filed = Report.objects.get()
     assert Fernet(new_key.encode()).decrypt(filed.evidence_encrypted.encode())
-    assert report_evidence(report=filed)["body"] == SECRET
+    assert (
+        report_evidence(report=filed, viewer=staff_in("Moderators"))["body"] == SECRET
+    )
 
 
 @pytest.mark.parametrize(
@@ -171,7 +178,12 @@ def test_the_provider_side_reports_the_clients_message(api_client, thread, provi
     response = report(api_client, provider, thread.pk, first.pk, "harassment")
 
     assert response.status_code == 201
-    assert report_evidence(report=Report.objects.get())["sender_side"] == "client"
+    assert (
+        report_evidence(report=Report.objects.get(), viewer=staff_in("Moderators"))[
+            "sender_side"
+        ]
+        == "client"
+    )
 
 
 # --- Refusals ---------------------------------------------------------------------

@@ -51,7 +51,10 @@ def test_an_escort_writes_privately_and_sees_the_status(client, listed_escort, a
     assert first.reporter == listed_escort
     assert isinstance(first.target, SafetyMessage)
     assert first.target.agency == agency
-    assert report_evidence(report=first)["agency"] == agency.name
+    assert (
+        report_evidence(report=first, viewer=UserFactory(role=Role.STAFF))["agency"]
+        == agency.name
+    )
 
     Report.objects.filter(pk=first.pk).update(status="closed", closed_at=timezone.now())
     html = client.get(SAFETY).content.decode()
