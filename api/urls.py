@@ -175,4 +175,5 @@ urlpatterns = [
         name="notification-preferences",
     ),
     path("", include("reviews.apis.urls")),
+    path("", include("moderation.apis.urls")),
 ]

@@ -8,11 +8,13 @@ that every change is a checked transition with its BookingEvent."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 
+from accounts.models import User
 from bookings.admin_views import (
     BookingFilterSet,
     BookingInspectView,
@@ -24,6 +26,7 @@ from bookings.profile_calendar import availability_calendar, takes_bookings
 from core.wagtail_admin import ReadOnlyModelViewSet
 from directory.models import EscortProfilePage
 from directory.profile_page import PROFILE_CONTEXT_HOOK
+from directory.selectors import provider_side_q
 
 
 class BookingViewSet(ReadOnlyModelViewSet):
@@ -87,3 +90,16 @@ def add_availability_calendar(
     offers no times."""
     if page.pk is not None and takes_bookings(page):
         context["availability"] = availability_calendar(profile=page)
+
+
+# moderation.reporting.USER_CONTACT_HOOK, by name: bookings may not import
+# moderation (pyproject.toml, contract "bookings").
+@hooks.register("moderation_user_contact")
+def users_share_a_booking(*, user: User, other_id: int) -> bool:
+    """One may report a user one has a booking with (moderation.reporting):
+    the client, or someone on the provider side of the booked profile."""
+    other = User(pk=other_id)
+    return Booking.objects.filter(
+        Q(provider_side_q(user=other, prefix="profile__"), client=user)
+        | Q(provider_side_q(user=user, prefix="profile__"), client=other)
+    ).exists()

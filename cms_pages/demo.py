@@ -143,9 +143,13 @@ STANDARD_PAGES = [
             ),
             _callout(
                 "Report a concern",
-                "<p>Use the <b>Report</b> link on any profile. Reports about a "
-                "possible minor or about trafficking go to the top of our "
-                "moderators' queue and are handled immediately.</p>",
+                "<p>Use the <b>Report this profile</b> link on any profile, or "
+                "the <b>Report</b> link beside a photo, a review or a message "
+                "you received. Reports about a possible minor or about "
+                "trafficking go to the top of our moderators' queue and are "
+                "looked at within hours; every other report within 7 days. "
+                "Anyone can report a profile; sign in to report anything else "
+                "and to be told the outcome.</p>",
             ),
         ],
     ),

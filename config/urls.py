@@ -29,6 +29,7 @@ urlpatterns = [
     path("dashboard/agency/", include("directory.agency_urls")),
     path("dashboard/safety/", include("moderation.urls")),
     path("dashboard/moderation/", include("moderation.statement_urls")),
+    path("report/", include("moderation.report_urls")),
     path(
         "agency/invitations/",
         include((agency_invitation_urls, "directory_agency_invitation")),

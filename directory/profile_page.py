@@ -67,6 +67,9 @@ class GalleryPhoto:
     thumb: ImageSource
     # When this photo was verified as showing the owner (None: not verified).
     verified_at: dt.datetime | None = None
+    # The ProfilePhoto row, for its "Report" link (None: a photo only in a
+    # revision being previewed).
+    photo_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ def _gallery_photo(
         large=_source(renditions, PROFILE_GALLERY),
         thumb=_source(renditions, PROFILE_GALLERY_THUMB),
         verified_at=verified_at,
+        photo_id=photo.pk,
     )
 
 

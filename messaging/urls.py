@@ -13,4 +13,9 @@ urlpatterns = [
     path("<int:thread_id>/block/", views.thread_block_page, name="block"),
     path("<int:thread_id>/settings/", views.thread_flags_page, name="flags"),
     path("<int:thread_id>/delete/", views.thread_wipe_page, name="wipe"),
+    path(
+        "<int:thread_id>/report/<int:message_id>/",
+        views.message_report_page,
+        name="report",
+    ),
 ]

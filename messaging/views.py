@@ -28,10 +28,14 @@ from messaging.services import (
     messaging_gate_set,
     thread_block,
     thread_mark_read,
+    thread_report,
     thread_set_flags,
     thread_start,
     thread_wipe,
 )
+from moderation.report_views import SESSION_LAST_REPORT, ReportForm
+
+MESSAGE_KIND = "message"  # moderation.reporting.CATEGORIES["message"]
 
 PAGE_SIZE = 50  # newest messages shown; older ones stay reachable over the API
 INBOX_LIMIT = 200
@@ -58,6 +62,8 @@ class MessageRow:
     body: str
     created_at: dt.datetime
     image: ImageRow | None = None
+    # Sent by the other side: it gets a "Report" link.
+    from_other_side: bool = False
 
 
 # --- Inbox ----------------------------------------------------------------------
@@ -180,18 +186,22 @@ def _render_thread(
     error: ApplicationError | None = None,
     body: str = "",
 ) -> HttpResponse:
+    side = side_of(thread=thread, user=request.user)
     rows = [
-        _message_row(message, request)
+        _message_row(message, request, thread=thread, side=side)
         for message in messages_of(thread=thread, limit=PAGE_SIZE)
     ]
     if mark_read and rows:
         thread_mark_read(thread_id=thread.pk, user=request.user, up_to_id=rows[-1].id)
-    side = side_of(thread=thread, user=request.user)
     context = {
         "thread": thread,
         "archived": getattr(thread, f"{side}_archived"),
         "muted": getattr(thread, f"{side}_muted"),
         "other": _other_name(thread, side),
+        # The person on the other side, for "Report this person".
+        "other_user_id": thread.profile.owner_id
+        if side == "client"
+        else thread.client_id,
         "rows": rows,
         "last_id": rows[-1].id if rows else 0,
         "body": body,
@@ -201,14 +211,68 @@ def _render_thread(
     return render(request, "messaging/thread.html", context, status=status)
 
 
-def _message_row(message: Message, request: HttpRequest) -> MessageRow:
+def _message_row(
+    message: Message, request: HttpRequest, *, thread: Thread, side: str
+) -> MessageRow:
     return MessageRow(
         id=message.pk,
         mine=message.sender_id == request.user.pk,
         body=crypto.decrypt(message.body_encrypted),
         created_at=message.created_at,
         image=_image_row(message),
+        from_other_side=_sender_side(thread, message) != side,
     )
+
+
+def _sender_side(thread: Thread, message: Message) -> str:
+    return "client" if message.sender_id == thread.client_id else "provider"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def message_report_page(
+    request: HttpRequest, thread_id: int, message_id: int
+) -> HttpResponse:
+    """Report one message from the other side (moderation's form and its
+    "what happens next" page; the report goes through ``thread_report``)."""
+    thread = _visible(request, thread_id)
+    side = side_of(thread=thread, user=request.user)
+    message = Message.objects.filter(pk=message_id, thread=thread).first()
+    if message is None or _sender_side(thread, message) == side:
+        raise Http404("Message not found.")
+    form = ReportForm(request.POST or None, kind=MESSAGE_KIND)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                report, created = thread_report(
+                    thread_id=thread.pk,
+                    user=request.user,
+                    message_id=message.pk,
+                    **form.cleaned_data,
+                )
+            except ApplicationError as error:
+                status = error.status_code
+                for name, problems in error.fields.items():
+                    for problem in problems:
+                        field = name if name in form.fields else None
+                        form.add_error(field, problem)
+            else:
+                request.session[SESSION_LAST_REPORT] = {
+                    "id": report.pk,
+                    "created": created,
+                }
+                return redirect("moderation_report:done")
+    target = {
+        "kind": MESSAGE_KIND,
+        "label": f"a message from {_other_name(thread, side)}",
+        "url": reverse("messaging_pages:thread", args=[thread.pk]) + f"#m{message.pk}",
+    }
+    context = {"target": target, "form": form}
+    response = render(request, "moderation/report_form.html", context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _image_row(message: Message) -> ImageRow | None:

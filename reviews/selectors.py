@@ -304,6 +304,23 @@ def review_for_provider_get(*, user: User, review_id: int) -> Review:
     return review
 
 
+def review_reportable_get(*, user: User, review_id: int) -> Review:
+    """A review ``user`` may report (moderation.reporting): one the public sees
+    on a profile that is shown, or, on the provider side, one of their own
+    profiles' reviews. Anything else is "not found"."""
+    shown = public_reviews_q() & Q(profile__in=EscortProfilePage.objects.showable())
+    own = Q(pk__in=reviews_for_provider(user=user).values("pk"))
+    review = (
+        Review.objects.filter(shown | own)
+        .select_related("profile", "author")
+        .filter(pk=_checked_id(review_id))
+        .first()
+    )
+    if review is None:
+        raise NotFound("Review not found.")
+    return review
+
+
 def booking_for_review_get(*, user: User, booking_id: int) -> Booking:
     """One of ``user``'s own bookings as client, with its profile and any review
     (a reverse one-to-one, joined in). Anyone else's booking is "not found"."""

@@ -247,7 +247,21 @@ def review_report(
     """The provider side flags a review for the moderators (coercion, false
     statements, personal data...): a report with a snapshot of the review."""
     _for_provider(review, actor)
-    evidence = {
+    return report_create(
+        reporter=actor,
+        category=category,
+        details=details,
+        target=review,
+        evidence=review_evidence(review),
+        subject_user=review.author,
+    )
+
+
+def review_evidence(review: Review) -> dict:
+    """What a report of a review keeps: the review as it stands, by ids (the
+    provider's report above, anyone's through moderation.reporting)."""
+    return {
+        "kind": "review",
         "review_id": review.pk,
         "profile_id": review.profile_id,
         "booking_id": review.booking_id,
@@ -256,14 +270,6 @@ def review_report(
         "text": review.text,
         "reply": review.reply,
     }
-    return report_create(
-        reporter=actor,
-        category=category,
-        details=details,
-        target=review,
-        evidence=evidence,
-        subject_user=review.author,
-    )
 
 
 # --- Moderation -----------------------------------------------------------------

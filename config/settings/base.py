@@ -425,6 +425,8 @@ REST_FRAMEWORK = {
         "messages": env("THROTTLE_MESSAGES", default="20/min"),
         # Saving and removing favourites, per user.
         "favourites": env("THROTTLE_FAVOURITES", default="60/min"),
+        # Reports by visitors who are not signed in, per client address.
+        "reports_anon": env("THROTTLE_REPORTS_ANON", default="10/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # DRF's default (None) keys anonymous throttles on the whole X-Forwarded-For

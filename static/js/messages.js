@@ -56,12 +56,23 @@
       day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"
     });
     item.append(when);
+    if (!message.mine) item.append(" ", reportLink(message));
     list.append(item);
     item.scrollIntoView({ block: "nearest" });
     if (!message.mine) {
       typing.hidden = true;
       send({ type: "read", thread: threadId, up_to: message.id });
     }
+  }
+
+  // The same "Report" link the page renders beside messages from the other side.
+  function reportLink(message) {
+    var link = document.createElement("a");
+    link.className = "report-link bubble__report";
+    link.href = "/messages/" + threadId + "/report/" + message.id + "/";
+    link.setAttribute("aria-label", "Report this message");
+    link.textContent = "Report";
+    return link;
   }
 
   // The protected attachment URL from the API: only participants can load it.
