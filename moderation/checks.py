@@ -173,13 +173,16 @@ def _builtin_rules() -> tuple[_Rule, ...]:
                 _Rule(EXPLICIT, "explicit", rule.pattern, _explicit_why(), rule.accept)
             )
             continue
+        accept = rule.accept
+        if rule.kind == text_checks.PHONE:
+            accept = _phone_not_dates(rule.accept)
         rules.append(
             _Rule(
                 CONTACT,
                 rule.kind,
                 rule.pattern,
                 _contact_why(rule.kind, contact_why),
-                rule.accept,
+                accept,
             )
         )
     rules.insert(
@@ -195,6 +198,21 @@ def _builtin_rules() -> tuple[_Rule, ...]:
         ),
     )
     return tuple(rules)
+
+
+_DATE = r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})"
+_DATE_RANGE = re.compile(r"^" + _DATE + r"\s*[-/–]\s*" + _DATE + r"$")
+
+
+def _phone_not_dates(accept: Any) -> Any:
+    """Bios name tour dates ("12.05.2026 - 18.05.2026"): not a phone number."""
+
+    def check(candidate: str) -> bool:
+        if _DATE_RANGE.match(candidate.strip()):
+            return False
+        return accept is None or accept(candidate)
+
+    return check
 
 
 def _contact_why(kind: str, why: str) -> str:
