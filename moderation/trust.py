@@ -111,13 +111,8 @@ def review_signals(*, user: User) -> dict[str, Any]:
 def trust_signals(*, user: User, now: dt.datetime | None = None) -> list[TrustSignal]:
     """Every signal of ``user`` with its points (a few small queries)."""
     now = now or timezone.now()
-    signals = [
-        _signal(
-            "account_age",
-            (now - user.date_joined).days,
-            (now - user.date_joined).days // 30,
-        )
-    ]
+    age_days = max(0, (now - user.date_joined).days)
+    signals = [_signal("account_age", age_days, age_days // 30)]
     verified_at = (
         VerificationAttestation.objects.filter(
             user=user, outcome=VerificationAttestation.Outcome.APPROVED
@@ -129,9 +124,8 @@ def trust_signals(*, user: User, now: dt.datetime | None = None) -> list[TrustSi
     if user.is_age_verified:
         since = verified_at or user.age_verified_at or now
         signals.append(_signal("identity_verified", True, 1))
-        signals.append(
-            _signal("verification_age", (now - since).days, (now - since).days // 60)
-        )
+        verified_days = max(0, (now - since).days)
+        signals.append(_signal("verification_age", verified_days, verified_days // 60))
     else:
         signals.append(_signal("identity_verified", False, 0))
     bookings = Booking.objects.filter(Q(client=user) | Q(profile__owner=user))
