@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Revision
 
@@ -16,14 +18,46 @@ from accounts.models import User
 from directory.models import EscortProfilePage
 from directory.profile_checks import PROFILE_FLAGGED_HOOK, PROFILE_TEXT_FLAGS_HOOK
 from moderation.automated_models import TextRule
+from moderation.check_events import (
+    text_rule_added_event,
+    text_rule_changed_event,
+    text_rule_deleted_event,
+)
 from moderation.checks import PROFILE, Flag, fields_flags, flags_report
+
+
+class TextRuleCreateView(CreateView):
+    @transaction.atomic
+    def save_instance(self) -> TextRule:
+        rule = super().save_instance()
+        text_rule_added_event(rule=rule, actor=self.request.user)
+        return rule
+
+
+class TextRuleEditView(EditView):
+    @transaction.atomic
+    def save_instance(self) -> TextRule:
+        rule = super().save_instance()
+        text_rule_changed_event(rule=rule, actor=self.request.user)
+        return rule
+
+
+class TextRuleDeleteView(DeleteView):
+    def delete_action(self) -> None:
+        with transaction.atomic():
+            text_rule_deleted_event(rule=self.object, actor=self.request.user)
+            super().delete_action()
 
 
 class TextRuleViewSet(ModelViewSet):
     """Moderators add, change, switch off and delete terms (model permissions,
-    granted to the Moderators group by migration 0005)."""
+    granted to the Moderators group by migration 0005); each change is audited
+    and drops the cached lists (moderation.automated_signals)."""
 
     model = TextRule
+    add_view_class = TextRuleCreateView
+    edit_view_class = TextRuleEditView
+    delete_view_class = TextRuleDeleteView
     icon = "list-ul"
     menu_label = _("Text check lists")
     menu_order = 251

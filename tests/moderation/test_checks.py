@@ -7,8 +7,11 @@ when a moderator changes them."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
+from accounts.models import Role
+from audit.models import AuditEntry
 from moderation.automated_models import TextRule, validate_term
 from moderation.checks import (
     BANNED,
@@ -24,6 +27,7 @@ from moderation.checks import (
     term_pattern,
     text_flags,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +154,43 @@ def test_terms_are_literal_words_with_two_wildcards():
         with pytest.raises(ValidationError):
             validate_term(bad)
     validate_term("t.me/*")
+
+
+# --- The lists in the admin ---------------------------------------------------
+
+RULES_ADMIN = "/cms/moderation/text-rules/"
+
+
+def staff_in(group_name: str):  # noqa: ANN201
+    user = UserFactory(role=Role.STAFF)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def test_moderators_edit_the_lists_in_the_admin_audited(
+    client, admin_login, django_capture_on_commit_callbacks
+):
+    moderator = admin_login(client, staff_in("Moderators"))
+    listing = client.get(RULES_ADMIN)
+    assert listing.status_code == 200
+    assert "barely legal" in listing.content.decode()  # seeded by the migration
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{RULES_ADMIN}new/",
+            {"kind": "banned_term", "term": "  Velvet   Rope ", "is_active": "on"},
+        )
+    assert response.status_code == 302
+    rule = TextRule.objects.get(term="velvet rope")  # normalised
+    entry = AuditEntry.objects.get(action="text_rule.added")
+    assert entry.actor == moderator and entry.target_id == rule.pk
+    assert [f.kind for f in text_flags("the velvet rope", context=PROFILE)] == [
+        "banned_term"
+    ]
+    bad = client.post(f"{RULES_ADMIN}new/", {"kind": "banned_term", "term": "a|b"})
+    assert bad.status_code == 200 and not TextRule.objects.filter(term="a|b").exists()
+
+
+def test_other_staff_cannot_edit_the_lists(client, admin_login):
+    admin_login(client, staff_in("Editors"))
+    assert client.get(RULES_ADMIN).status_code in (302, 403)
+    assert client.get(f"{RULES_ADMIN}new/").status_code in (302, 403)
