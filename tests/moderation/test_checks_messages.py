@@ -102,3 +102,14 @@ def test_after_the_providers_answer_the_conversation_is_not_checked(
     )
     assert response.status_code == 201
     assert message_reports() == []
+
+
+def test_the_page_says_why_and_keeps_the_draft(client, client_user, profile):
+    client.force_login(client_user)
+    body = "Hello, are you a schoolgirl?"
+    response = client.post(f"/messages/start/{profile.pk}/", {"body": body})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "not allowed on the site" in page
+    assert "schoolgirl" in page  # the draft is kept in the textarea
+    assert not Thread.objects.filter(client=client_user).exists()
