@@ -278,6 +278,7 @@ def city_hero_image(*, city: City, number: int, editor: User | None) -> CustomIm
         file=ContentFile(data, name=f"city-{city.slug}.jpg"),
         uploaded_by_user=editor,
     )
+    image.check_duplicates = False  # placeholders share one design
     image.save()
     return image
 

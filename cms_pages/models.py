@@ -57,6 +57,10 @@ class CustomImage(AbstractImage):
 
     # Set before the first save by image_create for uploads that need review.
     store_pending = False
+    # Cleared before the first save by demo seeders, whose placeholder photos
+    # share one design: the "photo already used by another account" check
+    # (moderation.photos) then records the hash but files no report.
+    check_duplicates = True
 
     @property
     def is_pending(self) -> bool:

@@ -636,6 +636,7 @@ def _photos(
             file=file,
             uploaded_by_user=owner,
         )
+        image.check_duplicates = False  # placeholders share one design
         image.save()  # strips metadata, like every upload
         photos.append(ProfilePhoto(image=image, is_primary=number == 0))
     return photos

@@ -84,6 +84,7 @@ def _photo(*, user: User, variant: int) -> CustomImage:
     image.uploaded_by_user = user
     # An unreviewed upload: private until a moderator approves a revision.
     image.store_pending = True
+    image.check_duplicates = False  # placeholders share one design
     image.file = ContentFile(data, name=f"onboarding-{user.pk}-{variant}.jpg")
     image.save()
     return image

@@ -36,6 +36,7 @@ from directory.models import (
     ProfileTour,
     Service,
 )
+from directory.profile_checks import plain_text, profile_flagged, profile_text_check
 from directory.signals import profile_badges_changed
 
 
@@ -91,7 +92,18 @@ def profile_save_and_submit(
 ) -> Revision:
     """Save the owner's edit as a new revision and put it in review. The live page
     is untouched until a moderator approves. A pending review gets the new revision
-    (no second workflow); a "changes requested" one resumes."""
+    (no second workflow); a "changes requested" one resumes.
+
+    The text is checked first (directory.profile_checks): contact details,
+    banned or explicit wording refuse the edit with field errors, before
+    anything is saved; softer flags go to the moderators as a report."""
+    flags = profile_text_check(
+        fields={
+            "display_name": edit.display_name,
+            "tagline": edit.tagline,
+            "bio": plain_text(sanitize_bio(edit.bio)),
+        }
+    )
     if profile is None:
         profile = _profile_create(actor=actor, edit=edit)
     elif profile.owner_id != actor.pk and not user_has_second_factor(user=actor):
@@ -105,6 +117,7 @@ def profile_save_and_submit(
     _apply(draft=draft, edit=edit, actor=actor)
     revision = draft.save_revision(user=actor, log_action=True)
     _submit(page=page, revision=revision, actor=actor)
+    profile_flagged(profile=page, revision=revision, actor=actor, flags=flags)
     return revision
 
 

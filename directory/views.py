@@ -107,12 +107,15 @@ def profile_edit(request: HttpRequest, profile_id: int | None = None) -> HttpRes
                 ),
             )
             return redirect("directory:dashboard")
+    # A refused POST (invalid fields, or text the automated checks refuse)
+    # answers 400 with the reasons on the fields; nothing was submitted.
     return render(
         request,
         "directory/dashboard/profile_edit.html",
         _editor_context(
             form, rates, tours, profile, second_factor=_second_factor(request, profile)
         ),
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -39,6 +39,13 @@ from messaging.models import (
 )
 from messaging.selectors import messaging_gate_for, side_of, thread_get_for
 from messaging.tasks import notify_new_message
+from moderation.checks import (
+    FIRST_MESSAGE,
+    blocking_errors,
+    flags_report,
+    review_flags,
+    text_flags,
+)
 from moderation.models import Report
 from moderation.services import report_create
 from notifications.services import notifications_mark_read
@@ -138,6 +145,9 @@ def thread_start(
     booking = _own_booking(client, profile, booking_id)
     _check_gate(client=client, profile=profile)
     _check_screening(client=client, profile=profile)
+    if not Thread.objects.filter(client=client, profile=profile).exists():
+        # Refused words refuse before the conversation exists: no empty thread.
+        _refuse_blocked_words(text_flags(body, context=FIRST_MESSAGE, where="body"))
     try:
         with transaction.atomic():
             thread, _ = Thread.objects.get_or_create(client=client, profile=profile)
@@ -195,9 +205,23 @@ def _message_store(
     )
     if sender.is_suspended or _blocked_between(sender, thread):
         raise PermissionDenied(NEUTRAL_REFUSAL)
+    flags = _first_contact_flags(thread=thread, sender=sender, body=body)
     message = Message.objects.create(
         thread=thread, sender=sender, body_encrypted=crypto.encrypt(body)
     )
+    if to_review := review_flags(flags):
+        flags_report(
+            target=message,
+            subject_user=sender,
+            flags=to_review,
+            what="a first message to a provider",
+            context={
+                "thread_id": thread.pk,
+                "profile_id": thread.profile_id,
+                "message_id": message.pk,
+                "body": body,
+            },
+        )
     side = side_of(thread=thread, user=sender)
     thread.last_message_at = message.created_at
     setattr(thread, f"{side}_last_read_id", message.pk)
@@ -212,6 +236,25 @@ def _message_store(
     outbox_enqueue(notify_new_message, message.pk)
     transaction.on_commit(lambda: message_created_fanout(message_id=message.pk))
     return message
+
+
+def _first_contact_flags(*, thread: Thread, sender: User, body: str) -> list:
+    """The automated text check of a client's messages until the provider
+    first answers (docs/automated-checks.md, "First messages"): banned or
+    explicit wording is refused with the reason; contact details and watched
+    terms are sent, and flagged for the moderators."""
+    if not body or sender.pk != thread.client_id:
+        return []
+    if thread.messages.exclude(sender_id=thread.client_id).exists():
+        return []  # the provider answered: the conversation is established
+    flags = text_flags(body, context=FIRST_MESSAGE, where="body")
+    _refuse_blocked_words(flags)
+    return flags
+
+
+def _refuse_blocked_words(flags: list) -> None:
+    if errors := blocking_errors(flags):
+        raise ValidationFailed("This message cannot be sent as written.", fields=errors)
 
 
 def _attach(message: Message, image: CleanImage) -> MessageAttachment:

@@ -479,3 +479,11 @@ class Appeal(TimestampedModel):
 
     def __str__(self) -> str:
         return f"Appeal {self.pk} ({self.status})"
+
+
+# The automated checks' and trust score's models live in their own module.
+from moderation.automated_models import (  # noqa: E402, F401
+    PhotoFingerprint,
+    TextRule,
+    TrustScore,
+)

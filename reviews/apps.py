@@ -11,4 +11,5 @@ class ReviewsConfig(AppConfig):
             display_hooks,  # noqa: F401 - ratings on profile pages, cards, APIs
             panels,  # noqa: F401 - the dashboard home's panel
             reputation_dashboard,  # noqa: F401 - the client's panel
+            trust_hooks,  # noqa: F401 - reviews' part of moderation's trust score
         )

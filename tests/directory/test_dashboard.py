@@ -116,7 +116,7 @@ def test_invalid_form_shows_errors_and_saves_nothing(client, profile, owner, cit
     client.force_login(owner)
     revisions = profile.revisions.count()
     response = client.post("/dashboard/profile/", form_data(city, age="17"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert re.search(rb'role="alert"', response.content)
     assert profile.revisions.count() == revisions
 
@@ -127,7 +127,7 @@ def test_non_image_upload_is_a_form_error(client, profile, owner, city):
         "me.jpg", b"not an image at all", content_type="image/jpeg"
     )
     response = client.post("/dashboard/profile/", form_data(city, new_photo=junk))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert (
         b"not an acceptable image" in response.content
         or b"Upload a valid" in response.content

@@ -231,7 +231,7 @@ def test_a_photo_of_someone_else_cannot_be_made_primary(client, photo_profile):
     response = client.post(
         "/dashboard/profile/", post_data(photo_profile, primary_photo="999999")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Choose one of your photos." in response.content.decode()
 
 
@@ -261,7 +261,7 @@ def test_a_bad_amount_says_so(client, photo_profile):
     response = client.post(
         "/dashboard/profile/", post_data(photo_profile, **{"rates-0-amount": "0"})
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Ensure this value is greater than or equal to 0.01" in (
         response.content.decode()
     )
