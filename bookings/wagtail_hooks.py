@@ -9,10 +9,13 @@ that every change is a checked transition with its BookingEvent."""
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 
+from bookings import payout_views
 from bookings.admin_views import (
     BookingFilterSet,
     BookingInspectView,
@@ -87,3 +90,29 @@ def add_availability_calendar(
     offers no times."""
     if page.pk is not None and takes_bookings(page):
         context["availability"] = availability_calendar(profile=page)
+
+
+class PayoutsMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return payout_views.user_may_pay_out(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_payout_urls() -> list:
+    urls = [
+        path("", payout_views.payouts, name="index"),
+        path("payouts.csv", payout_views.payouts_csv, name="csv"),
+        path("mark-paid/", payout_views.payout_mark, name="mark"),
+    ]
+    return [path("payouts/", include((urls, "bookings_payouts")))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_payouts_menu_item() -> MenuItem:
+    return PayoutsMenuItem(
+        _("Payouts"),
+        reverse("bookings_payouts:index"),
+        name="payouts",
+        icon_name="tasks",
+        order=265,
+    )
