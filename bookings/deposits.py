@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -62,6 +64,9 @@ REFUNDED_ON = {
 RELEASED_ON = (S.NO_SHOW, S.COMPLETED)
 SETTLED_ON = (*REFUNDED_ON, *RELEASED_ON, S.CANCELLED_BY_CLIENT)
 REFUND = "refund"
+# pg_advisory_lock(namespace, booking id) around a deposit's confirmation
+# (bookings.services.records uses 5141 for its profile lock).
+CONFIRM_LOCK_NAMESPACE = 5_142
 RELEASE = "release"
 
 
@@ -163,8 +168,37 @@ def deposit_confirm(*, booking_id: int, actor: User, payment_method: str) -> Pay
     """Confirm the deposit with a payment method the browser created at the
     gateway (Stripe.js: the card never reaches us). Declines raise the card
     error (402) and leave the payment failed; a retry starts a new one."""
-    started = deposit_start(booking_id=booking_id, actor=actor)
-    return payment_confirm(payment=started.payment, payment_method=payment_method)
+    with _confirming(booking_id):
+        try:
+            started = deposit_start(booking_id=booking_id, actor=actor)
+        except AlreadyPaid:
+            # A double click or a resent request after the first paid: the
+            # same answer, no second charge.
+            booking = deposit_booking_for_client(user=actor, booking_id=booking_id)
+            payment = deposit_payment_of(booking=booking)
+            if payment is None or payment.payer_id != actor.pk:
+                raise
+            return payment
+        return payment_confirm(payment=started.payment, payment_method=payment_method)
+
+
+@contextmanager
+def _confirming(booking_id: int) -> Iterator[None]:
+    """One confirmation of a booking's deposit at a time. A session-level
+    advisory lock, not a transaction: the gateway call must not run inside
+    one (payments.services), and the lock is released even if it fails."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_lock(%s, %s)", [CONFIRM_LOCK_NAMESPACE, booking_id]
+        )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_unlock(%s, %s)",
+                [CONFIRM_LOCK_NAMESPACE, booking_id],
+            )
 
 
 def deposit_sync(*, booking_id: int, actor: User) -> Payment | None:
