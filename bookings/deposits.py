@@ -231,6 +231,14 @@ def deposit_on_payment_succeeded(
     longer due (expired, cancelled) is settled (refunded) after commit."""
     if purpose != DEPOSIT or reference_type != REFERENCE_TYPE:
         return
+    if (
+        not reference_id.isdigit()
+        or not Booking.objects.filter(pk=reference_id).exists()
+    ):
+        # Not ours to settle (a manual payment naming no booking): payments
+        # keeps the money in deposits_held and the admin decides.
+        logger.warning("deposit payment %s names no booking", payment.pk)
+        return
     booking = booking_deposit_paid(booking_id=int(reference_id))
     if booking.status in SETTLED_ON:
         deposit_settle_later(booking_id=booking.pk)
