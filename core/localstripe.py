@@ -75,10 +75,18 @@ def localstripe_register_webhook(
 
 
 def localstripe_events(*, base: str, key: str, type: str) -> list[dict]:  # noqa: A002 - Stripe's name
-    """The events localstripe recorded of one type, newest first."""
-    query = urllib.parse.urlencode({"type": type})
-    request = urllib.request.Request(  # noqa: S310 - loopback
-        f"{base}/v1/events?{query}", headers={"Authorization": f"Bearer {key}"}
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
-        return json.load(response)["data"]
+    """All the events localstripe recorded of one type, newest first (it lists
+    oldest first, ten at a time unless asked: page through them all)."""
+    events: list[dict] = []
+    params = {"type": type, "limit": "100"}
+    while True:
+        request = urllib.request.Request(  # noqa: S310 - loopback
+            f"{base}/v1/events?{urllib.parse.urlencode(params)}",
+            headers={"Authorization": f"Bearer {key}"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
+            page = json.load(response)
+        events.extend(page["data"])
+        if not page.get("has_more") or not page["data"]:
+            return events[::-1]
+        params["starting_after"] = page["data"][-1]["id"]

@@ -60,6 +60,13 @@ class RefundTooLarge(ApplicationError):
     default_message = "A refund cannot be larger than what was paid and not refunded."
 
 
+class PaymentClosed(Conflict):
+    code = "payment_closed"
+    default_message = (
+        "This payment can no longer be confirmed. Start the payment again."
+    )
+
+
 class NotRefundable(Conflict):
     code = "not_refundable"
     default_message = "Only a succeeded payment can be refunded."
@@ -74,6 +81,11 @@ class WebhookSignatureInvalid(ApplicationError):
     status_code = 400
     code = "webhook_signature_invalid"
     default_message = "The webhook signature does not verify."
+
+
+class WebhookMalformed(ValidationFailed):
+    code = "webhook_malformed"
+    default_message = "The webhook event has no id or type."
 
 
 class PaymentNotFound(NotFound):

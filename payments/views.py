@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.errors import error_response
-from payments.exceptions import WebhookSignatureInvalid
+from core.exceptions import ApplicationError
 from payments.gateways import get_gateway
 from payments.services import webhook_event_receive
 
@@ -25,8 +25,8 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         event = get_gateway("stripe").parse_webhook(
             body=request.body, headers=request.headers
         )
-    except WebhookSignatureInvalid as exc:
-        logger.warning("stripe webhook refused: bad signature")
+    except ApplicationError as exc:  # bad signature, malformed event
+        logger.warning("stripe webhook refused: %s", exc.code)
         return error_response(exc.status_code, exc.code, exc.message)
     stored, created = webhook_event_receive(gateway="stripe", event=event)
     return JsonResponse(

@@ -9,6 +9,8 @@ import hashlib
 import hmac
 import json
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -27,15 +29,34 @@ class LocalStripe:
     secret_key: str = SECRET_KEY
     webhook_secret: str = WEBHOOK_SECRET
 
-    def sign(self, body: bytes, *, secret: str | None = None) -> str:
+    def sign(
+        self, body: bytes, *, secret: str | None = None, at: int | None = None
+    ) -> str:
         """A Stripe-Signature header for ``body``, as Stripe (and localstripe)
-        make it."""
-        stamp = int(time.time())
+        make it, stamped now or ``at`` (Unix time)."""
+        stamp = at or int(time.time())
         signed = b"%d.%s" % (stamp, body)
         digest = hmac.new(
             (secret or self.webhook_secret).encode(), signed, hashlib.sha256
         ).hexdigest()
         return f"t={stamp},v1={digest}"
+
+    def card(self, number: str = "4242424242424242") -> str:
+        """What localstripe's Stripe.js does with a card form
+        (``stripe.createToken(card)``, publishable key only): the card's id,
+        which the server confirms a payment with."""
+        body = urllib.parse.urlencode(
+            {
+                "card[number]": number,
+                "card[exp_month]": "12",
+                "card[exp_year]": "2030",
+                "card[cvc]": "123",
+                "key": PUBLISHABLE_KEY,
+            }
+        ).encode()
+        request = urllib.request.Request(f"{self.base}/v1/tokens", data=body)  # noqa: S310 - loopback
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
+            return json.load(response)["card"]["id"]
 
     def signed_event(self, event: dict) -> tuple[bytes, str]:
         body = json.dumps(event).encode()

@@ -6,6 +6,7 @@ payments.exceptions, with the codes docs/payments.md lists."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -18,6 +19,7 @@ from payments.exceptions import (
     GatewayRefused,
     GatewayUnreachable,
     PaymentDeclined,
+    WebhookMalformed,
     WebhookSignatureInvalid,
 )
 from payments.gateways.base import (
@@ -39,6 +41,7 @@ STATUS_OF_INTENT = {
     "succeeded": "succeeded",
     "canceled": "canceled",
 }
+SIGNATURE_TOLERANCE_SECONDS = 300  # Stripe's own default
 CARD_ERRORS = {
     "expired_card": CardExpired,
     "authentication_required": AuthenticationRequired,
@@ -175,11 +178,23 @@ class StripeGateway:
         if not secret or not signature:
             raise WebhookSignatureInvalid()
         try:
-            event = self.client.construct_event(body, signature, secret)
-        except (stripe.SignatureVerificationError, ValueError) as exc:
+            stripe.WebhookSignature.verify_header(
+                body.decode(), signature, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
+            )
+        except (stripe.SignatureVerificationError, UnicodeDecodeError) as exc:
             raise WebhookSignatureInvalid() from exc
-        payload = event.to_dict()
-        obj = payload.get("data", {}).get("object", {}) or {}
+        try:
+            payload = json.loads(body)
+        except ValueError as exc:
+            raise WebhookMalformed() from exc
+        data = payload.get("data") if isinstance(payload, dict) else None
+        obj = data.get("object") if isinstance(data, dict) else None
+        if (
+            not isinstance(obj, dict)
+            or not payload.get("id")
+            or not payload.get("type")
+        ):
+            raise WebhookMalformed()
         return GatewayEvent(
             id=str(payload.get("id", "")),
             type=str(payload.get("type", "")),

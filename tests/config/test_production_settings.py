@@ -123,3 +123,12 @@ def test_production_hashes_with_argon2_and_logs_json():
         "json",
         "False True True",
     ]
+
+
+def test_production_refuses_a_local_stripe_fake():
+    # The demo's localstripe must never be production's payment API.
+    result = _manage(
+        "check", env=_production_env(STRIPE_API_BASE="http://127.0.0.1:8420")
+    )
+    assert result.returncode != 0
+    assert "STRIPE_API_BASE points at a local fake" in result.stderr

@@ -11,9 +11,11 @@ from payments.exceptions import (
     AlreadyPaid,
     GatewayUnreachable,
     InvalidAmount,
+    PaymentClosed,
     PaymentDeclined,
     PaymentMismatch,
 )
+from payments.gateways import get_gateway
 from payments.models import GatewayOperation, LedgerTransaction, Payment
 from payments.selectors import account_balance, payments_of
 from payments.services import payment_confirm, payment_confirm_succeeded, payment_start
@@ -102,6 +104,9 @@ def test_a_declined_card_fails_the_payment_and_charges_nothing(
     assert op.status == "failed"
     assert op.error.startswith("card_declined")
     assert [r["signal"] for r in received] == ["failed"]
+    with pytest.raises(PaymentClosed) as closed:
+        payment_confirm(payment=payment, payment_method="pm_card_visa")
+    assert closed.value.status_code == 409
 
     # The client tries again: a new payment and intent for the same reference.
     retry = start(payer)
@@ -171,3 +176,40 @@ def test_an_unknown_gateway_or_purpose_is_refused(payer):
     with pytest.raises(ValidationFailed):
         start(payer, purpose="tip")
     assert not Payment.objects.exists()
+
+
+def test_a_start_after_the_gateway_charged_catches_up_and_refuses(
+    stripe_local, payer, received
+):
+    # The client paid in the browser; the webhook has not arrived yet.
+    payment = start(payer).payment
+    get_gateway("stripe").confirm_payment(
+        payment_id=payment.gateway_payment_id,
+        payment_method="pm_card_visa",
+        idempotency_key="browser",
+    )
+    with pytest.raises(AlreadyPaid):
+        start(payer)
+    payment.refresh_from_db()
+    assert payment.status == S.SUCCEEDED
+    assert LedgerTransaction.objects.count() == 1
+    assert [r["signal"] for r in received] == ["succeeded"]
+
+
+def test_the_browser_path_a_card_from_stripe_js_pays_or_asks_for_3d_secure(
+    stripe_local, payer
+):
+    # Stripe.js turns the card form into an id on localstripe; no card number
+    # reaches our server, which confirms with the id.
+    paid = payment_confirm(
+        payment=start(payer).payment, payment_method=stripe_local.card()
+    )
+    assert paid.status == S.SUCCEEDED
+
+    three_ds = stripe_local.card("4000002500003155")
+    pending = payment_confirm(
+        payment=start(payer, ref="2").payment, payment_method=three_ds
+    )
+    # Not an error: the browser completes it (Stripe.js confirmCardPayment).
+    assert pending.status == S.REQUIRES_ACTION
+    assert LedgerTransaction.objects.count() == 1

@@ -4,6 +4,7 @@ backwards. Events are localstripe's own, signed as localstripe signs them."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -84,7 +85,7 @@ def test_a_verified_event_applies_once_however_often_it_comes(
 
 @pytest.mark.parametrize(
     "signature",
-    [None, "t=1,v1=deadbeef", "garbage", "forged-with-another-secret"],
+    [None, "t=1,v1=deadbeef", "garbage", "forged-with-another-secret", "stale"],
 )
 def test_a_forged_event_changes_nothing(
     client, stripe_local, paid_at_gateway, signature, django_capture_on_commit_callbacks
@@ -93,6 +94,8 @@ def test_a_forged_event_changes_nothing(
     body = json.dumps(event).encode()
     if signature == "forged-with-another-secret":
         signature = stripe_local.sign(body, secret="whsec_attacker")
+    if signature == "stale":  # a genuine signature, replayed an hour later
+        signature = stripe_local.sign(body, at=int(time.time()) - 3600)
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, body, signature)
     assert response.status_code == 400
@@ -182,3 +185,20 @@ def test_an_unknown_event_type_is_stored_and_ignored(
 
 def test_only_post_is_accepted(client):
     assert client.get(URL).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[]",
+        b'{"type": "payment_intent.succeeded"}',
+        b'{"id": "evt_1"}',
+        b'{"id": "evt_1", "type": "payment_intent.succeeded", "data": "x"}',
+    ],
+)
+def test_a_signed_but_malformed_event_is_a_400(client, stripe_local, body):
+    response = post(client, body, stripe_local.sign(body))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "webhook_malformed"
+    assert not WebhookEvent.objects.exists()
