@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Sum
+from django.utils import timezone
 
 from accounts.models import User
 from bookings.models import Booking
@@ -74,7 +75,7 @@ def booking_due(deposit_profile, deposit_client, deposit_owner) -> Booking:  # n
 def move_to_past(booking: Booking) -> Booking:
     """The meeting happened (an hour that ended ten minutes ago): the services
     refuse past times, so the row is written as the clock would leave it."""
-    end = booking.end.__class__.now(tz=dt.UTC) - dt.timedelta(minutes=10)
+    end = timezone.now() - dt.timedelta(minutes=10)
     start = end - dt.timedelta(minutes=booking.duration_minutes)
     Booking.objects.filter(pk=booking.pk).update(
         start=start, end=end, span=DateTimeTZRange(start, end, "[)")

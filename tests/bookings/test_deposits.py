@@ -173,7 +173,7 @@ def test_a_payment_after_expiry_is_refunded(
         ("client", "cancel", "The client cancelled in time."),
     ],
 )
-def test_refund_rules(  # noqa: PLR0913
+def test_refund_rules(
     stripe_local,
     booking_due,
     deposit_client,
@@ -242,7 +242,7 @@ def test_late_client_cancellation_keeps_the_deposit_for_the_provider(
 
 
 @pytest.mark.parametrize("action", ["no-show", "complete"])
-def test_no_show_and_completion_release_the_deposit(  # noqa: PLR0913
+def test_no_show_and_completion_release_the_deposit(
     stripe_local,
     booking_due,
     deposit_client,
