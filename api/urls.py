@@ -10,6 +10,7 @@ from bookings.apis.bookings import (
     BookingDetailApi,
     BookingRescheduleApi,
 )
+from bookings.apis.deposits import DepositStartApi, MyPaymentsApi
 from bookings.apis.owner import MyAvailabilityApi
 from bookings.apis.screening import MyScreeningApi
 from cms_pages.apis import ImageCreateApi
@@ -124,6 +125,12 @@ urlpatterns = [
         MyScreeningApi.as_view(),
         name="my-screening",
     ),
+    path(
+        "bookings/<int:booking_id>/deposit",
+        DepositStartApi.as_view(),
+        name="booking-deposit",
+    ),
+    path("me/payments", MyPaymentsApi.as_view(), name="my-payments"),
     path(
         "bookings/<int:booking_id>/<str:action>",
         BookingActionApi.as_view(),

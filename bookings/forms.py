@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -155,6 +156,19 @@ def request_terms(
     if policy.allows_reschedule:
         terms.append(_("You can move the booking to another free time once."))
     terms.append(_deposit_term(policy, rates, name))
+    if policy.deposit_percent:
+        terms.append(
+            _(
+                "Pay it within %(hours)s of the acceptance or the booking expires. "
+                "It comes back in full if %(name)s declines or cancels, or if you "
+                "cancel in time; after a late cancellation or a no-show it goes "
+                "to %(name)s."
+            )
+            % {
+                "hours": format_duration(settings.BOOKING_DEPOSIT_HOURS * 60),
+                "name": name,
+            }
+        )
     return terms
 
 

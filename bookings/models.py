@@ -359,3 +359,31 @@ class ScreeningRequirements(TimestampedModel):
             or self.min_completed_bookings > 0
             or self.no_recent_no_show
         )
+
+
+class ProviderPayout(models.Model):
+    """Money paid out to a provider for released deposits (docs/deposits.md):
+    the cause of one ``payout_paid`` ledger transaction. Recorded by an admin
+    ("Mark paid", audited); Stripe Connect can make it automatic later."""
+
+    provider = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=500)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_minor__gt=0), name="bookings_payout_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Payout {self.amount_minor} {self.currency} to {self.provider_id}"

@@ -4,6 +4,7 @@ invariant 11)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from celery import shared_task
@@ -22,6 +23,7 @@ from notifications.models import Kind
 from notifications.services import Email, notify
 from notifications.titles import BookingFacts
 
+logger = logging.getLogger(__name__)
 S = Booking.Status
 RETRY = {
     "acks_late": True,
@@ -199,3 +201,82 @@ def send_reminder(booking_id: int) -> int:
             dedupe_key=f"booking-reminder:{booking.pk}",
         )
     return len(readers)
+
+
+# --- deposits (bookings/deposits.py, docs/deposits.md) -----------------------------
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def expire_unpaid_deposits() -> int:
+    from bookings.deposits import deposits_expire_unpaid
+
+    return deposits_expire_unpaid()
+
+
+@shared_task(**RETRY)
+def notify_deposit_expired(booking_id: int) -> int:
+    """The provider's side of an expiry for an unpaid deposit (the client hears
+    of it through the booking event): the time is free again."""
+    booking = (
+        Booking.objects.select_related("client", "profile", "city")
+        .filter(pk=booking_id, status=S.EXPIRED)
+        .first()
+    )
+    if booking is None:
+        return 0
+    readers = [
+        (user, audience)
+        for user, audience in _readers(booking, actor=None)
+        if audience != titles.CLIENT
+    ]
+    facts_when = format_local_time(booking.start, booking.city.time_zone)
+    for user, _audience in readers:
+        notify(
+            recipient=user,
+            kind=Kind.BOOKING,
+            title=_(
+                "The deposit for %(when)s was not paid in time: the booking "
+                "expired and the time is free again."
+            )
+            % {"when": facts_when},
+            url=f"/dashboard/bookings/{booking.pk}/",
+            dedupe_key=f"booking-deposit-expired:{booking.pk}",
+        )
+    return len(readers)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def settle_deposit(booking_id: int) -> None:
+    """Outbox hop: runs in the outbox's transaction, so the gateway call waits
+    for its commit (payments calls gateways outside transactions)."""
+    from core.outbox import task_send
+
+    transaction.on_commit(lambda: task_send(settle_deposit_now, booking_id))
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def settle_deposit_now(booking_id: int) -> str:
+    from bookings.deposits import deposit_settle
+
+    return deposit_settle(booking_id=booking_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def settle_deposits_sweep() -> int:
+    """What the outbox hop missed (a lost message, an unreachable gateway)."""
+    from bookings.deposits import deposit_settle, deposits_unsettled
+
+    done = 0
+    for booking_id in deposits_unsettled().values_list("pk", flat=True)[:200]:
+        try:
+            deposit_settle(booking_id=booking_id)
+            done += 1
+        except Exception:  # one failure must not stop the sweep
+            logger.exception("deposit of booking %s not settled", booking_id)
+    return done

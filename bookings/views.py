@@ -29,6 +29,7 @@ from bookings.availability import (
     TooFarAhead,
     bookable_slots,
 )
+from bookings.deposits import deposit_state
 from bookings.forms import (
     BookingActionForm,
     BookingRequestForm,
@@ -389,6 +390,7 @@ def _render_detail(
         if booking.deposit_minor
         else "",
         "error": error,
+        "deposit_state": deposit_state(booking=booking),
     }
     return render(request, "bookings/detail.html", context, status=status)
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 
 from accounts.models import User
+from bookings import payout_views
 from bookings.admin_views import (
     BookingFilterSet,
     BookingInspectView,
@@ -103,3 +106,29 @@ def users_share_a_booking(*, user: User, other_id: int) -> bool:
         Q(provider_side_q(user=other, prefix="profile__"), client=user)
         | Q(provider_side_q(user=user, prefix="profile__"), client=other)
     ).exists()
+
+
+class PayoutsMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return payout_views.user_may_pay_out(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_payout_urls() -> list:
+    urls = [
+        path("", payout_views.payouts, name="index"),
+        path("payouts.csv", payout_views.payouts_csv, name="csv"),
+        path("mark-paid/", payout_views.payout_mark, name="mark"),
+    ]
+    return [path("payouts/", include((urls, "bookings_payouts")))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_payouts_menu_item() -> MenuItem:
+    return PayoutsMenuItem(
+        _("Payouts"),
+        reverse("bookings_payouts:index"),
+        name="payouts",
+        icon_name="tasks",
+        order=265,
+    )

@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import headless_urls, mfa_urls
+from bookings import deposit_views
 from cms_pages import views as cms_views
 from cms_pages.api_v2 import api_router
 from core import views as core_views
@@ -23,6 +24,12 @@ urlpatterns = [
     path("accounts/", include(mfa_urls.urlpatterns())),
     path("accounts/", include("allauth.urls")),
     path("dashboard/bookings/", include("bookings.urls")),
+    path("bookings/", include("bookings.deposit_urls")),
+    path(
+        "dashboard/payments/",
+        deposit_views.payments_history,
+        name="payments-history",
+    ),
     path("dashboard/reviews/", include("reviews.urls")),
     path("dashboard/verification/", include("verification.urls")),
     path("dashboard/reputation/", include("reviews.reputation_urls")),

@@ -76,6 +76,13 @@ def _event(
     )
     outbox_enqueue(notify_booking_event, event.pk)
     availability_changed_after_commit(booking.profile_id)
+    if booking.deposit_minor and from_status in (S.DEPOSIT_DUE, S.CONFIRMED):
+        # A paid deposit goes back or to the provider by the policy, once the
+        # status is final (bookings/deposits.py).
+        from bookings.deposits import SETTLED_ON, deposit_settle_later
+
+        if booking.status in SETTLED_ON:
+            deposit_settle_later(booking_id=booking.pk)
     return event
 
 

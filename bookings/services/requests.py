@@ -193,5 +193,13 @@ def _take(
         )
     _move(booking, to=S.ACCEPTED, actor=actor, reason=reason, span=span)
     if booking.deposit_minor:
-        return _move(booking, to=S.DEPOSIT_DUE, actor=None, reason="Deposit required.")
+        from bookings.deposits import deposit_deadline
+
+        return _move(
+            booking,
+            to=S.DEPOSIT_DUE,
+            actor=None,
+            reason="Deposit required.",
+            expires_at=deposit_deadline(booking=booking, now=timezone.now()),
+        )
     return _move(booking, to=S.CONFIRMED, actor=None, reason="No deposit required.")

@@ -524,6 +524,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.tasks.expire_requests",
         "schedule": 60.0,
     },
+    "bookings-expire-unpaid-deposits": {
+        "task": "bookings.tasks.expire_unpaid_deposits",
+        "schedule": 60.0,
+    },
+    "bookings-settle-deposits": {
+        "task": "bookings.tasks.settle_deposits_sweep",
+        "schedule": 900.0,
+    },
     "bookings-complete-finished": {
         "task": "bookings.tasks.complete_finished",
         "schedule": 300.0,
@@ -653,6 +661,11 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
 # name -> adapter class; an adult-approved acquirer is one more line here.
+# Deposits (docs/deposits.md): hours a client has to pay after acceptance (never
+# past the start), and the Stripe.js the pay page loads: localstripe serves its
+# own under STRIPE_API_BASE in dev and tests.
+BOOKING_DEPOSIT_HOURS = env.int("BOOKING_DEPOSIT_HOURS", default=24)
+STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 PAYMENT_GATEWAYS = {
     "stripe": "payments.gateways.stripe.StripeGateway",
     "manual": "payments.gateways.manual.ManualGateway",
