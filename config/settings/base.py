@@ -529,6 +529,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.purge_expired_messages",
         "schedule": crontab(hour=3, minute=30),
     },
+    "moderation-expire-sanctions": {
+        "task": "moderation.tasks.expire_sanctions",
+        "schedule": 600.0,
+    },
     "bookings-send-reminders": {
         "task": "bookings.tasks.send_reminders",
         "schedule": 300.0,
