@@ -281,7 +281,7 @@ def _close_reports(*, report: Report, decision: Decision, now: dt.datetime) -> N
     """The decided report and every other open report on the same target close
     with the decision; each reporter is told the outcome."""
     closing = list(
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .filter(
             status=ReportStatus.OPEN,
             target_content_type_id=report.target_content_type_id,

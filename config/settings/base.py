@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.control_characters.ControlCharacterMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "moderation.suspension.SuspendedAccountMiddleware",
     "accounts.admin_access.AdminAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
