@@ -139,7 +139,9 @@ def test_lifting_does_not_republish_a_profile_its_owner_may_no_longer_show(
     # keeps the profiles offline even when the ban is lifted.
     User.objects.filter(pk=world["owner"].pk).update(is_age_verified=False)
     sanction_lift(actor=world["mod"], sanction=sanction, reason_code="trafficking")
-    assert not EscortProfilePage.objects.filter(owner=world["owner"], live=True).exists()
+    assert not EscortProfilePage.objects.filter(
+        owner=world["owner"], live=True
+    ).exists()
 
 
 def test_sessions_end_and_sockets_are_told_to_close(
@@ -225,4 +227,6 @@ def test_a_ban_replaces_a_running_suspension_and_keeps_what_it_took(world):
         [world["first"].pk, world["second"].pk]
     )
     sanction_lift(actor=world["mod"], sanction=ban.sanction, reason_code="scam")
-    assert EscortProfilePage.objects.filter(owner=world["owner"], live=True).count() == 2
+    assert (
+        EscortProfilePage.objects.filter(owner=world["owner"], live=True).count() == 2
+    )
