@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEntry
 from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
-from directory.models import EscortProfilePage
+from directory.models import EscortProfilePage, ProfilePhoto
 from moderation import decision_selectors as sel
 from moderation.decisions import (
     appeal_assign,
@@ -27,7 +27,7 @@ from moderation.models import Appeal, Sanction, Statement
 from moderation.services import report_create
 from notifications.models import Notification
 from reviews.models import Review
-from tests.factories.pages import EscortOwnerFactory
+from tests.factories.pages import EscortOwnerFactory, add_photo
 from tests.factories.reviews import add_review
 from tests.factories.search import live_city, live_profile
 from tests.moderation.decision_world import (
@@ -232,3 +232,31 @@ def test_the_appeal_queue_has_a_query_budget(suspended, django_assert_max_num_qu
             for a in sel.appeal_queue()
         ]
     assert rows == [(suspended["owner"].email, suspended["first"].email, "suspend")]
+
+
+def test_reversing_a_removed_photo_puts_it_back_on_the_live_profile(suspended):
+    owner = EscortOwnerFactory(display_name="Lucía")
+    profile = live_profile("Lucía", city=suspended["profile"].home_city, owner=owner)
+    keep = add_photo(profile, caption="keep", is_primary=True)
+    gone = add_photo(profile, caption="the sea")
+    report, _ = report_create(
+        reporter=client_account("Seer"),
+        category="impersonation",
+        details="",
+        target=gone,
+        evidence={"photo_id": gone.pk},
+        subject_user=owner,
+    )
+    decision = decision_take(
+        actor=suspended["first"],
+        report=report,
+        action="remove_content",
+        reason_code="impersonation",
+    )
+    assert not ProfilePhoto.objects.filter(image_id=gone.image_id).exists()
+    appeal = appeal_file(user=owner, statement=decision.statement, text="It is me.")
+    appeal_decide(actor=suspended["second"], appeal=appeal, reverse=True, response="Ok")
+    live = EscortProfilePage.objects.get(pk=profile.pk)
+    assert live.live
+    restored = {p.image_id: p.caption for p in ProfilePhoto.objects.filter(page=live)}
+    assert restored == {keep.image_id: "keep", gone.image_id: "the sea"}
