@@ -340,3 +340,30 @@ def test_a_suspended_user_gets_a_clear_403_and_can_still_read_statements(profile
     assert statements.status_code == 200
     assert "suspended your account" in statements.content.decode()
     assert browser.get("/").status_code == 200  # reading the site is fine
+
+
+def test_an_app_client_of_a_suspended_user_is_refused_with_the_same_answer(
+    profile, mod, settings
+):
+    owner = profile.owner
+    decision_take(
+        actor=mod,
+        report=None,
+        action="ban",
+        reason_code="scam",
+        affected_user=owner,
+    )
+    browser = Client()
+    browser.force_login(owner)  # signed in again after the ban ended the sessions
+    token = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    error = assert_error_shape(
+        APIClient().post(
+            "/api/v1/me/favourites",
+            {"profile_id": profile.pk},
+            format="json",
+            HTTP_X_SESSION_TOKEN=token,
+        ),
+        403,
+        "account_suspended",
+    )
+    assert error["message"].startswith("Your account is closed to further use")
