@@ -9,6 +9,7 @@ class ReviewsConfig(AppConfig):
         from reviews import (
             dashboard,  # noqa: F401 - the provider dashboard's review panel
             display_hooks,  # noqa: F401 - ratings on profile pages, cards, APIs
+            moderation_receivers,  # noqa: F401 - removals decided by moderators
             panels,  # noqa: F401 - the dashboard home's panel
             reputation_dashboard,  # noqa: F401 - the client's panel
             trust_hooks,  # noqa: F401 - reviews' part of moderation's trust score
