@@ -18,11 +18,18 @@ from tests.factories.pages import (
     service,
 )
 from tests.factories.search import live_city
+from tests.shared_data import shared_data
 
 
-@pytest.fixture
-def world():
-    """Six profiles: name, city, hourly EUR, services, languages, verified, VIP."""
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Six profiles: name, city, hourly EUR, services, languages, verified, VIP.
+    Built once per module (tests/shared_data.py); each test's changes roll back."""
+    with shared_data(django_db_blocker):
+        yield _build_world()
+
+
+def _build_world() -> dict:
     berlin = live_city("Berlin")
     paris = live_city(
         "Paris",

@@ -21,18 +21,22 @@ from search.ranking import (
 )
 from search.selectors import search_profiles
 from tests.factories.search import live_city, live_profile
+from tests.shared_data import shared_data
 
 pytestmark = pytest.mark.django_db
 SEED = "visitor:2026-11-23"
 
 
-@pytest.fixture
-def twelve():
-    city = live_city("Berlin")
-    return [
-        live_profile(f"Profile {n:02}", city=city, is_vip=n < 3, eur_per_hour=100 + n)
-        for n in range(12)
-    ]
+@pytest.fixture(scope="module")
+def twelve(django_db_setup, django_db_blocker):
+    with shared_data(django_db_blocker):
+        city = live_city("Berlin")
+        yield [
+            live_profile(
+                f"Profile {n:02}", city=city, is_vip=n < 3, eur_per_hour=100 + n
+            )
+            for n in range(12)
+        ]
 
 
 def order(seed: str, **params) -> list[int]:  # noqa: ANN003
