@@ -10,6 +10,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 # Close codes in the 4000–4999 private range (RFC 6455 §7.4.2).
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_BAD_FRAME = 4400
+CLOSE_ACCOUNT_CLOSED = 4403  # suspended or banned
 MAX_FRAME_BYTES = 4096
 
 
@@ -33,6 +34,11 @@ class UserGroupConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def account_closed(self, event: dict) -> None:
+        """The user was suspended or banned (moderation.decisions): every
+        socket of theirs closes now, not at its next frame."""
+        await self.close(code=CLOSE_ACCOUNT_CLOSED)
 
 
 class EchoConsumer(UserGroupConsumer):

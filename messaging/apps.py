@@ -7,3 +7,4 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from messaging import dashboard  # noqa: F401 - the dashboard home's panel
+        from messaging import moderation_receivers  # noqa: F401 - removals

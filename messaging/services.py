@@ -191,9 +191,16 @@ def _message_store(
 ) -> Message:
     thread = thread_get_for(user=sender, thread_id=thread_id)
     thread = (
-        Thread.objects.select_for_update().select_related("profile").get(pk=thread.pk)
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("profile__owner")
+        .get(pk=thread.pk)
     )
     if sender.is_suspended or _blocked_between(sender, thread):
+        raise PermissionDenied(NEUTRAL_REFUSAL)
+    owner = thread.profile.owner
+    if sender.pk == thread.client_id and owner is not None and owner.is_suspended:
+        # A suspended provider's profile is off the directory; its open
+        # conversations take no new messages either (moderation.decisions).
         raise PermissionDenied(NEUTRAL_REFUSAL)
     message = Message.objects.create(
         thread=thread, sender=sender, body_encrypted=crypto.encrypt(body)

@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.control_characters.ControlCharacterMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "moderation.suspension.SuspendedAccountMiddleware",
     "accounts.admin_access.AdminAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -528,6 +529,10 @@ CELERY_BEAT_SCHEDULE = {
     "messaging-purge-expired": {
         "task": "messaging.tasks.purge_expired_messages",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "moderation-expire-sanctions": {
+        "task": "moderation.tasks.expire_sanctions",
+        "schedule": 600.0,
     },
     "bookings-send-reminders": {
         "task": "bookings.tasks.send_reminders",
