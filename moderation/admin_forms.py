@@ -11,12 +11,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from moderation.decisions import REPORT_ACTIONS
 from moderation.models import DETAILS_MAX_LENGTH, DecisionAction
 from moderation.reasons import ReasonCode
 
 A = DecisionAction
-# What the inspect page offers, in this order.
-REPORT_ACTIONS = (A.DISMISS, A.REMOVE_CONTENT, A.UNPUBLISH_PROFILE, A.SUSPEND, A.BAN)
+__all__ = ["REPORT_ACTIONS", "AppealDecisionForm", "LiftForm", "ReportDecisionForm"]
 NOTE_MAX_LENGTH = 2000
 
 PERIODS = {
@@ -32,10 +32,10 @@ PERIOD_CHOICES = [
 ]
 
 
-def reason_field() -> forms.ChoiceField:
+def reason_field(choices: list | None = None) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=_("Reason (required)"),
-        choices=[("", _("Choose the ground…")), *ReasonCode.choices],
+        choices=[("", _("Choose the ground…")), *(choices or ReasonCode.choices)],
         error_messages={"required": _("Choose the reason for this decision.")},
     )
 
@@ -56,6 +56,13 @@ class ReportDecisionForm(forms.Form):
     def __init__(self, *args, action: str, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, prefix=action, **kwargs)
         self.action = action
+        # A dismissal finds no breach; every other action names the broken rule.
+        no_breach = ReasonCode.NO_VIOLATION
+        self.fields["reason_code"] = reason_field(
+            [(no_breach.value, no_breach.label)]
+            if action == A.DISMISS
+            else [c for c in ReasonCode.choices if c[0] != no_breach]
+        )
         if action == A.DISMISS:
             self.fields["note"].label = _("Internal note (optional)")
             self.fields["note"].help_text = ""

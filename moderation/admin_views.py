@@ -47,13 +47,13 @@ from moderation.admin_forms import (
     LiftForm,
     ReportDecisionForm,
 )
-from moderation.models import Appeal, DecisionAction, Report, Sanction
-from moderation.queue_selectors import (
-    active_sanction_of,
-    appeals_for_moderators,
-    report_history,
-    sanctions_in_force,
+from moderation.decision_selectors import (
+    appeal_queue,
+    sanction_active_for,
+    sanctions_list,
 )
+from moderation.models import Appeal, DecisionAction, Report, Sanction
+from moderation.queue_selectors import report_history
 from moderation.selectors import report_evidence, report_queue
 
 VIEW_PERMISSION = "moderation.view_report"
@@ -204,11 +204,15 @@ def actions_for(report: Report) -> list[str]:
 
 
 def _add_errors(form: Form, error: ApplicationError) -> None:
-    """A service's refusal on the form it came from, in the admin's style."""
+    """A service's refusal on the form it came from, in the admin's style: on
+    the fields it names, else its message above the form."""
+    added = False
     for name, problems in error.fields.items():
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
-    if not error.fields:
+        if name in form.fields:
+            for problem in problems:
+                form.add_error(name, str(problem))
+                added = True
+    if not added:
         form.add_error(None, error.message)
 
 
@@ -280,7 +284,11 @@ class ReportInspectView(InspectView):
             "assigned_to_me": report.assigned_to_id == self.request.user.pk,
             "action_forms": forms,
             "history": report_history(report=report),
-            "sanction": active_sanction_of(user_id=report.subject_user_id),
+            "sanction": (
+                sanction_active_for(user=report.subject_user)
+                if report.subject_user
+                else None
+            ),
             "decisions_taken": list(report.decisions.select_related("actor")),
         }
         return context
@@ -358,7 +366,15 @@ def moderators_only(view):  # noqa: ANN001, ANN201
 @moderators_only
 def appeal_list(request: HttpRequest) -> HttpResponse:
     pending = request.GET.get("show") != "decided"
-    appeals = list(appeals_for_moderators(pending=pending)[:PAGE_SIZE])
+    if pending:
+        appeals = appeal_queue()
+    else:
+        appeals = (
+            appeal_queue(status="")
+            .exclude(status=Appeal.Status.PENDING)
+            .order_by("-decided_at", "-id")
+        )
+    appeals = list(appeals[:PAGE_SIZE])
     now = timezone.now()
     context = {"appeals": appeals, "pending": pending, "now": now}
     return render(request, "moderation/admin/appeal_list.html", context)
@@ -438,7 +454,7 @@ def _appeals() -> QuerySet[Appeal]:
 @moderators_only
 def sanction_list(request: HttpRequest) -> HttpResponse:
     context = {
-        "sanctions": list(sanctions_in_force()[:PAGE_SIZE]),
+        "sanctions": list(sanctions_list(active_only=True)[:PAGE_SIZE]),
         "now": timezone.now(),
     }
     return render(request, "moderation/admin/sanction_list.html", context)

@@ -36,10 +36,12 @@ class AppealForm(forms.Form):
 
 
 def _add_errors(form: forms.Form, error: ApplicationError) -> None:
-    for name, problems in error.fields.items():
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
-    if not error.fields:
+    """The service's refusal on the form: on the field it names, else its
+    message above the form."""
+    problems = error.fields.get("text", [])
+    for problem in problems:
+        form.add_error("text", str(problem))
+    if not problems:
         form.add_error(None, error.message)
 
 
