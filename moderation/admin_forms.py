@@ -64,6 +64,7 @@ class ReportDecisionForm(forms.Form):
             else [c for c in ReasonCode.choices if c[0] != no_breach]
         )
         if action == A.DISMISS:
+            self.fields["reason_code"].initial = no_breach.value
             self.fields["note"].label = _("Internal note (optional)")
             self.fields["note"].help_text = ""
         if action == A.SUSPEND:

@@ -235,6 +235,7 @@ class ReportInspectView(InspectView):
             "due_at": _("Due"),
             "subject_user": _("About"),
         }
+        labels["created_at"] = _("Filed")
         if field_name in labels:
             return labels[field_name]
         return super().get_field_label(field_name, field)
@@ -255,7 +256,18 @@ class ReportInspectView(InspectView):
         return assigned_label(self.object)
 
     def get_target_display_value(self) -> str:
-        return target_label(self.object)
+        # The inspect page names what was reported (one query); the queue's
+        # rows keep to type and id.
+        target = self.object.target
+        label = target_label(self.object)
+        if target is None:
+            return _("%s (no longer exists)") % label
+        return f"{label}: {target}"
+
+    def get_automated_display_value(self) -> str:
+        return (
+            _("Yes: filed by an automated check") if self.object.automated else _("No")
+        )
 
     def get_evidence_display_value(self) -> SafeString:
         evidence = report_evidence(report=self.object)

@@ -40,11 +40,17 @@ def moderator(email: str):  # noqa: ANN201
     return user
 
 
-def shoot(page, name: str, viewport: dict) -> None:  # noqa: ANN001
+def shoot(page, name: str, viewport: dict, part: str = "") -> None:  # noqa: ANN001
+    """The page (or, as Wagtail's admin scrolls inside its own frame, one
+    ``part`` of it scrolled into view)."""
     folder = os.environ.get("MODERATION_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{folder}/{name}-{viewport['width']}.png", full_page=True)
+        path = f"{folder}/{name}-{viewport['width']}.png"
+        if part:
+            page.locator(part).screenshot(path=path)
+        else:
+            page.screenshot(path=path, full_page=True)
 
 
 def test_report_suspend_appeal_reverse(live_server, new_page, viewport):
@@ -82,6 +88,8 @@ def test_report_suspend_appeal_reverse(live_server, new_page, viewport):
     desk.wait_for_load_state()
     assert "Assigned to you." in desk.locator("main").inner_text()
     shoot(desk, "inspect", viewport)
+    shoot(desk, "inspect-history", viewport, '[data-section="history"]')
+    shoot(desk, "inspect-actions", viewport, '[data-section="actions"]')
     suspend = desk.locator('[data-moderation-action="suspend"]')
     suspend.get_by_label("7 days").check()
     suspend.get_by_label("Reason (required)").select_option(label="Scam or fraud")
