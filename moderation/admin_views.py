@@ -128,7 +128,10 @@ def reporter_label(report: Report) -> str:
     if report.automated:
         return _("An automated check")
     if report.reporter_id is None:
-        return _("A visitor (not signed in) or an erased account")
+        # Visitors' reports carry a dedupe key; an erased reporter leaves none.
+        if report.dedupe_key:
+            return _("A visitor (not signed in)")
+        return _("(erased account)")
     return report.reporter.email
 
 
