@@ -6,5 +6,7 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messaging"
 
     def ready(self) -> None:
-        from messaging import dashboard  # noqa: F401 - the dashboard home's panel
-        from messaging import moderation_receivers  # noqa: F401 - removals
+        from messaging import (
+            dashboard,  # noqa: F401 - the dashboard home's panel
+            moderation_receivers,  # noqa: F401 - removals
+        )

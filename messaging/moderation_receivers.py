@@ -13,9 +13,7 @@ from moderation.selectors import report_evidence
 from moderation.signals import content_removal_requested, content_restore_requested
 
 
-@receiver(
-    content_removal_requested, sender=Message, dispatch_uid="messaging.remove"
-)
+@receiver(content_removal_requested, sender=Message, dispatch_uid="messaging.remove")
 def message_remove(sender, target: Message, decision, **kwargs) -> bool:  # noqa: ANN001
     Message.objects.filter(pk=target.pk).update(
         body_encrypted=crypto.encrypt(REMOVED_BODY)
@@ -23,9 +21,7 @@ def message_remove(sender, target: Message, decision, **kwargs) -> bool:  # noqa
     return True
 
 
-@receiver(
-    content_restore_requested, sender=Message, dispatch_uid="messaging.restore"
-)
+@receiver(content_restore_requested, sender=Message, dispatch_uid="messaging.restore")
 def message_restore(sender, target: Message, decision, **kwargs) -> bool:  # noqa: ANN001
     if decision.report is None:
         return False

@@ -73,7 +73,10 @@ class SuspendedAccountMiddleware:
         return render(
             request,
             "moderation/suspended.html",
-            {"message": message, "statements_url": reverse("moderation_statements:list")},
+            {
+                "message": message,
+                "statements_url": reverse("moderation_statements:list"),
+            },
             status=403,
         )
 
@@ -82,7 +85,11 @@ def _user_of(request: HttpRequest, *, token: bool) -> User | None:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return user
-    if token and request.path.startswith("/api/") and "X-Session-Token" in request.headers:
+    if (
+        token
+        and request.path.startswith("/api/")
+        and "X-Session-Token" in request.headers
+    ):
         from allauth.headless.contrib.rest_framework.authentication import (
             XSessionTokenAuthentication,
         )

@@ -8,8 +8,8 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from reviews import (
             dashboard,  # noqa: F401 - the provider dashboard's review panel
-            moderation_receivers,  # noqa: F401 - removals decided by moderators
             display_hooks,  # noqa: F401 - ratings on profile pages, cards, APIs
+            moderation_receivers,  # noqa: F401 - removals decided by moderators
             panels,  # noqa: F401 - the dashboard home's panel
             reputation_dashboard,  # noqa: F401 - the client's panel
         )

@@ -9,13 +9,19 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEntry
+from bookings.services import BookingInput, booking_request
+from core.consumers import CLOSE_ACCOUNT_CLOSED
+from core.exceptions import NotFound, PermissionDenied
 from directory.models import EscortProfilePage
+from messaging.consumers import MessagesConsumer
+from messaging.services import message_send, thread_start
 from moderation.decisions import SOCKET_CLOSE_EVENT, decision_take, sanction_lift
 from moderation.models import Decision, Sanction, Statement
 from moderation.tasks import expire_sanctions
@@ -139,7 +145,9 @@ def test_lifting_does_not_republish_a_profile_its_owner_may_no_longer_show(
     # keeps the profiles offline even when the ban is lifted.
     User.objects.filter(pk=world["owner"].pk).update(is_age_verified=False)
     sanction_lift(actor=world["mod"], sanction=sanction, reason_code="trafficking")
-    assert not EscortProfilePage.objects.filter(owner=world["owner"], live=True).exists()
+    assert not EscortProfilePage.objects.filter(
+        owner=world["owner"], live=True
+    ).exists()
 
 
 def test_sessions_end_and_sockets_are_told_to_close(
@@ -225,4 +233,39 @@ def test_a_ban_replaces_a_running_suspension_and_keeps_what_it_took(world):
         [world["first"].pk, world["second"].pk]
     )
     sanction_lift(actor=world["mod"], sanction=ban.sanction, reason_code="scam")
-    assert EscortProfilePage.objects.filter(owner=world["owner"], live=True).count() == 2
+    assert (
+        EscortProfilePage.objects.filter(owner=world["owner"], live=True).count() == 2
+    )
+
+
+def test_every_user_socket_closes_on_the_suspension_event():
+    consumer = MessagesConsumer()
+    with mock.patch.object(MessagesConsumer, "close") as close:
+        # Channels dispatches "account.closed" to the handler "account_closed".
+        handler = getattr(consumer, SOCKET_CLOSE_EVENT["type"].replace(".", "_"))
+        async_to_sync(handler)(SOCKET_CLOSE_EVENT)
+    close.assert_called_once_with(code=CLOSE_ACCOUNT_CLOSED)
+
+
+def test_a_suspended_providers_profiles_take_no_messages_or_booking_requests(world):
+    client = client_account("Writer")
+    thread, _ = thread_start(client=client, profile_id=world["first"].pk, body="Hi")
+    decision_take(
+        actor=world["mod"],
+        report=None,
+        action="suspend",
+        reason_code="spam",
+        affected_user=world["owner"],
+        suspend_until=in_days(3),
+    )
+    with pytest.raises(NotFound):
+        thread_start(client=client, profile_id=world["second"].pk, body="Hello")
+    with pytest.raises(PermissionDenied):
+        message_send(thread_id=thread.pk, sender=client, body="Are you there?")
+    with pytest.raises(NotFound):
+        booking_request(
+            client=client,
+            data=BookingInput(
+                profile_id=world["first"].pk, rate_id=1, start=in_days(2)
+            ),
+        )
