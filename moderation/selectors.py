@@ -45,4 +45,4 @@ def report_evidence(*, report: Report) -> dict[str, Any]:
 
 def statements_of(*, user: User) -> QuerySet[Statement]:
     """The one home of "whose statement is this": its affected user's only."""
-    return Statement.objects.filter(user=user).select_related("decision")
+    return Statement.objects.filter(user=user).select_related("decision", "appeal")

@@ -111,3 +111,13 @@ def test_the_dashboard_links_to_the_decisions(client):
     html = client.get("/dashboard/").content.decode()
 
     assert 'href="/dashboard/moderation/"' in html and "Moderation decisions" in html
+
+
+def test_the_list_shows_each_appeals_status(client, statement):
+    client.force_login(statement.user)
+    client.post(url(statement), {"text": "Please look again."})
+
+    html = client.get("/dashboard/moderation/").content.decode()
+
+    assert f'href="{url(statement)}"' in html
+    assert 'data-appeal-status="pending"' in html and "waiting for a moderator" in html
