@@ -5,8 +5,8 @@ profile is public again. The visitor's and the owner's pages are checked
 (tests/e2e/checks.py); the moderators' are Wagtail's admin, outside the public
 site's checks (``new_page(journey=False)``).
 
-With ``MODERATION_SCREENSHOTS=<dir>`` it saves the queue, the inspect page and
-the statement page at this run's width."""
+With ``MODERATION_SCREENSHOTS=<dir>`` it saves the queue, the inspect page, the
+statement page and the appeal's admin page at this run's width."""
 
 from __future__ import annotations
 
@@ -129,6 +129,7 @@ def test_report_suspend_appeal_reverse(live_server, new_page, viewport):
     second.get_by_role("link", name=f"Appeal {appeal.pk}").click()
     second.wait_for_url(f"**/cms/moderation/appeals/{appeal.pk}/")
     assert APPEAL_TEXT in second.locator("main").inner_text()
+    shoot(second, "appeal", viewport)
     second.get_by_label("Response to the user (required)").fill(
         "The originals show these are your photos; we reversed the suspension."
     )
