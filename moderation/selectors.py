@@ -5,18 +5,33 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from accounts.models import User
 from core import crypto
 from moderation.events import report_evidence_opened_event
 from moderation.models import Report, Statement
 
+# The queue's order: open reports first; within them top priority (a possible
+# minor, trafficking) first; within a priority the earliest due (so the overdue
+# lead). ``queue_rank`` is the open-first key report_queue annotates.
+QUEUE_ORDER = ("queue_rank", "priority", "due_at", "id")
+
 
 def report_queue() -> QuerySet[Report]:
-    """Top priority first (a possible minor, trafficking), then the oldest."""
-    return Report.objects.select_related("reporter", "target_content_type").order_by(
-        "priority", "created_at", "id"
+    """Every report in the queue's order (QUEUE_ORDER), with what its row shows."""
+    return (
+        Report.objects.select_related(
+            "reporter", "target_content_type", "subject_user", "assigned_to"
+        )
+        .annotate(
+            queue_rank=Case(
+                When(status=Report.Status.OPEN, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by(*QUEUE_ORDER)
     )
 
 
@@ -36,4 +51,4 @@ def report_evidence(*, report: Report, viewer: User | None) -> dict[str, Any]:
 
 def statements_of(*, user: User) -> QuerySet[Statement]:
     """The one home of "whose statement is this": its affected user's only."""
-    return Statement.objects.filter(user=user).select_related("decision")
+    return Statement.objects.filter(user=user).select_related("decision", "appeal")

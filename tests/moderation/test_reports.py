@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -304,8 +305,10 @@ def _file(thread, client_user, provider, category: str, days_ago: int) -> Report
         category=category,
         details="",
     )
+    # Filed days ago: due as many days earlier too (the queue orders by due time).
     Report.objects.filter(pk=filed.pk).update(
-        created_at=timezone.now() - dt.timedelta(days=days_ago)
+        created_at=timezone.now() - dt.timedelta(days=days_ago),
+        due_at=F("due_at") - dt.timedelta(days=days_ago),
     )
     return filed
 
@@ -356,7 +359,8 @@ def test_the_queue_filters_by_category_and_status(client, queue, admin_login):
     by_category = listed(client.get(ADMIN, {"category": ["scam", "spam"]}))
     open_only = listed(client.get(ADMIN, {"status": "open"}))
 
-    assert by_category == [queue["old spam"].pk, queue["new scam"].pk]
+    # Open reports first: the closed (older) spam report comes after.
+    assert by_category == [queue["new scam"].pk, queue["old spam"].pk]
     assert queue["old spam"].pk not in open_only and len(open_only) == 3
 
 
