@@ -25,7 +25,7 @@ def message_remove(sender, target: Message, decision, **kwargs) -> bool:  # noqa
 def message_restore(sender, target: Message, decision, **kwargs) -> bool:  # noqa: ANN001
     if decision.report is None:
         return False
-    evidence = report_evidence(report=decision.report)
+    evidence = report_evidence(report=decision.report, viewer=decision.actor)
     if evidence.get("message_id") != target.pk or "body" not in evidence:
         return False
     Message.objects.filter(pk=target.pk).update(

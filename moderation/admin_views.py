@@ -55,6 +55,7 @@ from moderation.decision_selectors import (
 from moderation.models import Appeal, DecisionAction, Report, Sanction
 from moderation.queue_selectors import report_history
 from moderation.selectors import report_evidence, report_queue
+from moderation.trust import trust_context
 
 VIEW_PERMISSION = "moderation.view_report"
 ACT_PERMISSION = "moderation.change_report"
@@ -306,6 +307,9 @@ class ReportInspectView(InspectView):
             ),
             "decisions_taken": list(report.decisions.select_related("actor")),
         }
+        if report.subject_user:
+            # Moderators only (this view): never on a public page or API.
+            context |= trust_context(user=report.subject_user)
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

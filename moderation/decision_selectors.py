@@ -15,17 +15,16 @@ from moderation.models import (
     ReportStatus,
     Sanction,
 )
+from moderation.selectors import report_queue
 
 
 def report_work_queue(
     *, status: str = ReportStatus.OPEN, assigned_to: User | None = None
 ) -> QuerySet[Report]:
-    """The queue a moderator works through: the earliest due first (a possible
-    minor or trafficking report is due within hours, so it comes before older
-    normal ones), then top priority, then the oldest."""
-    qs = Report.objects.select_related(
-        "reporter", "subject_user", "assigned_to", "target_content_type"
-    ).order_by("due_at", "priority", "created_at", "id")
+    """The queue a moderator works through, in the admin queue's one order
+    (moderation.selectors.QUEUE_ORDER: top priority, earliest due, lower
+    trust first)."""
+    qs = report_queue()
     if status:
         qs = qs.filter(status=status)
     if assigned_to is not None:

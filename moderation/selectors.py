@@ -11,17 +11,23 @@ from accounts.models import User
 from core import crypto
 from moderation.events import report_evidence_opened_event
 from moderation.models import Report, Statement
+from moderation.trust import with_trust
 
 # The queue's order: open reports first; within them top priority (a possible
 # minor, trafficking) first; within a priority the earliest due (so the overdue
 # lead). ``queue_rank`` is the open-first key report_queue annotates.
-QUEUE_ORDER = ("queue_rank", "priority", "due_at", "id")
+# The one order of the moderators' queue: open before closed, top priority (a
+# possible minor, trafficking) first, then the earliest due (so the overdue
+# lead), then the subject with the lower trust score (moderation.trust), then
+# the oldest filed.
+QUEUE_ORDER = ("queue_rank", "priority", "due_at", "trust_score", "id")
 
 
 def report_queue() -> QuerySet[Report]:
     """Every report in the queue's order (QUEUE_ORDER), with what its row shows."""
     return (
-        Report.objects.select_related(
+        with_trust(Report.objects.all())
+        .select_related(
             "reporter", "target_content_type", "subject_user", "assigned_to"
         )
         .annotate(

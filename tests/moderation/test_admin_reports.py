@@ -397,3 +397,25 @@ def test_reading_without_the_change_permission_shows_no_forms(
 def test_an_unknown_or_huge_id_is_404(client, mod):
     assert client.get(inspect(999999)).status_code == 404
     assert client.get(inspect(2**70)).status_code == 404
+
+
+def test_the_subjects_trust_score_shows_and_lower_trust_comes_first(
+    client, mod, profile
+):
+    from moderation.automated_models import TrustScore
+    from moderation.selectors import report_queue
+
+    trusted, doubtful = profile.owner, live_profile("Carla").owner
+    due = timezone.now() + DAY
+    first = file_report(profile, subject=trusted, category="spam")
+    second = file_report(live_profile("Dana"), subject=doubtful, category="spam")
+    Report.objects.filter(pk__in=[first.pk, second.pk]).update(due_at=due)
+    TrustScore.objects.filter(user__in=[trusted, doubtful]).delete()
+    now = timezone.now()
+    TrustScore.objects.create(user=trusted, score=80, breakdown=[], computed_at=now)
+    TrustScore.objects.create(user=doubtful, score=20, breakdown=[], computed_at=now)
+
+    queue = [r.pk for r in report_queue().filter(pk__in=[first.pk, second.pk])]
+    assert queue == [second.pk, first.pk]  # same priority and due: lower trust first
+    html = client.get(inspect(second.pk)).content.decode()
+    assert 'data-section="trust"' in html and 'data-trust-score="20"' in html

@@ -86,7 +86,7 @@ def test_a_photo_another_account_uploaded_is_flagged(original, original_owner):
     assert report.category == Report.Category.IMPERSONATION
     assert report.target_id == copy.pk and report.subject_user == thief
     assert "possibly stolen photo" in report.details
-    evidence = report_evidence(report=report)
+    evidence = report_evidence(report=report, viewer=None)
     assert evidence["image_id"] == copy.pk
     (match,) = evidence["matches"]
     assert match["image_id"] == original.pk

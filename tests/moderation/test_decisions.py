@@ -278,10 +278,14 @@ def test_the_work_queue_is_ordered_by_due_time_in_a_fixed_number_of_queries(
             for r in sel.report_work_queue()
         ]
     order = [row[0] for row in rows]
-    # Due: old spam in 1 h, trafficking in 1 h, the minor in 4 h, new spam in ~7 days.
-    assert order[-1] == filed["new_spam"]
-    assert set(order[:2]) == {filed["old_spam"], filed["trafficking_old"]}
-    assert order[2] == filed["minor"]
+    # Top priority first, each by its due time (trafficking in 1 h, the minor
+    # in 4 h), then normal ones by theirs (old spam in 1 h, new spam in ~7 days).
+    assert order == [
+        filed["trafficking_old"],
+        filed["minor"],
+        filed["old_spam"],
+        filed["new_spam"],
+    ]
 
 
 def test_decision_and_sanction_lists_have_a_query_budget(
