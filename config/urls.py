@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("dashboard/", include("directory.urls")),
     path("messages/", include("messaging.urls")),
+    path("payments/", include("payments.urls")),
     path("notifications/", include("notifications.urls")),
     # Before allauth's own: routes for features that are off, guarded views.
     path("_allauth/", include(headless_urls.urlpatterns())),

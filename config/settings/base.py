@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "cms_pages",
     "directory",
     "search",
+    "payments",  # before bookings and subscriptions, which use it
     "bookings",
     "moderation",  # before messaging, which files reports through it
     "reviews",
@@ -639,4 +640,18 @@ LOGGING = {
         # Wagtail's background tasks (search index, reference index) log every run.
         "django_tasks": {"level": "WARNING"},
     },
+}
+
+# --- Payments (docs/payments.md) ---------------------------------------------------
+# Production talks to the real Stripe API: STRIPE_API_BASE stays unset there. In dev
+# and tests it points at localstripe on loopback (rundemo and the test fixture set it).
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
+# name -> adapter class; an adult-approved acquirer is one more line here.
+PAYMENT_GATEWAYS = {
+    "stripe": "payments.gateways.stripe.StripeGateway",
+    "manual": "payments.gateways.manual.ManualGateway",
 }

@@ -52,3 +52,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+
+# Payments: never the local fake (docs/payments.md).
+_stripe_api_base = env("STRIPE_API_BASE", default="")
+if "127.0.0.1" in _stripe_api_base or "localhost" in _stripe_api_base:
+    raise ImproperlyConfigured("STRIPE_API_BASE points at a local fake in production.")

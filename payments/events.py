@@ -1,0 +1,35 @@
+"""Audit entries of payments (audit.services.audit_record): money moved by a
+person (a refund, an offline payment recorded by an admin)."""
+
+from __future__ import annotations
+
+from accounts.models import User
+from audit.models import AuditEntry
+from audit.services import audit_record
+from payments.models import Payment, Refund
+
+
+def payment_refunded_event(*, refund: Refund, actor: User | None) -> AuditEntry:
+    return audit_record(
+        actor=actor,
+        action="payment.refunded",
+        target=refund.payment,
+        reason=refund.reason,
+        data={
+            "refund_id": refund.pk,
+            "amount_minor": refund.amount_minor,
+            "currency": refund.currency,
+        },
+    )
+
+
+def payment_recorded_manually_event(
+    *, payment: Payment, actor: User, note: str
+) -> AuditEntry:
+    return audit_record(
+        actor=actor,
+        action="payment.recorded_manually",
+        target=payment,
+        reason=note,
+        data={"amount_minor": payment.amount_minor, "currency": payment.currency},
+    )

@@ -1,0 +1,80 @@
+"""Payment failures a caller can act on, in the one error hierarchy
+(core.exceptions; docs/payments.md lists the codes)."""
+
+from __future__ import annotations
+
+from core.exceptions import ApplicationError, Conflict, NotFound, ValidationFailed
+
+
+class PaymentDeclined(ApplicationError):
+    status_code = 402
+    code = "card_declined"
+    default_message = "The card was declined. Try another card."
+
+
+class CardExpired(PaymentDeclined):
+    code = "expired_card"
+    default_message = "The card has expired. Try another card."
+
+
+class AuthenticationRequired(PaymentDeclined):
+    code = "authentication_required"
+    default_message = "Your bank asks you to confirm this payment."
+
+
+class GatewayUnreachable(ApplicationError):
+    status_code = 503
+    code = "gateway_unreachable"
+    default_message = (
+        "The payment service cannot be reached. Nothing was charged; try again "
+        "in a moment."
+    )
+
+
+class GatewayRefused(ApplicationError):
+    """The gateway answered with an error that is not the payer's card."""
+
+    status_code = 502
+    code = "gateway_error"
+    default_message = "The payment service refused the request. Nothing was charged."
+
+
+class UnknownGateway(ValidationFailed):
+    code = "unknown_gateway"
+    default_message = "This payment method is not available."
+
+
+class AlreadyPaid(Conflict):
+    code = "already_paid"
+    default_message = "This has been paid already."
+
+
+class PaymentMismatch(Conflict):
+    code = "payment_mismatch"
+    default_message = "A payment for this is open with a different amount."
+
+
+class RefundTooLarge(ApplicationError):
+    status_code = 400
+    code = "refund_exceeds_paid"
+    default_message = "A refund cannot be larger than what was paid and not refunded."
+
+
+class NotRefundable(Conflict):
+    code = "not_refundable"
+    default_message = "Only a succeeded payment can be refunded."
+
+
+class InvalidAmount(ValidationFailed):
+    code = "invalid_amount"
+    default_message = "The amount must be a positive whole number of minor units."
+
+
+class WebhookSignatureInvalid(ApplicationError):
+    status_code = 400
+    code = "webhook_signature_invalid"
+    default_message = "The webhook signature does not verify."
+
+
+class PaymentNotFound(NotFound):
+    code = "payment_not_found"

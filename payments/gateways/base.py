@@ -1,0 +1,92 @@
+"""The gateway interface (docs/payments.md). Services talk only to this; each
+adapter (Stripe, manual, an adult-approved acquirer later) maps its API and its
+errors onto it. Every method that changes something at the gateway takes the
+idempotency key the caller stored in a GatewayOperation before the call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class GatewayPayment:
+    id: str
+    status: str  # one of payments.models.Payment.Status
+    amount_minor: int
+    currency: str  # upper case ISO 4217
+    client_secret: str = ""
+    failure_code: str = ""
+    failure_message: str = ""
+
+
+@dataclass(frozen=True)
+class GatewayRefund:
+    id: str
+    status: str  # succeeded, pending or failed
+    amount_minor: int
+
+
+@dataclass(frozen=True)
+class GatewaySubscription:
+    id: str
+    status: str
+    customer_id: str
+    current_period_end: int | None = None  # Unix time
+
+
+@dataclass(frozen=True)
+class GatewayEvent:
+    """A verified webhook event."""
+
+    id: str
+    type: str
+    object_id: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+class PaymentGateway(Protocol):
+    name: str
+    # The ledger account money sits in between the gateway and us.
+    clearing_account: str
+
+    def create_payment(
+        self,
+        *,
+        amount_minor: int,
+        currency: str,
+        metadata: Mapping[str, str],
+        idempotency_key: str,
+    ) -> GatewayPayment: ...
+
+    def confirm_payment(
+        self, *, payment_id: str, payment_method: str, idempotency_key: str
+    ) -> GatewayPayment: ...
+
+    def retrieve_payment(self, *, payment_id: str) -> GatewayPayment: ...
+
+    def refund(
+        self, *, payment_id: str, amount_minor: int, idempotency_key: str
+    ) -> GatewayRefund: ...
+
+    def create_customer(
+        self, *, email: str, metadata: Mapping[str, str], idempotency_key: str
+    ) -> str: ...
+
+    def create_subscription(
+        self,
+        *,
+        customer_id: str,
+        price_id: str,
+        idempotency_key: str,
+        payment_method: str = "",
+    ) -> GatewaySubscription: ...
+
+    def cancel_subscription(
+        self, *, subscription_id: str, at_period_end: bool, idempotency_key: str
+    ) -> GatewaySubscription: ...
+
+    def parse_webhook(
+        self, *, body: bytes, headers: Mapping[str, str]
+    ) -> GatewayEvent: ...
