@@ -309,6 +309,29 @@ def payment_record_manual(
     return payment
 
 
+@transaction.atomic
+def deposit_release(*, payment: Payment, provider_id: int) -> LedgerTransaction:
+    """A kept deposit (late cancellation, no-show, completed booking) becomes
+    owed to the provider: deposits_held -> provider_payable:<id>, for what was
+    not refunded. Once per payment (the ledger's unique cause)."""
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.purpose != Payment.Purpose.DEPOSIT or locked.status not in (
+        S.SUCCEEDED,
+        S.PARTIALLY_REFUNDED,
+    ):
+        raise NotRefundable("Only a paid deposit can be released.")
+    kept = locked.refundable_minor
+    return ledger_post(
+        kind=K.DEPOSIT_RELEASED,
+        cause=locked,
+        entries=[
+            (ledger.DEPOSITS_HELD, kept),
+            (ledger.provider_payable(provider_id), -kept),
+        ],
+        currency=locked.currency,
+    )
+
+
 # --- refunds --------------------------------------------------------------------
 
 

@@ -69,3 +69,10 @@ WHITENOISE_USE_FINDERS = True
 # tests/core/test_celery.py turns this off to prove the real worker round trip.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# Payments: a test that talks to Stripe requests the `stripe_local` fixture
+# (tests/localstripe.py), which points these at its localstripe. Without it the
+# client gets a refused loopback port, never the real API.
+STRIPE_API_BASE = "http://127.0.0.1:9"
+STRIPE_SECRET_KEY = "sk_test_unset"  # noqa: S105 - a fake key, no account
+STRIPE_WEBHOOK_SECRET = ""

@@ -23,10 +23,11 @@ class _Exited:
         return 0
 
 
-def test_uvicorn_trusts_no_forwarded_addresses(monkeypatch):
+def test_uvicorn_trusts_no_forwarded_addresses(monkeypatch, settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_real"  # no localstripe here
     started: list[list[str]] = []
 
-    def popen(command: list[str]) -> _Exited:
+    def popen(command: list[str], **kwargs) -> _Exited:  # noqa: ANN003
         started.append(command)
         return _Exited(command)
 
@@ -39,3 +40,41 @@ def test_uvicorn_trusts_no_forwarded_addresses(monkeypatch):
     web = next(command for command in started if "uvicorn" in command)
     flag = web.index("--forwarded-allow-ips")
     assert web[flag + 1] == ""
+
+
+def test_without_stripe_keys_the_demo_runs_localstripe_and_points_the_others_at_it(
+    monkeypatch, settings
+):
+    from core.management.commands import rundemo
+
+    settings.STRIPE_SECRET_KEY = ""
+    envs: dict[str, dict[str, str]] = {}
+    webhooks: list[dict[str, str]] = []
+    fake_localstripe = _Exited(["localstripe"])
+
+    def popen(command: list[str], env: dict[str, str]) -> _Exited:
+        envs[command[5] if "celery" in command else "web"] = env
+        return _Exited(command)
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    monkeypatch.setattr(
+        rundemo, "localstripe_start", lambda: (fake_localstripe, "http://127.0.0.1:9")
+    )
+    monkeypatch.setattr(
+        rundemo, "localstripe_register_webhook", lambda **kw: webhooks.append(kw)
+    )
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    with pytest.raises(CommandError, match="exited unexpectedly"):
+        call_command("rundemo", port=8124)
+    assert set(envs) == {"web", "worker", "beat"}
+    for env in envs.values():
+        assert env["STRIPE_API_BASE"] == "http://127.0.0.1:9"
+        assert env["STRIPE_SECRET_KEY"].startswith("sk_test_")
+    assert webhooks == [
+        {
+            "base": "http://127.0.0.1:9",
+            "name": "demo",
+            "url": "http://127.0.0.1:8124/payments/webhooks/stripe/",
+            "secret": envs["web"]["STRIPE_WEBHOOK_SECRET"],
+        }
+    ]

@@ -4,6 +4,7 @@ offline payments recorded by an admin."""
 from __future__ import annotations
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from audit.models import AuditEntry
 from core.exceptions import ValidationFailed
@@ -12,6 +13,7 @@ from payments.exceptions import NotRefundable, RefundTooLarge
 from payments.models import LedgerTransaction, Payment, Refund
 from payments.selectors import account_balance
 from payments.services import (
+    deposit_release,
     payment_confirm,
     payment_record_manual,
     payment_refund,
@@ -122,3 +124,16 @@ def test_an_admin_records_an_offline_payment_and_refunds_it(payer, staff):
     assert account_balance(account=ledger.CASH, currency="GBP") == 4_000
     assert account_balance(account=ledger.CLIENT_REFUNDS, currency="GBP") == 900
     assert LedgerTransaction.objects.filter(kind="refund").count() == 1
+
+
+def test_a_kept_deposit_is_released_to_the_provider_once(
+    paid_deposit, staff, escort_user
+):
+    payment_refund(payment=paid_deposit, amount_minor=2_500, reason="Late", actor=staff)
+    deposit_release(payment=paid_deposit, provider_id=escort_user.pk)
+    owed = ledger.provider_payable(escort_user.pk)
+    assert account_balance(account=owed, currency="EUR") == -7_500
+    assert account_balance(account=ledger.DEPOSITS_HELD, currency="EUR") == 0
+    with pytest.raises(IntegrityError), transaction.atomic():
+        deposit_release(payment=paid_deposit, provider_id=escort_user.pk)
+    assert account_balance(account=owed, currency="EUR") == -7_500

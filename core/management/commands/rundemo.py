@@ -1,12 +1,14 @@
 """Run the whole platform in one terminal: ASGI web server (HTTP + WebSockets),
-Celery worker and Celery beat. Ctrl-C stops all three (the embedded PostgreSQL
-and Redis keep running: `make stop`). The port comes from ``--port`` or the
-``PORT`` setting; a port already in use stops the command with a non-zero exit
-before anything starts."""
+Celery worker and Celery beat, and localstripe (the fake Stripe API, on a free
+loopback port) when no ``STRIPE_SECRET_KEY`` is set. Ctrl-C stops them all
+(the embedded PostgreSQL and Redis keep running: `make stop`). The port comes
+from ``--port`` or the ``PORT`` setting; a port already in use stops the
+command with a non-zero exit before anything starts."""
 
 from __future__ import annotations
 
 import errno
+import os
 import signal
 import socket
 import subprocess
@@ -17,6 +19,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.demo import demo_logins
+from core.localstripe import (
+    localstripe_register_webhook,
+    localstripe_start,
+    localstripe_stop,
+)
+
+# Fake keys for localstripe, which accepts any sk_/pk_ key (docs/payments.md).
+DEMO_STRIPE = {
+    "STRIPE_SECRET_KEY": "sk_test_demo",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_demo",
+    "STRIPE_WEBHOOK_SECRET": "whsec_demo",
+}
 
 
 class Command(BaseCommand):
@@ -75,11 +89,14 @@ class Command(BaseCommand):
                 settings.CELERY_BEAT_SCHEDULE_FILENAME,
             ],
         }
+        env, localstripe = self._stripe_environment(host, port)
         processes = {
-            name: subprocess.Popen(command)  # noqa: S603 - our own interpreter and args
+            name: subprocess.Popen(command, env=env)  # noqa: S603 - our own interpreter and args
             for name, command in commands.items()
         }
-        self._print_banner(host, port)
+        if localstripe is not None:
+            processes["localstripe"] = localstripe
+        self._print_banner(host, port, env.get("STRIPE_API_BASE", ""))
         stopping = False
 
         def stop(signum: int, frame) -> None:  # noqa: ANN001, ARG001
@@ -104,6 +121,29 @@ class Command(BaseCommand):
             # A process that died on its own is a failure, not a clean stop.
             raise CommandError(f"{', '.join(exited)} exited unexpectedly.")
 
+    def _stripe_environment(
+        self, host: str, port: int
+    ) -> tuple[dict[str, str], subprocess.Popen | None]:
+        """The children's environment: unchanged with real Stripe keys; else
+        localstripe started here, its address and fake keys, and its webhooks
+        sent to this demo's endpoint."""
+        env = dict(os.environ)
+        if settings.STRIPE_SECRET_KEY:
+            return env, None
+        process, base = localstripe_start()
+        try:
+            localstripe_register_webhook(
+                base=base,
+                name="demo",
+                url=f"http://{host}:{port}/payments/webhooks/stripe/",
+                secret=DEMO_STRIPE["STRIPE_WEBHOOK_SECRET"],
+            )
+        except OSError:
+            localstripe_stop(process)
+            raise
+        env.update(DEMO_STRIPE, STRIPE_API_BASE=base)
+        return env, process
+
     def _stop_all(self, processes: dict[str, subprocess.Popen]) -> None:
         for process in processes.values():
             if process.poll() is None:
@@ -117,8 +157,13 @@ class Command(BaseCommand):
                 process.kill()
         self.stdout.write("All demo processes stopped.")
 
-    def _print_banner(self, host: str, port: int) -> None:
+    def _print_banner(self, host: str, port: int, stripe_base: str) -> None:
         base = f"http://{host}:{port}"
+        stripe_line = (
+            f"  payments    localstripe {stripe_base} (fake Stripe)"
+            if stripe_base
+            else "  payments    Stripe (STRIPE_SECRET_KEY)"
+        )
         lines = [
             "",
             "Premium Escorts Directory is starting:",
@@ -126,6 +171,7 @@ class Command(BaseCommand):
             f"  CMS admin   {base}/cms/",
             f"  API docs    {base}/api/docs/",
             f"  health      {base}/healthz   readiness {base}/readyz",
+            stripe_line,
             "",
             "Demo logins:",
             *[
@@ -133,7 +179,7 @@ class Command(BaseCommand):
                 for label, email, password in demo_logins()
             ],
             "",
-            "Press Ctrl-C to stop the web server, worker and beat.",
+            "Press Ctrl-C to stop the web server, worker, beat and localstripe.",
             "",
         ]
         self.stdout.write("\n".join(lines))
