@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include(mfa_urls.urlpatterns())),
     path("accounts/", include("allauth.urls")),
     path("dashboard/bookings/", include("bookings.urls")),
+    path("dashboard/subscription/", include("subscriptions.urls")),
     path("dashboard/reviews/", include("reviews.urls")),
     path("dashboard/verification/", include("verification.urls")),
     path("dashboard/reputation/", include("reviews.reputation_urls")),

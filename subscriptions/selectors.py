@@ -59,3 +59,45 @@ def invoice_for_owner(*, user: User, number: str) -> Invoice:
     if invoice is None:
         raise InvoiceNotFound()
     return invoice
+
+
+def usage_of(*, user: User) -> dict[str, int | bool]:
+    """What the provider's profiles use of the limits (their most-used
+    profile): photos and tours that have not ended, the VIP badge."""
+    from django.utils import timezone
+
+    from directory.models import EscortProfilePage, ProfilePhoto, ProfileTour
+
+    profiles = list(
+        EscortProfilePage.objects.filter(owner=user).values_list("pk", "is_vip")
+    )
+    ids = [pk for pk, _ in profiles]
+    photos = tours = 0
+    if ids:
+        from django.db.models import Count
+
+        photos = max(
+            (
+                row["n"]
+                for row in ProfilePhoto.objects.filter(page_id__in=ids)
+                .values("page_id")
+                .annotate(n=Count("pk"))
+            ),
+            default=0,
+        )
+        tours = max(
+            (
+                row["n"]
+                for row in ProfileTour.objects.filter(
+                    page_id__in=ids, ends_on__gte=timezone.localdate()
+                )
+                .values("page_id")
+                .annotate(n=Count("pk"))
+            ),
+            default=0,
+        )
+    return {
+        "photos": photos,
+        "active_tours": tours,
+        "vip_badge": any(vip for _, vip in profiles),
+    }
