@@ -73,19 +73,20 @@ def _better(answer: PlanAnswer, allows) -> str:  # noqa: ANN001 - a predicate
     return ""
 
 
+def _refuse(field: str, text: str) -> None:
+    raise PlanLimitExceeded(text, fields={field: [text]})
+
+
 def check_photos(*, owner: User, count: int) -> None:
     answer = plan_answer(user=owner)
     if answer is None or count <= answer.current.max_photos:
         return
     current = answer.current
     more = _better(answer, lambda p: p.max_photos >= count)
-    raise PlanLimitExceeded(
-        fields={
-            "photos": [
-                f"Your {current.name} plan allows {current.max_photos} photos."
-                + more.replace("allows it", f"allows {count}")
-            ]
-        }
+    _refuse(
+        "photos",
+        f"Your {current.name} plan allows {current.max_photos} photos."
+        + more.replace("allows it", f"allows {count}"),
     )
 
 
@@ -100,13 +101,10 @@ def check_active_tours(*, owner: User, count: int) -> None:
         return
     current = answer.current
     more = _better(answer, lambda p: p.max_active_tours >= count)
-    raise PlanLimitExceeded(
-        fields={
-            "tours": [
-                f"Your {current.name} plan allows {current.max_active_tours} "
-                "active tours." + more.replace("allows it", f"allows {count}")
-            ]
-        }
+    _refuse(
+        "tours",
+        f"Your {current.name} plan allows {current.max_active_tours} "
+        "active tours." + more.replace("allows it", f"allows {count}"),
     )
 
 
@@ -115,12 +113,8 @@ def check_vip_badge(*, owner: User | None) -> None:
     if answer is None or answer.current.vip_badge:
         return
     more = _better(answer, lambda p: p.vip_badge)
-    raise PlanLimitExceeded(
-        fields={
-            "is_vip": [
-                f"The owner's {answer.current.name} plan has no VIP badge." + more
-            ]
-        }
+    _refuse(
+        "is_vip", f"The owner's {answer.current.name} plan has no VIP badge." + more
     )
 
 
