@@ -36,7 +36,12 @@ from notifications.models import Kind
 from notifications.services import notify
 from payments.gateways import get_gateway
 from payments.models import Payment
-from payments.services import gateway_call, payment_confirm, payment_start
+from payments.services import (
+    gateway_call,
+    payment_confirm,
+    payment_record_manual,
+    payment_start,
+)
 from subscriptions import events
 from subscriptions.exceptions import (
     CardNeeded,
@@ -112,9 +117,63 @@ def subscription_change(
     return Subscription.objects.select_related("plan", "pending_plan").get(pk=sub.pk)
 
 
+def subscription_record_manual(
+    *,
+    user: User,
+    plan: Plan,
+    actor: User,
+    note: str,
+    now: dt.datetime | None = None,
+) -> Subscription:
+    """An admin records a month paid offline (bank transfer) for a provider
+    who cannot pay by card: the open renewal if there is one, else a start
+    (or prorated upgrade) of ``plan``. payments records it on the manual
+    gateway (ledger: cash, audited) and its signal settles the invoice."""
+    now = now or timezone.now()
+    invoice = (
+        Invoice.objects.filter(
+            user=user, status=Invoice.Status.OPEN, kind=Invoice.Kind.RENEWAL
+        )
+        .select_related("subscription")
+        .first()
+    )
+    if invoice is None:
+        invoice = _decide(
+            user=user,
+            plan=plan,
+            payment_method="",
+            gateway="manual",
+            now=now,
+            manual=True,
+        )
+    if invoice is not None:
+        try:
+            payment_record_manual(
+                payer=user,
+                amount_minor=invoice.amount_minor,
+                currency=invoice.currency,
+                purpose=Payment.Purpose.SUBSCRIPTION,
+                reference=invoice,
+                actor=actor,
+                note=note,
+            )
+        except ApplicationError:
+            Invoice.objects.filter(pk=invoice.pk, status=Invoice.Status.OPEN).exclude(
+                kind=Invoice.Kind.RENEWAL
+            ).update(status=Invoice.Status.VOID)
+            raise
+    return Subscription.objects.select_related("plan", "pending_plan").get(user=user)
+
+
 @transaction.atomic
 def _decide(
-    *, user: User, plan: Plan, payment_method: str, gateway: str, now: dt.datetime
+    *,
+    user: User,
+    plan: Plan,
+    payment_method: str,
+    gateway: str,
+    now: dt.datetime,
+    manual: bool = False,
 ) -> Invoice | None:
     """Under the subscription's row lock: apply what needs no money, or open
     the invoice to charge (committed before the gateway call)."""
@@ -147,8 +206,9 @@ def _decide(
         sub.save(update_fields=["pending_plan", "cancel_at_period_end", "updated_at"])
         events.subscription_changed(subscription=sub, change="downgrade_scheduled")
         return None
-    if not (payment_method or sub.gateway_payment_method) or (
-        current.is_free and not payment_method
+    if not manual and (
+        not (payment_method or sub.gateway_payment_method)
+        or (current.is_free and not payment_method)
     ):
         raise CardNeeded(fields={"payment_method": [CardNeeded.default_message]})
     if current.is_free:

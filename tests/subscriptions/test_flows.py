@@ -26,6 +26,7 @@ from subscriptions.services import (
     subscription_cancel,
     subscription_change,
     subscription_pay_renewal,
+    subscription_record_manual,
 )
 
 from .conftest import T0
@@ -210,3 +211,27 @@ def test_paying_the_renewal_during_grace_restores_the_plan(
     assert Invoice.objects.get(kind="renewal").status == "paid"
     assert Payment.objects.filter(status="failed").count() == 1
     assert account_balance(account=PLATFORM_REVENUE, currency="EUR") == -5800
+
+
+def test_an_admin_records_an_offline_month(provider, plans):
+    from payments.ledger import CASH
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    sub = subscription_record_manual(
+        user=provider, plan=plans["elite"], actor=admin, note="Bank transfer 42", now=T0
+    )
+
+    assert (sub.plan.slug, sub.status, sub.gateway) == ("elite", "active", "manual")
+    assert sub.current_period_end == add_month(T0)
+    invoice = Invoice.objects.get()
+    assert invoice.status == "paid" and invoice.payment.gateway == "manual"
+    assert account_balance(account=CASH, currency="EUR") == 7900
+    # No card on file: the renewal fails into grace; the admin records it too.
+    renew_due(now=add_month(T0))
+    assert Subscription.objects.get().status == "past_due"
+    sub = subscription_record_manual(
+        user=provider, plan=plans["elite"], actor=admin, note="Bank transfer 43"
+    )
+    assert sub.status == "active" and sub.current_period_end == add_month(add_month(T0))
+    assert account_balance(account=CASH, currency="EUR") == 2 * 7900
