@@ -11,7 +11,7 @@ Errors in the one shape: 400 (unknown plan, card needed), 402 (declined),
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -33,6 +33,17 @@ from subscriptions.services import (
     subscription_change,
     subscription_pay_renewal,
 )
+
+CHARGE_ERRORS = {
+    402: OpenApiResponse(
+        description="card_declined, expired_card or authentication_required: "
+        "nothing was charged."
+    ),
+    409: OpenApiResponse(
+        description="renewal_pending or charge_in_progress: settle that first."
+    ),
+    503: OpenApiResponse(description="The payment service cannot be reached."),
+}
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -138,7 +149,7 @@ class MySubscriptionApi(APIView):
 
     @extend_schema(
         request=ChangeSerializer,
-        responses=SubscriptionSerializer,
+        responses={200: SubscriptionSerializer, **CHARGE_ERRORS},
         operation_id="my_subscription_change",
     )
     def post(self, request: Request) -> Response:
@@ -156,7 +167,7 @@ class MySubscriptionCancelApi(APIView):
 
     @extend_schema(
         request=None,
-        responses=SubscriptionSerializer,
+        responses={200: SubscriptionSerializer, 409: CHARGE_ERRORS[409]},
         operation_id="my_subscription_cancel",
     )
     def post(self, request: Request) -> Response:
@@ -170,7 +181,7 @@ class MySubscriptionPayApi(APIView):
 
     @extend_schema(
         request=PaySerializer,
-        responses=SubscriptionSerializer,
+        responses={200: SubscriptionSerializer, **CHARGE_ERRORS},
         operation_id="my_subscription_pay",
     )
     def post(self, request: Request) -> Response:

@@ -6,4 +6,7 @@ class SubscriptionsConfig(AppConfig):
     verbose_name = "Subscriptions"
 
     def ready(self) -> None:
-        from subscriptions import receivers  # noqa: F401 - payments' signals
+        from subscriptions import (  # noqa: F401
+            dashboard,  # the plan panel on the dashboard home
+            receivers,  # payments' signals
+        )

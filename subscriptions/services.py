@@ -111,7 +111,6 @@ def subscription_change(
         )
     sub = Subscription.objects.get(user=user)
     method = payment_method or sub.gateway_payment_method
-    _customer(subscription=sub)
     _charge(invoice=invoice, payment_method=method)
     Subscription.objects.filter(pk=sub.pk).update(gateway_payment_method=method)
     return Subscription.objects.select_related("plan", "pending_plan").get(pk=sub.pk)
@@ -192,7 +191,7 @@ def _decide(
             sub.save(
                 update_fields=["pending_plan", "cancel_at_period_end", "updated_at"]
             )
-            events.subscription_changed(subscription=sub, change="resumed")
+            events.subscription_changed(subscription=sub, change="resumed", actor=user)
             return None
         raise NothingToChange(fields={"plan": [NothingToChange.default_message]})
     if plan.is_free or (
@@ -204,7 +203,9 @@ def _decide(
         sub.pending_plan = plan
         sub.cancel_at_period_end = False
         sub.save(update_fields=["pending_plan", "cancel_at_period_end", "updated_at"])
-        events.subscription_changed(subscription=sub, change="downgrade_scheduled")
+        events.subscription_changed(
+            subscription=sub, change="downgrade_scheduled", actor=user
+        )
         return None
     if not manual and (
         not (payment_method or sub.gateway_payment_method)
@@ -263,7 +264,9 @@ def subscription_cancel(*, user: User) -> Subscription:
             sub.save(
                 update_fields=["cancel_at_period_end", "pending_plan", "updated_at"]
             )
-            events.subscription_changed(subscription=sub, change="cancel_scheduled")
+            events.subscription_changed(
+                subscription=sub, change="cancel_scheduled", actor=user
+            )
     return Subscription.objects.select_related("plan", "pending_plan").get(pk=sub.pk)
 
 
@@ -581,6 +584,8 @@ def _charge(*, invoice: Invoice, payment_method: str) -> None:
         raise CardNeeded(fields={"payment_method": [CardNeeded.default_message]})
     sub = invoice.subscription
     try:
+        if sub.gateway != "manual":
+            _customer(subscription=sub)
         started = payment_start(
             payer=invoice.user,
             amount_minor=invoice.amount_minor,

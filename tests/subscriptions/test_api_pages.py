@@ -288,3 +288,15 @@ def test_revenue_report_is_for_admins_with_chart_and_csv(
     moderator = UserFactory(role=Role.STAFF, is_staff=True)
     admin_login(client, moderator)
     assert client.get("/cms/reports/revenue/").status_code in (302, 403)
+
+
+def test_dashboard_home_shows_the_plan_panel_to_escorts_only(client, provider):
+    client.force_login(provider)
+    html = client.get("/dashboard/").content.decode()
+    panel = html[html.index('data-panel="plan"') :]
+    assert '<p class="dashboard-panel__figure">Free</p>' in panel
+    assert 'href="/dashboard/subscription/"' in panel
+
+    client.force_login(UserFactory(role=Role.CLIENT))
+    assert 'data-panel="plan"' not in client.get("/dashboard/").content.decode()
+    assert client.get("/dashboard/subscription/").status_code == 404

@@ -235,3 +235,18 @@ def test_an_admin_records_an_offline_month(provider, plans):
     )
     assert sub.status == "active" and sub.current_period_end == add_month(add_month(T0))
     assert account_balance(account=CASH, currency="EUR") == 2 * 7900
+
+
+def test_an_unreachable_gateway_charges_nothing_and_blocks_nothing(
+    stripe_local, provider, plans, settings
+):
+    from payments.exceptions import GatewayUnreachable
+
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # refused
+    with pytest.raises(GatewayUnreachable):
+        start_premium(provider, plans, stripe_local)
+    assert list(Invoice.objects.values_list("status", flat=True)) == ["void"]
+    assert effective_plan(user=provider).slug == "free"
+
+    settings.STRIPE_API_BASE = stripe_local.base
+    assert start_premium(provider, plans, stripe_local).plan.slug == "premium"
