@@ -5,14 +5,19 @@ a provider's plan allows (directory/plan_limits.py)."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, Expression, OuterRef
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Exists, Expression, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from accounts.models import User
 from core.wagtail_admin import ReadOnlyModelViewSet
@@ -58,6 +63,20 @@ def provider_plan_featured() -> Expression:
     )
 
 
+class PlanPermissionPolicy(ModelPermissionPolicy):
+    """Plans are added and edited, never deleted: subscriptions and invoices
+    keep pointing at them (a plan is retired by unticking "active")."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:  # noqa: ANN401
+        return action != "delete" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions: Iterable[str]) -> QuerySet:
+        allowed = [action for action in actions if action != "delete"]
+        if not allowed:
+            return super().users_with_any_permission([]).none()
+        return super().users_with_any_permission(allowed)
+
+
 class PlanViewSet(ModelViewSet):
     model = Plan
     name = "subscription_plans"
@@ -93,6 +112,10 @@ class PlanViewSet(ModelViewSet):
     ordering = ["sort_order", "price_minor"]
     copy_view_enabled = False
     add_to_reference_index = False
+
+    @cached_property
+    def permission_policy(self) -> PlanPermissionPolicy:
+        return PlanPermissionPolicy(self.model)
 
 
 class SubscriptionViewSet(ReadOnlyModelViewSet):

@@ -300,3 +300,32 @@ def test_dashboard_home_shows_the_plan_panel_to_escorts_only(client, provider):
     client.force_login(UserFactory(role=Role.CLIENT))
     assert 'data-panel="plan"' not in client.get("/dashboard/").content.decode()
     assert client.get("/dashboard/subscription/").status_code == 404
+
+
+def test_admins_edit_plans_but_cannot_delete_one(client, admin_login):
+    admin = UserFactory(role=Role.STAFF, is_staff=True, is_superuser=True)
+    admin_login(client, admin)
+    premium = Plan.objects.get(slug="premium")
+    form = {
+        "name": "Premium",
+        "slug": "premium",
+        "description": "More.",
+        "price_minor": "3400",
+        "currency": "EUR",
+        "max_photos": "10",
+        "max_active_tours": "5",
+        "vip_badge": "on",
+        "active": "on",
+        "sort_order": "10",
+    }
+
+    edited = client.post(f"/cms/subscriptions/plans/edit/{premium.pk}/", form)
+
+    assert edited.status_code == 302
+    premium.refresh_from_db()
+    assert (premium.price_minor, premium.featured_on_city_pages) == (3400, False)
+    listing = client.get("/cms/subscriptions/plans/").content.decode()
+    assert "/cms/subscriptions/plans/delete/" not in listing
+    refused = client.post(f"/cms/subscriptions/plans/delete/{premium.pk}/")
+    assert refused.status_code in (302, 403)
+    assert Plan.objects.filter(pk=premium.pk).exists()
