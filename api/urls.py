@@ -49,6 +49,12 @@ from notifications.apis import (
 from reviews.reputation_apis import BookingAssessmentApi, ClientReputationApi
 from search.apis import SearchApi, SuggestApi
 from search.apis_exposure import ExposureApi
+from subscriptions.apis import (
+    MySubscriptionApi,
+    MySubscriptionCancelApi,
+    MySubscriptionPayApi,
+    PlanListApi,
+)
 from verification.apis import MyVerificationApi, MyVerificationChallengeApi
 
 app_name = "api"
@@ -57,6 +63,18 @@ urlpatterns = [
     path("me", MeApi.as_view(), name="me"),
     path("me/socket-ticket", SocketTicketApi.as_view(), name="socket-ticket"),
     path("me/profile", MyProfileApi.as_view(), name="my-profile"),
+    path("plans", PlanListApi.as_view(), name="plan-list"),
+    path("me/subscription", MySubscriptionApi.as_view(), name="my-subscription"),
+    path(
+        "me/subscription/cancel",
+        MySubscriptionCancelApi.as_view(),
+        name="my-subscription-cancel",
+    ),
+    path(
+        "me/subscription/pay",
+        MySubscriptionPayApi.as_view(),
+        name="my-subscription-pay",
+    ),
     path("me/profiles", MyProfileListApi.as_view(), name="my-profiles"),
     path("me/onboarding", MyOnboardingApi.as_view(), name="my-onboarding"),
     path("me/exposure", ExposureApi.as_view(), name="my-exposure"),

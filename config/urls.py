@@ -30,6 +30,7 @@ urlpatterns = [
         deposit_views.payments_history,
         name="payments-history",
     ),
+    path("dashboard/subscription/", include("subscriptions.urls")),
     path("dashboard/reviews/", include("reviews.urls")),
     path("dashboard/verification/", include("verification.urls")),
     path("dashboard/reputation/", include("reviews.reputation_urls")),

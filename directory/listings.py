@@ -58,11 +58,12 @@ class Listing:
 
     @property
     def vip(self) -> list[EscortProfilePage]:
-        return [p for p in self.profiles if p.is_vip]
+        """The featured band (city pages annotate ``city_featured``)."""
+        return [p for p in self.profiles if getattr(p, "city_featured", p.is_vip)]
 
     @property
     def others(self) -> list[EscortProfilePage]:
-        return [p for p in self.profiles if not p.is_vip]
+        return [p for p in self.profiles if not getattr(p, "city_featured", p.is_vip)]
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from directory.models import (
     ProfileRate,
     ProfileTour,
 )
+from directory.plan_limits import with_featured
 from directory.ratings import with_public_rating
 
 
@@ -85,17 +86,19 @@ def rotation_seed(*, session_key: str | None, day: dt.date | None = None) -> str
 
 
 def profiles_for_city(*, city: CityPage, seed: str) -> QuerySet[EscortProfilePage]:
-    """Profiles based in the city: VIP band first, then a fair rotation (a hash of
-    the profile id and the seed) that gives no profile a fixed place."""
+    """Profiles based in the city: the featured band first (VIP profiles whose
+    owner's plan includes featured placement: directory.plan_limits), then a
+    fair rotation (a hash of the profile id and the seed) that gives no profile
+    a fixed place."""
     return (
-        profile_card_list()
+        with_featured(profile_card_list())
         .filter(home_city=city)
         .annotate(
             rotation=MD5(
                 Concat(Cast("id", CharField()), Value(seed), output_field=CharField())
             )
         )
-        .order_by(F("is_vip").desc(), "rotation", "id")
+        .order_by(F("city_featured").desc(), "rotation", "id")
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import nh3
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Revision, WorkflowState
 
@@ -21,6 +22,7 @@ from core.exceptions import (
     ValidationFailed,
 )
 from core.ids import MAX_PAGE_ID
+from directory import plan_limits
 from directory.events import badge_changed_event
 from directory.models import (
     BIO_TAGS,
@@ -165,8 +167,26 @@ def _apply(*, draft: EscortProfilePage, edit: ProfileEdit, actor: User) -> None:
     draft.languages = _languages(edit.language_codes)
     draft.services = _services(edit.service_slugs)
     draft.rates = [ProfileRate(**vars(rate)) for rate in edit.rates]
-    draft.tours = [_tour(tour) for tour in edit.tours]
+    tours = [_tour(tour) for tour in edit.tours]
+    _check_plan_limits(draft=draft, tours=tours, photo_count=len(edit.photos))
+    draft.tours = tours
     draft.photos = _photos(draft=draft, photos=edit.photos, actor=actor)
+
+
+def _check_plan_limits(
+    *, draft: EscortProfilePage, tours: list[ProfileTour], photo_count: int
+) -> None:
+    """The owner's plan caps photos and active tours (directory.plan_limits).
+    Only growth past the cap is refused: after a downgrade, a profile keeps
+    what it had and can still be edited, but not extended."""
+    if draft.owner_id is None:
+        return
+    today = timezone.localdate()
+    active = plan_limits.active_tour_count(tours, today=today)
+    if active > plan_limits.active_tour_count(draft.tours.all(), today=today):
+        plan_limits.check_active_tours(owner=draft.owner, count=active)
+    if photo_count > draft.photos.count():
+        plan_limits.check_photos(owner=draft.owner, count=photo_count)
 
 
 def _live_city(city_id: int, *, field_name: str) -> CityPage:
@@ -263,6 +283,8 @@ def profile_set_moderation_flags(
     if not user_is_moderator(user=actor):
         raise PermissionDenied()
     locked = EscortProfilePage.objects.select_for_update().get(pk=profile.pk)
+    if is_vip and not locked.is_vip:
+        plan_limits.check_vip_badge(owner=locked.owner)
     if locked.is_vip != is_vip:
         EscortProfilePage.objects.filter(pk=locked.pk).update(is_vip=is_vip)
         badge_changed_event(

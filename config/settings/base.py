@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "moderation",  # before messaging, which files reports through it
     "reviews",
     "messaging",
+    "subscriptions",  # above directory (plan limits reach it by a hook) and payments
     "api",
 ]
 
@@ -548,6 +549,10 @@ CELERY_BEAT_SCHEDULE = {
     "bookings-send-reminders": {
         "task": "bookings.tasks.send_reminders",
         "schedule": 300.0,
+    },
+    "subscriptions-renew-due": {
+        "task": "subscriptions.tasks.renew_due",
+        "schedule": 600.0,
     },
     # What Redis lost: pending outbox entries and emails, from PostgreSQL.
     "deliver-pending": {

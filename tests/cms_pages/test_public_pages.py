@@ -28,6 +28,7 @@ from tests.factories.pages import (
     make_profile,
     publish,
 )
+from tests.factories.subscriptions import give_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +202,7 @@ def test_city_page_lists_vip_band_first_and_labels_it(client, berlin):
         vip = berlin.resident_profiles.get(title=title)
         vip.is_vip = True
         vip.save(update_fields=["is_vip"])
+        give_plan(vip.owner, "elite")  # the plan with featured placement
 
     html = client.get("/cities/berlin/").content.decode()
 

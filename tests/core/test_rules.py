@@ -21,6 +21,7 @@ from directory.services import profile_set_moderation_flags, sanitize_bio
 from directory.templatetags.directory_tags import clean_bio
 from tests.factories import UserFactory
 from tests.factories.pages import make_city, make_profile
+from tests.factories.subscriptions import give_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +186,7 @@ def test_one_definition_of_a_moderator() -> None:
     ] == [True, True, False, False, False]
     with pytest.raises(PermissionDenied):
         profile_set_moderation_flags(profile=profile, actor=editor, is_vip=True)
+    give_plan(profile.owner, "premium")  # a plan with the VIP badge
     profile_set_moderation_flags(profile=profile, actor=moderator, is_vip=True)
     profile.refresh_from_db()
     assert profile.is_vip is True

@@ -32,6 +32,7 @@ from tests.factories.pages import (
     make_profile,
     verify_photo,
 )
+from tests.factories.subscriptions import give_plan
 from tests.mfa import login_with_mfa, totp_for
 from verification.models import PhotoVerification
 
@@ -259,6 +260,7 @@ def test_verification_hook_gives_the_draft_photos_of_ones_own_profiles(city):
 
 
 def test_moderator_sets_vip_from_the_admin_with_a_reason(client, profile, moderator):
+    give_plan(profile.owner, "premium")  # a plan with the VIP badge
     login_with_mfa(client, moderator)
     url = f"/cms/directory/vip/{profile.pk}/"
     assert client.get(url).status_code == 200
@@ -310,6 +312,7 @@ def test_vip_change_reindexes_search(
     with django_capture_on_commit_callbacks(execute=True):
         profile.save_revision().publish()
     assert ProfileSearchDocument.objects.get(profile=profile).is_vip is False
+    give_plan(profile.owner, "premium")
 
     with django_capture_on_commit_callbacks(execute=True):
         profile_set_moderation_flags(
