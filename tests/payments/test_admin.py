@@ -304,3 +304,23 @@ def test_mark_a_difference_resolved(client, finance, admin_login):  # noqa: ANN0
     assert "Mark resolved" not in client.get(url).content.decode()
     open_ones = client.get(LISTINGS["reconciliation"], {"open": "true"})
     assert [i.pk for i in open_ones.context["object_list"]] == [other.pk]
+
+
+def test_demo_payments_are_idempotent():
+    from payments import demo
+    from payments.models import LedgerTransaction
+
+    UserFactory(email=demo.CLIENT_EMAIL, role=Role.CLIENT)
+    UserFactory(email=demo.ADMIN_EMAIL, role=Role.STAFF, is_superuser=True)
+    lines: list[str] = []
+    demo.seed(log=lines.append)
+    demo.seed(log=lines.append)
+    assert sorted(Payment.objects.values_list("gateway", "status")) == [
+        ("manual", "partially_refunded"),
+        ("stripe", "succeeded"),
+        ("stripe", "succeeded"),
+        ("stripe", "succeeded"),
+    ]
+    assert Refund.objects.get().amount_minor == demo.REFUND_MINOR
+    assert LedgerTransaction.objects.count() == 5  # four payments, one refund
+    assert lines[-1] == "payments: 0 new payment(s) (4 in the demo)"
