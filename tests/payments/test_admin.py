@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from accounts.models import Role, User
 from audit.models import AuditEntry
 from payments.models import (
+    LedgerTransaction,
     Payment,
     ReconciliationIssue,
     ReconciliationRun,
@@ -115,6 +116,20 @@ def test_listings_in_constant_queries(
         assert len(response.context["object_list"]) >= 6, name
     ledger = client.get(LISTINGS["ledger"]).content.decode()
     assert "cash 50 EUR" in ledger and "platform_revenue −50 EUR" in ledger
+    # Every inspect page renders (the ledger's with its entries).
+    for name, model in (
+        ("payments", Payment),
+        ("refunds", Refund),
+        ("webhooks", WebhookEvent),
+        ("reconciliation", ReconciliationIssue),
+    ):
+        obj = model.objects.first()
+        page = client.get(f"{LISTINGS[name]}inspect/{obj.pk}/")
+        assert page.status_code == 200, name
+    txn = LedgerTransaction.objects.first()
+    page = client.get(f"{LISTINGS['ledger']}inspect/{txn.pk}/").content.decode()
+    assert "+5000 EUR" in page and "-5000 EUR" in page
+    assert client.get(f"{LISTINGS['payments']}inspect/999999999/").status_code == 404
 
 
 def test_other_staff_see_no_payments(
@@ -213,6 +228,10 @@ def test_refund_from_the_inspect_page(client, finance, card_payment, admin_login
     too_much = client.post(url, {"amount": "120.01", "reason": "Declined"})
     assert too_much.status_code == 400
     assert "At most 12000" in str(too_much.context["refund_form"].errors["amount"])
+    for bad in ("abc", "-5", "0", "1e9", "0.001"):
+        response = client.post(url, {"amount": bad, "reason": "Declined"})
+        assert response.status_code == 400, bad
+        assert "amount" in response.context["refund_form"].errors, bad
     no_reason = client.post(url, {"amount": "20.00", "reason": "   "})
     assert no_reason.status_code == 400
     assert "reason" in no_reason.context["refund_form"].errors
@@ -234,6 +253,26 @@ def test_refund_from_the_inspect_page(client, finance, card_payment, admin_login
     again = client.get(url)
     assert again.context["refund_form"].initial["amount"] == 100
     assert "Provider declined" in again.content.decode()
+
+
+def test_no_refund_form_on_an_unpaid_payment(
+    client, finance, payer, admin_login, stripe_local
+):  # noqa: ANN001
+    admin_login(client, finance)
+    started = payment_start(
+        payer=payer,
+        amount_minor=3_000,
+        currency="EUR",
+        purpose=Payment.Purpose.OTHER,
+        reference=("tests.thing", "unpaid"),
+    )
+    url = f"{LISTINGS['payments']}inspect/{started.payment.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["may_refund"] is False
+    assert "refund-heading" not in page.content.decode()
+    assert client.post(url, {"amount": "10", "reason": "x"}).status_code in (302, 403)
+    assert not Refund.objects.exists()
 
 
 def test_refund_when_the_gateway_is_unreachable(
@@ -308,7 +347,6 @@ def test_mark_a_difference_resolved(client, finance, admin_login):  # noqa: ANN0
 
 def test_demo_payments_are_idempotent():
     from payments import demo
-    from payments.models import LedgerTransaction
 
     UserFactory(email=demo.CLIENT_EMAIL, role=Role.CLIENT)
     UserFactory(email=demo.ADMIN_EMAIL, role=Role.STAFF, is_superuser=True)
