@@ -162,3 +162,29 @@ def test_the_hourly_task_runs_every_gateway(fresh_stripe, settings):  # noqa: AN
     runs = ReconciliationRun.objects.filter(pk__in=run_ids)
     assert sorted(runs.values_list("gateway", flat=True)) == ["manual", "stripe"]
     assert all(r.error == "" for r in runs)
+
+
+def test_a_refund_made_at_the_gateway_only(fresh_stripe, payer):  # noqa: ANN001
+    paid = _paid(payer, "1", amount=8_000)
+    # Refunded in the gateway's dashboard: no Refund row, no refunded amount.
+    at_gateway = get_gateway("stripe").refund(
+        payment_id=paid.gateway_payment_id, amount_minor=1_500, idempotency_key="dash"
+    )
+
+    reconciliation_run(gateway="stripe", settle=NOW)
+
+    found = {
+        (i.kind, i.object_type, i.gateway_object_id, i.payment_id, i.ours, i.theirs)
+        for i in ReconciliationIssue.objects.all()
+    }
+    assert found == {
+        ("missing_locally", "refund", at_gateway.id, paid.pk, "", "succeeded, 1500"),
+        (
+            "refunded_differs",
+            "payment",
+            paid.gateway_payment_id,
+            paid.pk,
+            "0",
+            "1500",
+        ),
+    }
