@@ -100,6 +100,8 @@ def test_listings_in_constant_queries(
 ):
     admin_login(client, finance)
     _more_rows(payer, finance, 0, 1)
+    menu = client.get("/cms/").content.decode()
+    assert all(url in menu for url in [*LISTINGS.values(), RECORD])
     counts = {}
     for name, url in LISTINGS.items():
         client.get(url)
