@@ -119,6 +119,12 @@ class Payment(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["payer", "-created_at"])]
+        permissions = [
+            (
+                "manage_payments",
+                "Can refund, record offline payments and resolve reconciliation",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.amount_minor} {self.currency} ({self.status})"
@@ -256,3 +262,78 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.amount_minor:+d} {self.currency}"
+
+
+class ReconciliationRun(models.Model):
+    """One comparison of a gateway's recent objects with our records
+    (payments.services.reconciliation)."""
+
+    gateway = models.CharField(max_length=40)
+    since = models.DateTimeField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    payments_seen = models.PositiveIntegerField(default=0)
+    refunds_seen = models.PositiveIntegerField(default=0)
+    issues_found = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"reconciliation {self.gateway} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ReconciliationIssue(models.Model):
+    """A difference between the gateway and us. One open issue per (gateway,
+    object, kind): a later run finding it again does not repeat it."""
+
+    class Kind(models.TextChoices):
+        MISSING_LOCALLY = "missing_locally", "At the gateway, not in our records"
+        STATUS_DIFFERS = "status_differs", "Status differs"
+        AMOUNT_DIFFERS = "amount_differs", "Amount differs"
+        REFUNDED_DIFFERS = "refunded_differs", "Refunded amount differs"
+
+    class ObjectType(models.TextChoices):
+        PAYMENT = "payment", "Payment"
+        REFUND = "refund", "Refund"
+
+    run = models.ForeignKey(
+        ReconciliationRun, on_delete=models.PROTECT, related_name="issues"
+    )
+    gateway = models.CharField(max_length=40)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_type = models.CharField(max_length=10, choices=ObjectType.choices)
+    gateway_object_id = models.CharField(max_length=255)
+    payment = models.ForeignKey(
+        Payment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reconciliation_issues",
+    )
+    ours = models.CharField(max_length=255, blank=True)
+    theirs = models.CharField(max_length=255, blank=True)
+    found_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-found_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gateway", "gateway_object_id", "kind"],
+                condition=Q(resolved_at__isnull=True),
+                name="payments_reconciliationissue_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.gateway_object_id}"

@@ -554,6 +554,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "subscriptions.tasks.renew_due",
         "schedule": 600.0,
     },
+    # Read-only towards money: reports differences for the admin.
+    "payments-reconcile": {
+        "task": "payments.tasks.reconcile_task",
+        "schedule": crontab(minute=17),
+    },
     # What Redis lost: pending outbox entries and emails, from PostgreSQL.
     "deliver-pending": {
         "task": "core.tasks.deliver_pending",

@@ -5,6 +5,7 @@ idempotency key the caller stored in a GatewayOperation before the call."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -19,6 +20,10 @@ class GatewayPayment:
     client_secret: str = ""
     failure_code: str = ""
     failure_message: str = ""
+    # Filled by list_payments (reconciliation); None where the adapter does
+    # not say.
+    amount_refunded_minor: int | None = None
+    created: int | None = None  # Unix time
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,17 @@ class GatewayRefund:
     id: str
     status: str  # succeeded, pending or failed
     amount_minor: int
+    payment_id: str = ""  # the refunded payment (filled by list_payments)
+    created: int | None = None  # Unix time
+
+
+@dataclass(frozen=True)
+class GatewayListing:
+    """What list_payments found at the gateway: payments and refunds created
+    since a moment (reconciliation compares them with our records)."""
+
+    payments: tuple[GatewayPayment, ...] = ()
+    refunds: tuple[GatewayRefund, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,3 +106,7 @@ class PaymentGateway(Protocol):
     def parse_webhook(
         self, *, body: bytes, headers: Mapping[str, str]
     ) -> GatewayEvent: ...
+
+    # Optional (added for reconciliation): an adapter without it is treated as
+    # listing nothing (payments.services.reconciliation).
+    def list_payments(self, *, since: dt.datetime) -> GatewayListing: ...

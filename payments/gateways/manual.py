@@ -3,12 +3,14 @@ The payment exists only once the money arrived, so it is created succeeded."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping
 
 from payments.exceptions import GatewayRefused, WebhookSignatureInvalid
 from payments.gateways.base import (
     GatewayEvent,
+    GatewayListing,
     GatewayPayment,
     GatewayRefund,
     GatewaySubscription,
@@ -78,3 +80,7 @@ class ManualGateway:
 
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> GatewayEvent:
         raise WebhookSignatureInvalid("The manual gateway sends no webhooks.")
+
+    def list_payments(self, *, since: dt.datetime) -> GatewayListing:
+        # Offline payments live only in our records: nothing to compare.
+        return GatewayListing()

@@ -6,8 +6,9 @@ payments.exceptions, with the codes docs/payments.md lists."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import stripe
@@ -24,6 +25,7 @@ from payments.exceptions import (
 )
 from payments.gateways.base import (
     GatewayEvent,
+    GatewayListing,
     GatewayPayment,
     GatewayRefund,
     GatewaySubscription,
@@ -42,6 +44,13 @@ STATUS_OF_INTENT = {
     "canceled": "canceled",
 }
 SIGNATURE_TOLERANCE_SECONDS = 300  # Stripe's own default
+# Listing for reconciliation: pages of 100, at most this many pages per kind
+# (10,000 objects), so a run is bounded whatever the account holds.
+LIST_PAGE_SIZE = 100
+LIST_MAX_PAGES = 100
+# API bases that refused the ``created`` filter (localstripe): asked once per
+# process, not on every run.
+_NO_CREATED_FILTER: set[str] = set()
 CARD_ERRORS = {
     "expired_card": CardExpired,
     "authentication_required": AuthenticationRequired,
@@ -172,6 +181,52 @@ class StripeGateway:
             )
         return _subscription(sub)
 
+    def list_payments(self, *, since: dt.datetime) -> GatewayListing:
+        """Payment intents and refunds created since ``since`` (at most
+        LIST_MAX_PAGES pages of each), for reconciliation."""
+        stamp = int(since.timestamp())
+        intents = self._list_since(self.client.v1.payment_intents, stamp)
+        refunds = self._list_since(self.client.v1.refunds, stamp)
+        return GatewayListing(
+            payments=tuple(_listed_payment(i) for i in intents),
+            refunds=tuple(
+                GatewayRefund(
+                    id=r["id"],
+                    status=str(r.get("status") or ""),
+                    amount_minor=int(r["amount"]),
+                    payment_id=str(r.get("payment_intent") or ""),
+                    created=r.get("created"),
+                )
+                for r in refunds
+            ),
+        )
+
+    def _list_since(self, service: Any, stamp: int) -> Iterator[dict]:  # noqa: ANN401 - a stripe service
+        """Objects created at or after ``stamp``. Stripe filters with
+        ``created[gte]``; localstripe refuses that parameter (400), so then we
+        list everything (bounded) and filter here."""
+        base = settings.STRIPE_API_BASE or "stripe"
+        params: dict[str, Any] = {"limit": LIST_PAGE_SIZE}
+        try:
+            if base in _NO_CREATED_FILTER:
+                raise GatewayRefused()
+            page = _call(
+                lambda: service.list(params={**params, "created": {"gte": stamp}})
+            )
+            params["created"] = {"gte": stamp}
+        except GatewayRefused:
+            _NO_CREATED_FILTER.add(base)
+            page = _call(lambda: service.list(params=params))
+        for _ in range(LIST_MAX_PAGES):
+            items = [item.to_dict() for item in page.data]
+            for item in items:
+                if int(item.get("created") or 0) >= stamp:
+                    yield item
+            if not page.has_more or not items:
+                return
+            after = {**params, "starting_after": items[-1]["id"]}
+            page = _call(lambda after=after: service.list(params=after))
+
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> GatewayEvent:
         secret = settings.STRIPE_WEBHOOK_SECRET
         signature = headers.get("Stripe-Signature", "")
@@ -218,7 +273,10 @@ def _call(fn: Callable[[], T]) -> T:
 
 
 def _payment(intent: Any) -> GatewayPayment:  # noqa: ANN401 - a stripe object
-    data = intent.to_dict()
+    return _payment_data(intent.to_dict())
+
+
+def _payment_data(data: dict) -> GatewayPayment:
     error = data.get("last_payment_error") or {}
     status = STATUS_OF_INTENT.get(data["status"], "requires_payment_method")
     if data["status"] == "requires_payment_method" and error:
@@ -231,6 +289,21 @@ def _payment(intent: Any) -> GatewayPayment:  # noqa: ANN401 - a stripe object
         client_secret=data.get("client_secret") or "",
         failure_code=str(error.get("code") or ""),
         failure_message=str(error.get("message") or "")[:500],
+    )
+
+
+def _listed_payment(data: dict) -> GatewayPayment:
+    payment = _payment_data(data)
+    charge = data.get("latest_charge")
+    refunded = (
+        int(charge.get("amount_refunded") or 0) if isinstance(charge, dict) else None
+    )
+    return GatewayPayment(
+        **{
+            **payment.__dict__,
+            "amount_refunded_minor": refunded,
+            "created": data.get("created"),
+        }
     )
 
 

@@ -11,6 +11,11 @@ from payments.services.charges import (
     payment_set_status,
     payment_start,
 )
+from payments.services.reconciliation import (
+    reconciliation_issue_resolve,
+    reconciliation_run,
+    reconciliation_run_all,
+)
 from payments.services.records import (
     STATUS_PRECEDENCE,
     PaymentStarted,
@@ -41,6 +46,9 @@ __all__ = [
     "payment_refund",
     "payment_set_status",
     "payment_start",
+    "reconciliation_issue_resolve",
+    "reconciliation_run",
+    "reconciliation_run_all",
     "webhook_event_process",
     "webhook_event_receive",
 ]

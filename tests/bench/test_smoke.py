@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN_ID = os.environ.get("TEST_RUN_ID", "")
 SUFFIX = re.sub(r"\W", "_", f"smoke_{RUN_ID}" if RUN_ID else "smoke").lower()
 TEMPLATE = f"bench_template_{SUFFIX}"
-BENCH_REDIS_DBS = (12, 13, 14)  # search, messaging, bookings (bench/*.py)
+BENCH_REDIS_DBS = (12, 13, 14, 15)  # search, messaging, bookings, payments
 # A hard bound per run: a hung server or socket fails the test instead of the
 # suite. Each run takes 5-20 s on 2 busy cores.
 RUN_TIMEOUT = 120
@@ -240,3 +240,25 @@ def test_messaging_bench(bench_database):
         output,
     )
     assert summary, output[-4000:]
+
+
+def test_payments_bench(bench_database):
+    bench_database("bench_payments")
+    output = _run(
+        [
+            "bench/payments.py",
+            "--events", "8", "--duplicates", "4", "--concurrency", "2",
+        ],
+        _env(),
+    )  # fmt: skip
+
+    assert "FAILED" not in output
+    assert re.search(r"load average [\d.]+, [\d.]+, [\d.]+", output)
+    _percentiles(output, "GET /healthz (baseline) (x2)")
+    count, *_ = _percentiles(output, "POST webhook, first seen (x2)")
+    assert count == 8
+    assert "8 x 200 new" in output
+    count, *_ = _percentiles(output, "POST webhook, duplicate (x2)")
+    assert count == 4
+    assert "4 x 200 duplicate" in output
+    assert re.search(r"server RSS: [\d.]+ MiB after warm-up, [\d.]+ MiB", output)
