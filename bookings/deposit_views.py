@@ -9,7 +9,6 @@ the card into a payment method at the gateway; we see only its id."""
 from __future__ import annotations
 
 import json
-import urllib.parse
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -30,27 +29,13 @@ from bookings.selectors import policy_for
 from core.errors import error_response
 from core.exceptions import ApplicationError, NotFound
 from core.formatting import format_money
+from payments.browser import stripe_csp_update, stripe_js_url
 from payments.exceptions import GatewayUnreachable
 from payments.models import Payment
 from payments.selectors import payments_of
 
 PAYMENT_METHOD_MAX = 255
 HISTORY_LIMIT = 100
-
-
-def stripe_js_url() -> str:
-    """localstripe serves its Stripe.js under the API base it runs on; in
-    production it is Stripe's own."""
-    base = settings.STRIPE_API_BASE.rstrip("/")
-    return f"{base}/js.stripe.com/v3/" if base else settings.STRIPE_JS_URL
-
-
-def stripe_csp_update() -> dict[str, list[str]]:
-    """The pay page's only widening of the CSP: Stripe.js's origin may serve the
-    script, its frames and the calls it makes."""
-    parts = urllib.parse.urlsplit(stripe_js_url())
-    origin = f"{parts.scheme}://{parts.netloc}"
-    return {"script-src": [origin], "frame-src": [origin], "connect-src": [origin]}
 
 
 def _booking(request: HttpRequest, booking_id: int) -> Booking:

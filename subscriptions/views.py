@@ -5,8 +5,6 @@ only: anyone else gets 404). Card entry uses the gateway's Stripe.js
 
 from __future__ import annotations
 
-import urllib.parse
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Role
 from core.exceptions import ApplicationError, NotFound
 from core.formatting import format_money
+from payments.browser import stripe_csp_update, stripe_js_url
 from subscriptions.apis import subscription_state
 from subscriptions.models import Subscription
 from subscriptions.selectors import invoice_for_owner, plans_public
@@ -27,22 +26,6 @@ from subscriptions.services import (
 )
 
 PAYMENT_METHOD_MAX = 255
-
-
-def stripe_js_url() -> str:
-    """localstripe serves its Stripe.js under its API base (dev, tests);
-    production loads Stripe's own."""
-    base = settings.STRIPE_API_BASE.rstrip("/")
-    if base:
-        return f"{base}/js.stripe.com/v3/"
-    return getattr(settings, "STRIPE_JS_URL", "https://js.stripe.com/v3/")
-
-
-def stripe_csp_update() -> dict[str, list[str]]:
-    """The page's only widening of the CSP: Stripe.js's origin."""
-    parts = urllib.parse.urlsplit(stripe_js_url())
-    origin = f"{parts.scheme}://{parts.netloc}"
-    return {"script-src": [origin], "frame-src": [origin], "connect-src": [origin]}
 
 
 def _provider_or_404(request: HttpRequest) -> None:
