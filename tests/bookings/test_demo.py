@@ -12,6 +12,7 @@ from bookings.models import AvailabilityRule, Booking, BookingEvent, BookingPoli
 from cms_pages import demo as cms_demo
 from directory import demo as directory_demo
 from directory.models import EscortProfilePage
+from tests.shared_data import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +25,16 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in models}
 
 
-@pytest.fixture
-def seeded() -> list[str]:
-    lines: list[str] = []
-    accounts_demo.seed(log=lines.append)
-    cms_demo.seed(log=lines.append)
-    directory_demo.seed(log=lines.append, profiles=PROFILES)
-    bookings_demo.seed(log=lines.append)
-    return lines
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the module (tests/shared_data.py)."""
+    with shared_data(django_db_blocker):
+        lines: list[str] = []
+        accounts_demo.seed(log=lines.append)
+        cms_demo.seed(log=lines.append)
+        directory_demo.seed(log=lines.append, profiles=PROFILES)
+        bookings_demo.seed(log=lines.append)
+        yield lines
 
 
 def test_every_status_and_every_profile_hours_and_policy(seeded):

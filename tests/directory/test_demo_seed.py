@@ -26,6 +26,7 @@ from directory.models import (
     ProfileTour,
     Service,
 )
+from tests.shared_data import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -48,11 +49,13 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in models}
 
 
-@pytest.fixture
-def seeded() -> list[str]:
-    lines: list[str] = []
-    run_seed(lines)
-    return lines
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the module (tests/shared_data.py)."""
+    with shared_data(django_db_blocker):
+        lines: list[str] = []
+        run_seed(lines)
+        yield lines
 
 
 def test_seed_builds_cities_pages_catalogue_and_agencies(seeded):

@@ -5,6 +5,7 @@ after commit, and a re-run that adds nothing."""
 from __future__ import annotations
 
 import pytest
+from django.test import TestCase
 
 from accounts import demo as accounts_demo
 from bookings import demo as bookings_demo
@@ -16,23 +17,26 @@ from reviews import demo as reviews_demo
 from reviews.models import ProfileReviewSettings, Review
 from search.indexer import search_index_rebuild
 from search.models import ProfileSearchDocument
+from tests.shared_data import shared_data
 
 pytestmark = pytest.mark.django_db
 
 PROFILES = 12
 
 
-@pytest.fixture
-def seeded(django_capture_on_commit_callbacks) -> list[str]:
-    lines: list[str] = []
-    accounts_demo.seed(log=lines.append)
-    cms_demo.seed(log=lines.append)
-    directory_demo.seed(log=lines.append, profiles=PROFILES)
-    search_index_rebuild()
-    bookings_demo.seed(log=lines.append)
-    with django_capture_on_commit_callbacks(execute=True):
-        reviews_demo.seed(log=lines.append)
-    return lines
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the module (tests/shared_data.py)."""
+    with shared_data(django_db_blocker):
+        lines: list[str] = []
+        accounts_demo.seed(log=lines.append)
+        cms_demo.seed(log=lines.append)
+        directory_demo.seed(log=lines.append, profiles=PROFILES)
+        search_index_rebuild()
+        bookings_demo.seed(log=lines.append)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            reviews_demo.seed(log=lines.append)
+        yield lines
 
 
 def test_reviews_only_on_profiles_that_opted_in(seeded):
