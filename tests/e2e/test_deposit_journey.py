@@ -6,6 +6,7 @@ gateway; our server sees a payment method id only."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -23,7 +24,13 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-SHOTS = "/tmp/deposit-journey"  # noqa: S108 - screenshots for a person to look at
+# PAYMENT_SCREENSHOTS=<dir> saves the pages for a person to look at.
+SHOTS_DIR = os.environ.get("PAYMENT_SCREENSHOTS", "")
+
+
+def shot(page, name: str) -> None:  # noqa: ANN001 - a Playwright Page
+    if SHOTS_DIR:
+        page.screenshot(path=f"{SHOTS_DIR}/deposit-{name}.png", full_page=True)
 
 
 def test_book_accept_pay_deposit_confirmed(
@@ -80,11 +87,11 @@ def test_book_accept_pay_deposit_confirmed(
     client.get_by_label("Expiry year (YY)").press_sequentially("30")
     client.get_by_label("Security code (CVC)").press_sequentially("123")
     client.get_by_label("Postcode").press_sequentially("1010")
-    client.screenshot(path=f"{SHOTS}-{width}-pay.png", full_page=True)
+    shot(client, f"{width}-pay")
     client.get_by_role("button", name="Pay 110 EUR").click()
     client.wait_for_url(f"**/bookings/{booking.pk}/deposit/return/")
     check_page(client)
-    client.screenshot(path=f"{SHOTS}-{width}-paid.png", full_page=True)
+    shot(client, f"{width}-paid")
     assert client.get_by_role("heading", name="Deposit paid").count() == 1
     assert client.locator('[data-status="confirmed"]').count() == 1
 
@@ -96,7 +103,7 @@ def test_book_accept_pay_deposit_confirmed(
 
     provider.goto(f"{base}/dashboard/bookings/{booking.pk}/")
     check_page(provider)
-    provider.screenshot(path=f"{SHOTS}-{width}-provider.png", full_page=True)
+    shot(provider, f"{width}-provider")
     assert provider.locator('[data-status="confirmed"]').inner_text() == "Confirmed"
     held = provider.locator('[data-deposit-state="held"]')
     assert held.inner_text() == "Deposit held: 110 EUR"

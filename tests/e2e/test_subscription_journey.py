@@ -5,6 +5,8 @@ the gateway; our server sees a payment method id only."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from payments import ledger
@@ -18,7 +20,13 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-SHOTS = "/tmp/subscription-journey"  # noqa: S108 - screenshots for a person
+# PAYMENT_SCREENSHOTS=<dir> saves the pages for a person to look at.
+SHOTS_DIR = os.environ.get("PAYMENT_SCREENSHOTS", "")
+
+
+def shot(page, name: str) -> None:  # noqa: ANN001 - a Playwright Page
+    if SHOTS_DIR:
+        page.screenshot(path=f"{SHOTS_DIR}/subscription-{name}.png", full_page=True)
 
 
 def test_provider_starts_premium_with_a_card_and_prints_the_receipt(
@@ -37,11 +45,11 @@ def test_provider_starts_premium_with_a_card_and_prints_the_receipt(
     page.get_by_label("Expiry year (YY)").press_sequentially("30")
     page.get_by_label("Security code (CVC)").press_sequentially("123")
     page.get_by_label("Postcode").press_sequentially("1010")
-    page.screenshot(path=f"{SHOTS}-{width}-pick.png", full_page=True)
+    shot(page, f"{width}-pick")
     page.get_by_role("button", name="Start Premium").click()
     page.locator('[data-plan="premium"]').wait_for()
     check_page(page)
-    page.screenshot(path=f"{SHOTS}-{width}-premium.png", full_page=True)
+    shot(page, f"{width}-premium")
     assert "You are on the Premium plan." in page.content()
 
     sub = Subscription.objects.get(user=owner)
@@ -53,6 +61,6 @@ def test_provider_starts_premium_with_a_card_and_prints_the_receipt(
     page.get_by_role("link", name=invoice.number).click()
     page.wait_for_url(f"**/dashboard/subscription/invoices/{invoice.number}/")
     check_page(page)
-    page.screenshot(path=f"{SHOTS}-{width}-receipt.png", full_page=True)
+    shot(page, f"{width}-receipt")
     assert page.get_by_role("heading", name=f"Receipt {invoice.number}").count() == 1
     assert page.locator("[data-invoice-total]").inner_text() == "29 EUR"
