@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from tests.factories import UserFactory
+from tests.ledger import ledger_balanced  # noqa: F401 - fixture (payments, subscriptions, deposits)
 from tests.localstripe import localstripe_server, stripe_local  # noqa: F401 - fixtures
 from tests.mfa import login_with_mfa
 

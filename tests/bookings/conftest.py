@@ -6,11 +6,9 @@ which those modules use to check the ledger after every test."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,21 +23,6 @@ from tests.factories.bookings import (
 from tests.factories.pages import EscortOwnerFactory, make_city
 
 DEPOSIT_PERCENT = 20
-
-
-@pytest.fixture
-def ledger_balanced(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After the test, every ledger transaction sums to zero per currency
-    (requested after the database fixture, so it runs before the rollback)."""
-    from payments.models import LedgerEntry
-
-    yield
-    unbalanced = list(
-        LedgerEntry.objects.values("transaction_id", "currency")
-        .annotate(total=Sum("amount_minor"))
-        .exclude(total=0)
-    )
-    assert unbalanced == []
 
 
 @pytest.fixture

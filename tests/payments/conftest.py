@@ -6,29 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.db.models import Sum
 
 from accounts.models import Role, User
-from payments.models import LedgerEntry
 from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _ledger_balanced(request: pytest.FixtureRequest) -> Iterator[None]:
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None:
-        yield
-        return
-    # Depend on the database fixture, so this check runs before its rollback.
-    transactional = marker.kwargs.get("transaction", False)
-    request.getfixturevalue("transactional_db" if transactional else "db")
-    yield
-    unbalanced = list(
-        LedgerEntry.objects.values("transaction_id", "currency")
-        .annotate(total=Sum("amount_minor"))
-        .exclude(total=0)
-    )
-    assert unbalanced == []
+def _ledger_balanced(request: pytest.FixtureRequest) -> None:
+    """Every test here ends with a balanced ledger (tests/ledger.py)."""
+    request.getfixturevalue("ledger_balanced")
 
 
 @pytest.fixture

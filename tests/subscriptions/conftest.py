@@ -4,13 +4,10 @@ test (each transaction sums to zero per currency)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from django.db.models import Sum
 
 from accounts.models import Role, User
-from payments.models import LedgerEntry
 from subscriptions.models import Plan
 from tests.factories import UserFactory
 
@@ -18,19 +15,9 @@ T0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)  # a 31-day period follows
 
 
 @pytest.fixture(autouse=True)
-def _ledger_balanced(request: pytest.FixtureRequest) -> Iterator[None]:
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None:
-        yield
-        return
-    request.getfixturevalue("db")
-    yield
-    unbalanced = list(
-        LedgerEntry.objects.values("transaction_id", "currency")
-        .annotate(total=Sum("amount_minor"))
-        .exclude(total=0)
-    )
-    assert unbalanced == []
+def _ledger_balanced(request: pytest.FixtureRequest) -> None:
+    """Every test here ends with a balanced ledger (tests/ledger.py)."""
+    request.getfixturevalue("ledger_balanced")
 
 
 @pytest.fixture
