@@ -465,6 +465,16 @@ SPECTACULAR_SETTINGS = {
         "AgencyStaffRoleEnum": ["owner", "manager"],
         "AgencyInvitationRoleEnum": ["escort", "manager"],
         "ReviewStatusEnum": "reviews.models.Review.Status",
+        "ReportStatusEnum": "moderation.models.ReportStatus",
+        "ReportTargetTypeEnum": [
+            "profile",
+            "photo",
+            "review",
+            "user",
+            "message",
+            "safety",
+            "other",
+        ],
     },
 }
 

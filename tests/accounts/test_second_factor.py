@@ -75,7 +75,7 @@ def test_dashboard_says_what_to_do_and_accepts_after_totp(client, city):
     assert "/accounts/2fa/webauthn/add/?next=%2Fdashboard%2Fprofile%2F" in page
 
     refused = client.post(EDITOR, form_data(city))
-    assert refused.status_code == 200
+    assert refused.status_code == 400  # the page again, with what to do
     assert "Protect your account with a second factor" in refused.content.decode()
     assert not EscortProfilePage.objects.filter(owner=provider).exists()
 
