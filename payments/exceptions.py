@@ -72,6 +72,22 @@ class NotRefundable(Conflict):
     default_message = "Only a succeeded payment can be refunded."
 
 
+class DepositAlreadyReleased(Conflict):
+    code = "deposit_released"
+    default_message = (
+        "This deposit has been released to the provider, so it can no longer "
+        "be refunded here. Settle it with the provider's payout instead."
+    )
+
+
+class RefundInFlight(Conflict):
+    code = "refund_in_flight"
+    default_message = (
+        "A refund of this deposit is in progress. Release it once the refund "
+        "has finished."
+    )
+
+
 class InvalidAmount(ValidationFailed):
     code = "invalid_amount"
     default_message = "The amount must be a positive whole number of minor units."

@@ -18,12 +18,14 @@ from payments.exceptions import (
     PaymentClosed,
     PaymentDeclined,
     PaymentMismatch,
+    RefundInFlight,
 )
 from payments.gateways import get_gateway
 from payments.gateways.base import GatewayPayment
 from payments.models import (
     LedgerTransaction,
     Payment,
+    Refund,
 )
 from payments.services.records import (
     KIND_OF_PURPOSE,
@@ -279,6 +281,10 @@ def deposit_release(*, payment: Payment, provider_id: int) -> LedgerTransaction:
         S.PARTIALLY_REFUNDED,
     ):
         raise NotRefundable("Only a paid deposit can be released.")
+    if locked.refunds.filter(status=Refund.Status.PENDING).exists():
+        # Releasing now would count money a refund is about to take back:
+        # deposits_held would go below zero for this payment.
+        raise RefundInFlight()
     kept = locked.refundable_minor
     return ledger_post(
         kind=K.DEPOSIT_RELEASED,
