@@ -10,6 +10,9 @@ class PaymentDeclined(ApplicationError):
     status_code = 402
     code = "card_declined"
     default_message = "The card was declined. Try another card."
+    # The gateway's intent, when the decline came from a create-and-confirm
+    # call (an off-session renewal): the failed payment records it.
+    gateway_payment_id = ""
 
 
 class CardExpired(PaymentDeclined):
