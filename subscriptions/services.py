@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from core.exceptions import ApplicationError, PermissionDenied
+from directory.services import profiles_vip_follow_plan
 from notifications.models import Kind
 from notifications.services import notify
 from payments.exceptions import AuthenticationRequired
@@ -472,6 +473,9 @@ def invoice_settle_paid(*, invoice_id: int, payment: Payment) -> None:
         sub.save()
     events.subscription_changed(subscription=sub, change=f"paid_{invoice.kind}")
     if invoice.kind == Invoice.Kind.RENEWAL:
+        # A downgrade took effect at the period end.
+        _vip_follows_plan(sub=sub)
+    if invoice.kind == Invoice.Kind.RENEWAL:
         notify(
             recipient=sub.user,
             kind=Kind.SUBSCRIPTION,
@@ -542,6 +546,16 @@ def _to_free(*, sub: Subscription, status: str, now: dt.datetime) -> None:
     sub.current_period_start = sub.current_period_end = None
     sub.canceled_at = now
     sub.save()
+    _vip_follows_plan(sub=sub)
+
+
+def _vip_follows_plan(*, sub: Subscription) -> None:
+    """In the transaction that changed the plan: a plan without the VIP badge
+    clears it on the provider's profiles (directory decides and re-indexes);
+    a later upgrade does not restore it (a moderator grants VIP)."""
+    profiles_vip_follow_plan(
+        owner=sub.user, reason=f"The {sub.plan.name} plan has no VIP badge."
+    )
 
 
 def _invoice_open(
