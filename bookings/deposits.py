@@ -36,19 +36,24 @@ from bookings.services import booking_deposit_paid
 from bookings.services.records import S, _move
 from core.exceptions import Conflict, NotFound, ValidationFailed
 from core.outbox import outbox_enqueue
-from payments import ledger
-from payments.exceptions import AlreadyPaid, NotRefundable, RefundTooLarge
+from payments.exceptions import (
+    AlreadyPaid,
+    DepositAlreadyReleased,
+    NotRefundable,
+    RefundInFlight,
+    RefundTooLarge,
+)
 from payments.gateways import get_gateway
 from payments.models import LedgerTransaction, Payment
 from payments.selectors import payment_for_reference
 from payments.services import (
     PaymentStarted,
-    ledger_post,
     payment_apply_gateway_state,
     payment_confirm,
     payment_refund,
     payment_start,
 )
+from payments.services import deposit_release as payments_deposit_release
 
 logger = logging.getLogger(__name__)
 REFERENCE_TYPE = Booking._meta.label_lower  # "bookings.booking"
@@ -330,6 +335,8 @@ def _refund(payment: Payment, *, reason: str) -> str:
         )
     except (RefundTooLarge, NotRefundable):
         return "already"  # a concurrent settlement holds or made the refund
+    except DepositAlreadyReleased:
+        return "released"  # a concurrent settlement released it first
     return "refunded"
 
 
@@ -342,23 +349,20 @@ def _released(payment: Payment) -> bool:
 
 
 def deposit_release(*, payment_id: int, owner_id: int) -> str:
-    """deposits_held -> provider_payable:<owner>, once per payment."""
+    """deposits_held -> provider_payable:<owner>, once per payment, through
+    payments' one home of the rule (refused while a refund is in flight, so
+    deposits_held never goes below zero for the payment)."""
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.status not in HELD:
+        return "nothing"
     try:
-        with transaction.atomic():
-            payment = Payment.objects.select_for_update().get(pk=payment_id)
-            if payment.status not in HELD:
-                return "nothing"
-            ledger_post(
-                kind=LedgerTransaction.Kind.DEPOSIT_RELEASED,
-                cause=payment,
-                entries=[
-                    (ledger.DEPOSITS_HELD, payment.refundable_minor),
-                    (ledger.provider_payable(owner_id), -payment.refundable_minor),
-                ],
-                currency=payment.currency,
-            )
+        payments_deposit_release(payment=payment, provider_id=owner_id)
     except IntegrityError:
         return "already"
+    except NotRefundable:
+        return "nothing"
+    except RefundInFlight:
+        return "refund_in_flight"
     return "released"
 
 

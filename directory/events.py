@@ -11,13 +11,14 @@ from directory.models import EscortProfilePage
 
 def badge_changed_event(
     *,
-    actor: User,
+    actor: User | None,
     profile: EscortProfilePage,
     badge: str,
     value: bool,
     reason: str = "",
 ) -> AuditEntry:
-    """A moderator set or removed a badge ("vip") on a profile."""
+    """A moderator set or removed a badge ("vip") on a profile; no actor when
+    the platform removed it (the owner's plan lost the badge)."""
     return audit_record(
         actor=actor,
         action="profile.badge_changed",

@@ -38,6 +38,7 @@ from directory.city_pages import (  # noqa: F401 - models of this app, see the m
     HomeFeaturedCity,
     HomeFeaturedCollection,
 )
+from directory.page_forms import EscortProfilePageForm
 from directory.photo_badges import (
     photo_verified_at_subquery,
     profile_photos_verified_at_subquery,
@@ -408,6 +409,8 @@ class EscortProfilePage(SeoMixin, Page):
     objects = PageManager.from_queryset(EscortProfileQuerySet)()
 
     PROTECTED_FIELDS = ("owner_id", "agency_id", "is_vip")
+    # The editor in /cms/ refuses photos and tours past the owner's plan.
+    base_form_class = EscortProfilePageForm
 
     content_panels = [
         FieldPanel("title", heading=_("Display name")),

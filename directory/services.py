@@ -296,6 +296,35 @@ def profile_set_moderation_flags(
     return profile
 
 
+def profiles_vip_follow_plan(*, owner: User, reason: str) -> list[int]:
+    """The owner's plan changed: when it no longer includes the VIP badge
+    (``plan_limits``), the badge is cleared on each of their profiles, on the
+    row like a moderator's change, audited without an actor (the platform)
+    and re-indexed. An upgrade later does not set it back: a moderator grants
+    VIP (``profile_set_moderation_flags``). Returns the cleared profiles' ids.
+    Call inside the transaction that changed the plan."""
+    answer = plan_limits.plan_answer(user=owner)
+    if answer is None or answer.current.vip_badge:
+        return []
+    with transaction.atomic():
+        profiles = list(
+            EscortProfilePage.objects.select_for_update()
+            .filter(owner=owner, is_vip=True)
+            .order_by("pk")
+        )
+        if not profiles:
+            return []
+        EscortProfilePage.objects.filter(pk__in=[p.pk for p in profiles]).update(
+            is_vip=False
+        )
+        for profile in profiles:
+            badge_changed_event(
+                actor=None, profile=profile, badge="vip", value=False, reason=reason
+            )
+            profile_badges_changed.send(sender=EscortProfilePage, profile_id=profile.pk)
+    return [p.pk for p in profiles]
+
+
 def profile_preview(
     *, actor: User, edit: ProfileEdit, profile: EscortProfilePage
 ) -> EscortProfilePage:

@@ -10,6 +10,9 @@ class PaymentDeclined(ApplicationError):
     status_code = 402
     code = "card_declined"
     default_message = "The card was declined. Try another card."
+    # The gateway's intent, when the decline came from a create-and-confirm
+    # call (an off-session renewal): the failed payment records it.
+    gateway_payment_id = ""
 
 
 class CardExpired(PaymentDeclined):
@@ -70,6 +73,22 @@ class PaymentClosed(Conflict):
 class NotRefundable(Conflict):
     code = "not_refundable"
     default_message = "Only a succeeded payment can be refunded."
+
+
+class DepositAlreadyReleased(Conflict):
+    code = "deposit_released"
+    default_message = (
+        "This deposit has been released to the provider, so it can no longer "
+        "be refunded here. Settle it with the provider's payout instead."
+    )
+
+
+class RefundInFlight(Conflict):
+    code = "refund_in_flight"
+    default_message = (
+        "A refund of this deposit is in progress. Release it once the refund "
+        "has finished."
+    )
 
 
 class InvalidAmount(ValidationFailed):

@@ -46,4 +46,4 @@ def _failed(
     if _ours(purpose, reference_type):
         from subscriptions.services import invoice_settle_failed
 
-        invoice_settle_failed(invoice_id=int(reference_id))
+        invoice_settle_failed(invoice_id=int(reference_id), payment=payment)

@@ -32,8 +32,10 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from core.exceptions import ApplicationError, PermissionDenied
+from directory.services import profiles_vip_follow_plan
 from notifications.models import Kind
 from notifications.services import notify
+from payments.exceptions import AuthenticationRequired
 from payments.gateways import get_gateway
 from payments.models import Payment
 from payments.services import (
@@ -300,12 +302,16 @@ def subscription_renew(*, subscription_id: int, now: dt.datetime) -> str:
         return invoice
     sub = Subscription.objects.get(pk=subscription_id)
     try:
-        _charge(invoice=invoice, payment_method=sub.gateway_payment_method)
+        _charge(
+            invoice=invoice, payment_method=sub.gateway_payment_method, off_session=True
+        )
     except ApplicationError as exc:
         # The receiver of payment_failed opened the grace period; a charge
         # that never reached the gateway (no card, unreachable) does it here.
         logger.info("renewal of subscription %s failed: %s", subscription_id, exc.code)
-        subscription_renewal_failed(invoice_id=invoice.pk, now=now)
+        subscription_renewal_failed(
+            invoice_id=invoice.pk, now=now, failure_code=exc.code
+        )
         return "failed"
     return "renewed"
 
@@ -359,10 +365,12 @@ def _renewal_decide(*, subscription_id: int, now: dt.datetime) -> Invoice | str:
 
 @transaction.atomic
 def subscription_renewal_failed(
-    *, invoice_id: int, now: dt.datetime | None = None
+    *, invoice_id: int, now: dt.datetime | None = None, failure_code: str = ""
 ) -> None:
     """A renewal's payment failed: grace until the old period end + 7 days,
-    the plan kept meanwhile, the provider told once."""
+    the plan kept meanwhile, the provider told once. A card whose bank asks
+    the payer to confirm (``authentication_required``: 3-D Secure cannot run
+    off-session) is told to pay on the plan page, where the bank can ask."""
     invoice = Invoice.objects.select_related("subscription").get(pk=invoice_id)
     sub = Subscription.objects.select_for_update().get(pk=invoice.subscription_id)
     if invoice.kind != Invoice.Kind.RENEWAL or invoice.status != Invoice.Status.OPEN:
@@ -372,13 +380,20 @@ def subscription_renewal_failed(
     sub.status = S.PAST_DUE
     sub.grace_until = invoice.period_start + dt.timedelta(days=GRACE_DAYS)
     sub.save(update_fields=["status", "grace_until", "updated_at"])
+    if failure_code == AuthenticationRequired.code:
+        title = (
+            f"Your bank asks you to confirm your {sub.plan.name} renewal. Pay it "
+            f"on your plan page by {sub.grace_until:%d %b %Y} to keep your plan."
+        )
+    else:
+        title = (
+            f"Your {sub.plan.name} renewal payment failed. Update your card by "
+            f"{sub.grace_until:%d %b %Y} to keep your plan."
+        )
     notify(
         recipient=sub.user,
         kind=Kind.SUBSCRIPTION,
-        title=(
-            f"Your {sub.plan.name} renewal payment failed. Update your card by "
-            f"{sub.grace_until:%d %b %Y} to keep your plan."
-        ),
+        title=title,
         url=DASHBOARD_URL,
         dedupe_key=f"subscription-renewal-failed:{invoice.pk}",
     )
@@ -458,6 +473,9 @@ def invoice_settle_paid(*, invoice_id: int, payment: Payment) -> None:
         sub.save()
     events.subscription_changed(subscription=sub, change=f"paid_{invoice.kind}")
     if invoice.kind == Invoice.Kind.RENEWAL:
+        # A downgrade took effect at the period end.
+        _vip_follows_plan(sub=sub)
+    if invoice.kind == Invoice.Kind.RENEWAL:
         notify(
             recipient=sub.user,
             kind=Kind.SUBSCRIPTION,
@@ -467,15 +485,22 @@ def invoice_settle_paid(*, invoice_id: int, payment: Payment) -> None:
         )
 
 
-def invoice_settle_failed(*, invoice_id: int) -> None:
+def invoice_settle_failed(*, invoice_id: int, payment: Payment | None = None) -> None:
     """Inside payments' transaction: a start or upgrade whose card failed is
     void (nothing changes; a new try opens a new invoice); a failed renewal
     opens the grace period."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
     if invoice.status != Invoice.Status.OPEN:
         return
+    if payment is not None and invoice.payment_id is None:
+        # An off-session renewal declined in its first call: link it here.
+        invoice.payment = payment
+        invoice.save(update_fields=["payment"])
     if invoice.kind == Invoice.Kind.RENEWAL:
-        subscription_renewal_failed(invoice_id=invoice.pk)
+        subscription_renewal_failed(
+            invoice_id=invoice.pk,
+            failure_code=payment.failure_code if payment is not None else "",
+        )
     else:
         invoice.status = Invoice.Status.VOID
         invoice.save(update_fields=["status"])
@@ -521,6 +546,16 @@ def _to_free(*, sub: Subscription, status: str, now: dt.datetime) -> None:
     sub.current_period_start = sub.current_period_end = None
     sub.canceled_at = now
     sub.save()
+    _vip_follows_plan(sub=sub)
+
+
+def _vip_follows_plan(*, sub: Subscription) -> None:
+    """In the transaction that changed the plan: a plan without the VIP badge
+    clears it on the provider's profiles (directory decides and re-indexes);
+    a later upgrade does not restore it (a moderator grants VIP)."""
+    profiles_vip_follow_plan(
+        owner=sub.user, reason=f"The {sub.plan.name} plan has no VIP badge."
+    )
 
 
 def _invoice_open(
@@ -554,10 +589,11 @@ def _invoice_open(
     return invoice
 
 
-def _customer(*, subscription: Subscription) -> None:
-    """The gateway customer the subscription's charges belong to, once."""
+def _customer(*, subscription: Subscription) -> str:
+    """The gateway customer the subscription's charges belong to, created
+    once (its id stored) and reused."""
     if subscription.gateway_customer_id:
-        return
+        return subscription.gateway_customer_id
     adapter = get_gateway(subscription.gateway)
     customer_id = gateway_call(
         adapter=adapter,
@@ -574,26 +610,49 @@ def _customer(*, subscription: Subscription) -> None:
     Subscription.objects.filter(pk=subscription.pk, gateway_customer_id="").update(
         gateway_customer_id=customer_id
     )
+    return Subscription.objects.values_list("gateway_customer_id", flat=True).get(
+        pk=subscription.pk
+    )
 
 
-def _charge(*, invoice: Invoice, payment_method: str) -> None:
+def _charge(
+    *, invoice: Invoice, payment_method: str, off_session: bool = False
+) -> None:
     """Start and confirm the invoice's payment (outside any transaction).
-    A decline fails the payment; payments' signal then settles the invoice.
-    Errors before the gateway decided void a start/upgrade invoice."""
+    With the payer (start, upgrade, paying a renewal in grace) the intent
+    belongs to the gateway customer and saves the card for later
+    (``setup_future_usage``); a renewal (``off_session``) charges the saved
+    card without the payer in one create-and-confirm call. A decline fails
+    the payment; payments' signal then settles the invoice. Errors before the
+    gateway decided void a start/upgrade invoice."""
     if not payment_method:
         raise CardNeeded(fields={"payment_method": [CardNeeded.default_message]})
     sub = invoice.subscription
+    start = {
+        "payer": invoice.user,
+        "amount_minor": invoice.amount_minor,
+        "currency": invoice.currency,
+        "purpose": Payment.Purpose.SUBSCRIPTION,
+        "reference": invoice,
+        "gateway": sub.gateway,
+    }
     try:
-        if sub.gateway != "manual":
-            _customer(subscription=sub)
-        started = payment_start(
-            payer=invoice.user,
-            amount_minor=invoice.amount_minor,
-            currency=invoice.currency,
-            purpose=Payment.Purpose.SUBSCRIPTION,
-            reference=invoice,
-            gateway=sub.gateway,
-        )
+        if sub.gateway == "manual":
+            started = payment_start(**start)
+        else:
+            customer = _customer(subscription=sub)
+            if off_session:
+                started = payment_start(
+                    **start,
+                    customer=customer,
+                    payment_method=payment_method,
+                    off_session=True,
+                )
+                Invoice.objects.filter(pk=invoice.pk).update(payment=started.payment)
+                return
+            started = payment_start(
+                **start, customer=customer, setup_future_usage="off_session"
+            )
         Invoice.objects.filter(pk=invoice.pk).update(payment=started.payment)
         payment_confirm(payment=started.payment, payment_method=payment_method)
     except ApplicationError:

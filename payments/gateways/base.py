@@ -74,7 +74,19 @@ class PaymentGateway(Protocol):
         currency: str,
         metadata: Mapping[str, str],
         idempotency_key: str,
-    ) -> GatewayPayment: ...
+        customer: str = "",
+        payment_method: str = "",
+        off_session: bool = False,
+        setup_future_usage: str = "",
+    ) -> GatewayPayment:
+        """A payment intent. ``customer``: the gateway customer it belongs
+        to; ``setup_future_usage="off_session"``: save the card it is paid
+        with to that customer for later off-session charges; ``off_session``
+        (with ``customer`` and a saved ``payment_method``): charge now without
+        the payer (a renewal) -- confirmed in the same call, a card that needs
+        the payer's bank (3-D Secure) raises AuthenticationRequired. Adapters
+        without customers (manual) ignore them."""
+        ...
 
     def confirm_payment(
         self, *, payment_id: str, payment_method: str, idempotency_key: str

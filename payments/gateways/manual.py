@@ -28,7 +28,12 @@ class ManualGateway:
         currency: str,
         metadata: Mapping[str, str],
         idempotency_key: str,
+        customer: str = "",
+        payment_method: str = "",
+        off_session: bool = False,
+        setup_future_usage: str = "",
     ) -> GatewayPayment:
+        # No cards, no customers: the customer arguments are ignored.
         # The id derives from the key: recording twice names one payment.
         payment_id = "manual_" + uuid.uuid5(uuid.NAMESPACE_URL, idempotency_key).hex
         return GatewayPayment(

@@ -51,6 +51,9 @@ LIST_MAX_PAGES = 100
 # API bases that refused the ``created`` filter (localstripe): asked once per
 # process, not on every run.
 _NO_CREATED_FILTER: set[str] = set()
+# API bases that refused ``setup_future_usage`` on a payment intent
+# (localstripe): sent without it from then on.
+_NO_SETUP_FUTURE_USAGE: set[str] = set()
 CARD_ERRORS = {
     "expired_card": CardExpired,
     "authentication_required": AuthenticationRequired,
@@ -79,18 +82,54 @@ class StripeGateway:
         currency: str,
         metadata: Mapping[str, str],
         idempotency_key: str,
+        customer: str = "",
+        payment_method: str = "",
+        off_session: bool = False,
+        setup_future_usage: str = "",
     ) -> GatewayPayment:
+        params: dict[str, Any] = {
+            "amount": amount_minor,
+            "currency": currency.lower(),
+            "metadata": dict(metadata),
+        }
+        if customer:
+            params["customer"] = customer
+        if payment_method:
+            params["payment_method"] = payment_method
+        if off_session:
+            # A renewal: the saved card, charged now without the payer.
+            params |= {"off_session": True, "confirm": True}
+        base = settings.STRIPE_API_BASE or "stripe"
+        if setup_future_usage and base not in _NO_SETUP_FUTURE_USAGE:
+            try:
+                intent = _call(
+                    lambda: self.client.v1.payment_intents.create(
+                        params={**params, "setup_future_usage": setup_future_usage},
+                        options={"idempotency_key": idempotency_key},
+                    )
+                )
+                return _payment(intent)
+            except GatewayRefused as exc:
+                # localstripe refuses the parameter ("Unexpected
+                # setup_future_usage") and reuses a card without it; Stripe
+                # accepts it. Any other refusal is an error.
+                if "Unexpected setup_future_usage" not in str(exc.fields):
+                    raise
+                _NO_SETUP_FUTURE_USAGE.add(base)
         intent = _call(
             lambda: self.client.v1.payment_intents.create(
-                params={
-                    "amount": amount_minor,
-                    "currency": currency.lower(),
-                    "metadata": dict(metadata),
-                },
-                options={"idempotency_key": idempotency_key},
+                params=params, options={"idempotency_key": idempotency_key}
             )
         )
-        return _payment(intent)
+        payment = _payment(intent)
+        if off_session and payment.status == "requires_action":
+            # Stripe answers an off-session charge that needs the payer's bank
+            # with a CardError ``authentication_required``; localstripe leaves
+            # the intent waiting. The same error either way.
+            error = AuthenticationRequired()
+            error.gateway_payment_id = payment.id
+            raise error
+        return payment
 
     def confirm_payment(
         self, *, payment_id: str, payment_method: str, idempotency_key: str
@@ -262,8 +301,13 @@ def _call(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except stripe.CardError as exc:
-        error = CARD_ERRORS.get(exc.code or "", PaymentDeclined)
-        raise error() from exc
+        error = CARD_ERRORS.get(exc.code or "", PaymentDeclined)()
+        # A declined create-and-confirm (an off-session renewal) still made
+        # an intent: name it, so our failed payment records it.
+        intent = getattr(exc.error, "payment_intent", None) if exc.error else None
+        if intent is not None:
+            error.gateway_payment_id = str(getattr(intent, "id", "") or "")
+        raise error from exc
     except stripe.APIConnectionError as exc:
         raise GatewayUnreachable() from exc
     except stripe.StripeError as exc:

@@ -18,12 +18,14 @@ from payments.exceptions import (
     PaymentClosed,
     PaymentDeclined,
     PaymentMismatch,
+    RefundInFlight,
 )
 from payments.gateways import get_gateway
 from payments.gateways.base import GatewayPayment
 from payments.models import (
     LedgerTransaction,
     Payment,
+    Refund,
 )
 from payments.services.records import (
     KIND_OF_PURPOSE,
@@ -52,10 +54,21 @@ def payment_start(
     purpose: str,
     reference: Reference,
     gateway: str = "stripe",
+    customer: str = "",
+    payment_method: str = "",
+    off_session: bool = False,
+    setup_future_usage: str = "",
 ) -> PaymentStarted:
     """A payment intent for ``reference`` and its client secret. Idempotent per
     reference: while it is unpaid, a second start returns the same intent;
-    once paid, AlreadyPaid (409)."""
+    once paid, AlreadyPaid (409).
+
+    ``customer`` and ``setup_future_usage="off_session"`` save the card the
+    payer confirms with to the gateway customer; ``off_session=True`` with
+    ``customer`` and a saved ``payment_method`` charges it now without the
+    payer (a renewal): the answer is applied before returning, and a decline
+    (``authentication_required`` included) marks the payment failed, sends
+    ``payment_failed`` and raises the card error."""
     _check_money(amount_minor, currency)
     if purpose not in Payment.Purpose.values:
         raise ValidationFailed(fields={"purpose": ["Unknown purpose."]})
@@ -84,21 +97,37 @@ def payment_start(
                     purpose=purpose,
                     reference=reference,
                     gateway=gateway,
+                    customer=customer,
+                    payment_method=payment_method,
+                    off_session=off_session,
+                    setup_future_usage=setup_future_usage,
                 )
         return PaymentStarted(payment=payment, client_secret=found.client_secret)
-    created = gateway_call(
-        adapter=adapter,
-        kind="create_payment",
-        key=f"payment:{payment.pk}:create",
-        payment=payment,
-        summary={"amount_minor": amount_minor, "currency": currency},
-        call=lambda key: adapter.create_payment(
-            amount_minor=amount_minor,
-            currency=currency,
-            metadata={"payment_id": str(payment.pk), "purpose": purpose},
-            idempotency_key=key,
-        ),
-    )
+    summary = {"amount_minor": amount_minor, "currency": currency}
+    if customer:
+        summary |= {"customer": customer, "off_session": off_session}
+    try:
+        created = gateway_call(
+            adapter=adapter,
+            kind="create_payment",
+            key=f"payment:{payment.pk}:create",
+            payment=payment,
+            summary=summary,
+            call=lambda key: adapter.create_payment(
+                amount_minor=amount_minor,
+                currency=currency,
+                metadata={"payment_id": str(payment.pk), "purpose": purpose},
+                idempotency_key=key,
+                customer=customer,
+                payment_method=payment_method,
+                off_session=off_session,
+                setup_future_usage=setup_future_usage,
+            ),
+        )
+    except PaymentDeclined as exc:
+        if off_session:
+            _declined_at_create(payment_id=payment.pk, error=exc)
+        raise
     # A concurrent start with the same key got the same intent from Stripe;
     # the first to store it wins, the other answers with the stored one.
     Payment.objects.filter(pk=payment.pk, gateway_payment_id__isnull=True).update(
@@ -107,7 +136,29 @@ def payment_start(
     payment.refresh_from_db()
     if payment.gateway_payment_id != created.id:
         created = adapter.retrieve_payment(payment_id=payment.gateway_payment_id)
+    if off_session:
+        # Confirmed in the create call: settle what the gateway answered.
+        payment = payment_apply_gateway_state(gateway=gateway, state=created)
     return PaymentStarted(payment=payment, client_secret=created.client_secret)
+
+
+@transaction.atomic
+def _declined_at_create(*, payment_id: int, error: PaymentDeclined) -> Payment:
+    """An off-session create-and-confirm was declined: the payment fails (with
+    the gateway's intent id when it named one), once, with its signal."""
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if S.FAILED not in STATUS_PRECEDENCE.get(payment.status, ()):
+        return payment
+    payment.status = S.FAILED
+    payment.failure_code = error.code[:60]
+    payment.failure_message = error.message[:500]
+    fields = ["status", "failure_code", "failure_message", "updated_at"]
+    if error.gateway_payment_id and not payment.gateway_payment_id:
+        payment.gateway_payment_id = error.gateway_payment_id
+        fields.append("gateway_payment_id")
+    payment.save(update_fields=fields)
+    _send(payment_failed, payment)
+    return payment
 
 
 def payment_confirm(*, payment: Payment, payment_method: str) -> Payment:
@@ -279,6 +330,10 @@ def deposit_release(*, payment: Payment, provider_id: int) -> LedgerTransaction:
         S.PARTIALLY_REFUNDED,
     ):
         raise NotRefundable("Only a paid deposit can be released.")
+    if locked.refunds.filter(status=Refund.Status.PENDING).exists():
+        # Releasing now would count money a refund is about to take back:
+        # deposits_held would go below zero for this payment.
+        raise RefundInFlight()
     kept = locked.refundable_minor
     return ledger_post(
         kind=K.DEPOSIT_RELEASED,

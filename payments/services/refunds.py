@@ -9,11 +9,13 @@ from accounts.models import User
 from core.exceptions import ApplicationError, ValidationFailed
 from payments import events, ledger
 from payments.exceptions import (
+    DepositAlreadyReleased,
     NotRefundable,
     RefundTooLarge,
 )
 from payments.gateways import get_gateway
 from payments.models import (
+    LedgerTransaction,
     Payment,
     Refund,
 )
@@ -34,7 +36,8 @@ def payment_refund(
     *, payment: Payment, amount_minor: int, reason: str, actor: User | None
 ) -> Refund:
     """Refund part or all of a paid payment. More than paid minus refunded
-    (counting refunds in flight) is refused (400), before any gateway call."""
+    (counting refunds in flight) is refused (400), and so is a deposit
+    already released to the provider (409), before any gateway call."""
     _check_money(amount_minor, payment.currency)
     if not reason.strip():
         raise ValidationFailed(fields={"reason": ["Say why the money goes back."]})
@@ -68,6 +71,17 @@ def _refund_reserve(
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
     if locked.status not in (S.SUCCEEDED, S.PARTIALLY_REFUNDED):
         raise NotRefundable()
+    if (
+        locked.purpose == Payment.Purpose.DEPOSIT
+        and LedgerTransaction.objects.filter(
+            kind=K.DEPOSIT_RELEASED,
+            cause_type="payments.payment",
+            cause_id=str(locked.pk),
+        ).exists()
+    ):
+        # The money left deposits_held for provider_payable: refunding it
+        # from there would take deposits_held below zero (409, nothing sent).
+        raise DepositAlreadyReleased()
     in_flight = (
         locked.refunds.filter(status=Refund.Status.PENDING).aggregate(
             total=Sum("amount_minor")

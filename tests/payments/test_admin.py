@@ -364,3 +364,21 @@ def test_demo_payments_are_idempotent():
     assert Refund.objects.get().amount_minor == demo.REFUND_MINOR
     assert LedgerTransaction.objects.count() == 5  # four payments, one refund
     assert lines[-1] == "payments: 0 new payment(s) (4 in the demo)"
+
+
+def test_refund_of_a_released_deposit_shows_why(
+    client, finance, card_payment, admin_login
+):  # noqa: ANN001
+    from payments.services import deposit_release
+
+    provider = UserFactory(role=Role.ESCORT)
+    deposit_release(payment=card_payment, provider_id=provider.pk)
+    admin_login(client, finance)
+    url = f"{LISTINGS['payments']}inspect/{card_payment.pk}/"
+    response = client.post(url, {"amount": "20.00", "reason": "Client asked"})
+    assert response.status_code == 400
+    errors = response.context["refund_form"].non_field_errors()
+    assert "released to the provider" in str(errors)
+    assert not Refund.objects.exists()
+    card_payment.refresh_from_db()
+    assert card_payment.amount_refunded_minor == 0

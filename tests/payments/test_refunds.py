@@ -110,7 +110,7 @@ def test_an_admin_records_an_offline_payment_and_refunds_it(payer, staff):
         amount_minor=4_900,
         currency="GBP",
         purpose=Payment.Purpose.SUBSCRIPTION,
-        reference=("subscriptions.invoice", "3"),
+        reference=("tests.charge", "3"),
         actor=staff,
         note="Bank transfer ref 1234",
     )
@@ -137,3 +137,48 @@ def test_a_kept_deposit_is_released_to_the_provider_once(
     with pytest.raises(IntegrityError), transaction.atomic():
         deposit_release(payment=paid_deposit, provider_id=escort_user.pk)
     assert account_balance(account=owed, currency="EUR") == -7_500
+
+
+def test_a_released_deposit_cannot_be_refunded(paid_deposit, staff, escort_user):
+    """Once released to the provider the deposit is not in deposits_held any
+    more: a refund is a 409, nothing goes to the gateway, the ledger stays."""
+    from payments.exceptions import DepositAlreadyReleased
+    from payments.models import GatewayOperation
+
+    deposit_release(payment=paid_deposit, provider_id=escort_user.pk)
+    calls = GatewayOperation.objects.count()
+    with pytest.raises(DepositAlreadyReleased) as exc:
+        payment_refund(
+            payment=paid_deposit, amount_minor=1_000, reason="Late", actor=staff
+        )
+    assert (exc.value.status_code, exc.value.code) == (409, "deposit_released")
+    assert "released to the provider" in exc.value.message
+    assert GatewayOperation.objects.count() == calls
+    assert not Refund.objects.exists()
+    paid_deposit.refresh_from_db()
+    assert (paid_deposit.status, paid_deposit.amount_refunded_minor) == (
+        S.SUCCEEDED,
+        0,
+    )
+    assert account_balance(account=ledger.DEPOSITS_HELD, currency="EUR") == 0
+    owed = ledger.provider_payable(escort_user.pk)
+    assert account_balance(account=owed, currency="EUR") == -10_000
+
+
+def test_no_release_while_a_refund_is_in_flight(paid_deposit, staff, escort_user):
+    """A refund reserved but not yet answered by the gateway blocks the
+    release, so deposits_held cannot go below zero when the refund lands."""
+    from payments.exceptions import RefundInFlight
+
+    Refund.objects.create(
+        payment=paid_deposit,
+        amount_minor=4_000,
+        currency="EUR",
+        reason="Declined",
+        actor=staff,
+    )
+    with pytest.raises(RefundInFlight) as exc:
+        deposit_release(payment=paid_deposit, provider_id=escort_user.pk)
+    assert exc.value.status_code == 409
+    assert not LedgerTransaction.objects.filter(kind="deposit_released").exists()
+    assert account_balance(account=ledger.DEPOSITS_HELD, currency="EUR") == -10_000

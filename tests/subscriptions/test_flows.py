@@ -250,3 +250,126 @@ def test_an_unreachable_gateway_charges_nothing_and_blocks_nothing(
 
     settings.STRIPE_API_BASE = stripe_local.base
     assert start_premium(provider, plans, stripe_local).plan.slug == "premium"
+
+
+def _intent(payment: Payment) -> dict:
+    from payments.gateways import get_gateway
+
+    client = get_gateway("stripe").client
+    return client.v1.payment_intents.retrieve(payment.gateway_payment_id).to_dict()
+
+
+def test_renewal_charges_the_saved_card_off_session_as_the_customer(
+    stripe_local, provider, plans
+):
+    from payments.models import GatewayOperation
+
+    card = stripe_local.card()
+    sub = subscription_change(
+        user=provider, plan=plans["premium"], payment_method=card, now=T0
+    )
+    first = Invoice.objects.get(kind="start").payment
+    assert sub.gateway_customer_id.startswith("cus_")
+    assert _intent(first)["customer"] == sub.gateway_customer_id
+    assert GatewayOperation.objects.filter(kind="create_customer").count() == 1
+
+    assert renew_due(now=add_month(T0))["renewed"] == 1
+
+    renewal = Invoice.objects.get(kind="renewal")
+    assert (renewal.status, renewal.payment.status) == ("paid", "succeeded")
+    intent = _intent(renewal.payment)
+    assert (intent["customer"], intent["payment_method"], intent["status"]) == (
+        sub.gateway_customer_id,
+        card,
+        "succeeded",
+    )
+    # One create-and-confirm call, no separate confirmation; the customer reused.
+    ops = GatewayOperation.objects.filter(payment=renewal.payment)
+    assert [(o.kind, o.request_summary.get("off_session")) for o in ops] == [
+        ("create_payment", True)
+    ]
+    assert GatewayOperation.objects.filter(kind="create_customer").count() == 1
+    assert account_balance(account=PLATFORM_REVENUE, currency="EUR") == -5800
+
+
+def test_renewal_needing_authentication_goes_to_grace_and_says_pay_on_the_page(
+    stripe_local, provider, plans
+):
+    start_premium(provider, plans, stripe_local)
+    # The saved card's bank now asks for 3-D Secure, which needs the payer.
+    three_ds = stripe_local.card("4000002500003155")
+    Subscription.objects.update(gateway_payment_method=three_ds)
+    due = add_month(T0)
+
+    assert renew_due(now=due)["failed"] == 1
+
+    sub = Subscription.objects.get()
+    assert (sub.status, sub.plan.slug, sub.grace_until) == (
+        "past_due",
+        "premium",
+        due + 7 * DAY,
+    )
+    renewal = Invoice.objects.get(kind="renewal")
+    assert renewal.status == "open"
+    assert (renewal.payment.status, renewal.payment.failure_code) == (
+        "failed",
+        "authentication_required",
+    )
+    note = Notification.objects.get(recipient=provider)
+    assert "confirm your Premium renewal" in note.title
+    assert "plan page" in note.title and note.url == "/dashboard/subscription/"
+    assert account_balance(account=PLATFORM_REVENUE, currency="EUR") == -2900
+
+    paid = subscription_pay_renewal(user=provider, payment_method=VISA)
+    assert (paid.status, paid.current_period_end) == ("active", add_month(due))
+
+
+def test_the_first_intent_asks_to_save_the_card_for_off_session_use(settings):
+    """Stripe gets ``setup_future_usage`` with the customer; a gateway that
+    refuses the parameter as unknown (localstripe) gets the intent without it."""
+    from types import SimpleNamespace
+
+    import stripe
+
+    from payments.gateways import stripe as adapter_module
+
+    sent: list[dict] = []
+
+    class Intents:
+        def __init__(self, refuse: bool) -> None:
+            self.refuse = refuse
+
+        def create(self, params: dict, options: dict) -> object:
+            sent.append(params)
+            if self.refuse and "setup_future_usage" in params:
+                raise stripe.InvalidRequestError(
+                    "Unexpected setup_future_usage", param=None
+                )
+            data = {"id": "pi_1", "status": "requires_payment_method"}
+            data |= {"amount": params["amount"], "currency": params["currency"]}
+            return SimpleNamespace(to_dict=lambda: data)
+
+    for base, refuse in (("https://stripe.test", False), ("http://ls.test", True)):
+        settings.STRIPE_API_BASE = base
+        gateway = adapter_module.StripeGateway()
+        gateway.client = SimpleNamespace(
+            v1=SimpleNamespace(payment_intents=Intents(refuse))
+        )
+        sent.clear()
+        created = gateway.create_payment(
+            amount_minor=2900,
+            currency="EUR",
+            metadata={},
+            idempotency_key="k",
+            customer="cus_1",
+            setup_future_usage="off_session",
+        )
+        assert created.id == "pi_1"
+        assert sent[0]["customer"] == "cus_1"
+        assert sent[0]["setup_future_usage"] == "off_session"
+        if refuse:
+            assert len(sent) == 2 and "setup_future_usage" not in sent[1]
+            assert base in adapter_module._NO_SETUP_FUTURE_USAGE
+        else:
+            assert len(sent) == 1
+            assert "off_session" not in sent[0]

@@ -253,7 +253,7 @@ def test_dashboard_editor_shows_the_limit_as_a_form_error(client, city, profile)
 
     response = client.post("/dashboard/profile/", data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400  # a refused form is a 400 (views.py)
     assert (
         "Your Free plan allows 5 photos. The Premium plan allows 6."
         in response.content.decode()
@@ -299,3 +299,82 @@ def test_only_owners_with_featured_placement_are_in_the_city_band(client, city):
     assert "Freya" not in band and "Petra" not in band
     assert html.index("Elise") < html.index("Freya")
     assert free_vip.pk and premium_vip.pk
+
+
+@pytest.fixture
+def badge_signals():
+    """Profile ids whose badges changed (search re-indexes each)."""
+    from directory.signals import profile_badges_changed
+
+    sent: list[int] = []
+
+    def receiver(sender, profile_id, **kwargs):  # noqa: ANN001, ANN202
+        sent.append(profile_id)
+
+    profile_badges_changed.connect(receiver, weak=False)
+    yield sent
+    profile_badges_changed.disconnect(receiver)
+
+
+def test_vip_badge_follows_the_plan_down_and_not_back_up(
+    city, profile, moderator, badge_signals
+):
+    """Grace running out (to Free) clears the owner's VIP badges, audited
+    without an actor and re-indexed; a later upgrade does not restore it."""
+    from audit.models import AuditEntry
+    from subscriptions.models import Subscription
+    from subscriptions.services import subscription_grace_expire
+
+    other = make_profile("Hanna", city=city, owner=profile.owner, is_vip=True)
+    someone_else = make_profile("Ines", city=city, is_vip=True)
+    sub = give_plan(profile.owner, "premium")
+    EscortProfilePage.objects.filter(pk=profile.pk).update(is_vip=True)
+    now = timezone.now()
+    Subscription.objects.filter(pk=sub.pk).update(
+        status=Subscription.Status.PAST_DUE, grace_until=now - dt.timedelta(hours=1)
+    )
+
+    assert subscription_grace_expire(subscription_id=sub.pk, now=now)
+
+    vip = dict(EscortProfilePage.objects.values_list("pk", "is_vip"))
+    assert (vip[profile.pk], vip[other.pk], vip[someone_else.pk]) == (
+        False,
+        False,
+        True,
+    )
+    assert sorted(badge_signals) == sorted([profile.pk, other.pk])
+    entries = AuditEntry.objects.filter(action="profile.badge_changed")
+    assert sorted(e.target_id for e in entries) == sorted([profile.pk, other.pk])
+    assert {(e.actor_id, e.data["value"]) for e in entries} == {(None, False)}
+    assert "Free plan has no VIP badge" in entries[0].reason
+
+    give_plan(profile.owner, "elite")  # an upgrade: a moderator grants VIP again
+    assert not EscortProfilePage.objects.get(pk=profile.pk).is_vip
+
+
+def test_a_downgrade_at_the_period_end_to_a_plan_without_vip_clears_it(
+    profile, moderator
+):
+    """The renewal bills the pending cheaper plan (recorded offline here): as
+    it takes effect the badge goes; a downgrade still waiting keeps it."""
+    from subscriptions.models import Plan, Subscription
+    from subscriptions.services import renew_due, subscription_record_manual
+
+    basic = Plan.objects.create(
+        name="Basic", slug="basic", price_minor=900, currency="EUR", vip_badge=False
+    )
+    sub = give_plan(profile.owner, "premium")
+    Subscription.objects.filter(pk=sub.pk).update(pending_plan=basic)
+    EscortProfilePage.objects.filter(pk=profile.pk).update(is_vip=True)
+    end = Subscription.objects.get(pk=sub.pk).current_period_end
+    assert EscortProfilePage.objects.get(pk=profile.pk).is_vip  # not yet
+
+    renew_due(now=end)  # no card on file: the renewal waits in grace
+    assert EscortProfilePage.objects.get(pk=profile.pk).is_vip
+    subscription_record_manual(
+        user=profile.owner, plan=basic, actor=moderator, note="Bank transfer"
+    )
+
+    sub.refresh_from_db()
+    assert (sub.plan.slug, sub.status) == ("basic", "active")
+    assert not EscortProfilePage.objects.get(pk=profile.pk).is_vip
