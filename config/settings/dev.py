@@ -1,5 +1,7 @@
 """Local development: embedded services unless DATABASE_URL / REDIS_URL are set."""
 
+import copy
+
 from .base import *  # noqa: F403
 from .base import (
     ALLOWED_HOSTS,
@@ -30,6 +32,9 @@ CSRF_TRUSTED_ORIGINS = CSRF_TRUSTED_ORIGINS or [
     f"http://localhost:{PORT}",
 ]
 # The demo serves everything from one ASGI process (uvicorn): pool connections.
+# A copy: importing these settings in a process that runs others (a test reads
+# a constant from a module built on them) must not change base's dict.
+DATABASES = copy.deepcopy(DATABASES)
 use_connection_pool(DATABASES["default"], env.int("DB_POOL_MAX_SIZE", default=8))
 WHITENOISE_AUTOREFRESH = True
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)

@@ -2,6 +2,7 @@
 without SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, REDIS_URL and
 MESSAGE_ENCRYPTION_KEYS, or with a message key that is not a Fernet key."""
 
+import copy
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -40,7 +41,9 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 LOGGING["handlers"]["console"]["formatter"] = "json"
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)  # noqa: F405
+# A copy, so that importing these settings never changes base's dict.
+DATABASES = copy.deepcopy(DATABASES)  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 # The ASGI service (WebSockets, and uvicorn if it serves HTTP) needs the pool;
 # DB_POOL_MAX_SIZE=0 falls back to persistent connections (WSGI, PgBouncer).
 use_connection_pool(DATABASES["default"], env.int("DB_POOL_MAX_SIZE", default=8))  # noqa: F405
