@@ -16,7 +16,6 @@ import logging
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
@@ -25,6 +24,7 @@ from wagtail.models import PageLogEntry
 
 from accounts.models import User
 from accounts.selectors import user_is_moderator
+from accounts.sessions import user_sessions_end
 from audit.models import AuditEntry
 from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.realtime import user_send
@@ -351,7 +351,8 @@ def _sanction_impose(
         user.is_suspended = True
         # save(), not update(): search re-indexes the owner's profiles on it.
         user.save(update_fields=["is_suspended"])
-    _sessions_end(user=user)
+    # Browser sessions and app tokens: the next request is signed out.
+    user_sessions_end(user=user)
     transaction.on_commit(lambda: user_send(user.pk, SOCKET_CLOSE_EVENT))
     return sanction
 
@@ -364,24 +365,6 @@ def _unpublish_all_of(*, user: User, actor: User | None) -> list[int]:
         page.unpublish(user=actor, log_action=True)
         ids.append(page.pk)
     return ids
-
-
-def _sessions_end(*, user: User) -> int:
-    """Every session of ``user`` (browser cookies and allauth's app tokens,
-    which are session keys too) ends: the next request is signed out."""
-    from django.contrib.sessions.backends.db import SessionStore
-
-    store = SessionStore()
-    ended = []
-    for key, data in (
-        Session.objects.filter(expire_date__gt=timezone.now())
-        .values_list("session_key", "session_data")
-        .iterator()
-    ):
-        if str(store.decode(data).get("_auth_user_id")) == str(user.pk):
-            ended.append(key)
-    Session.objects.filter(session_key__in=ended).delete()
-    return len(ended)
 
 
 @transaction.atomic
