@@ -148,6 +148,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "notifications.context_processors.badges",
                 "directory.context_processors.saved_profiles",
+                "moderation.suspension.suspension_banner",
             ],
         },
     },
