@@ -22,6 +22,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Before allauth's own: passkey removal keeps the second-factor rule.
     path("accounts/", include(mfa_urls.urlpatterns())),
+    # allauth.usersessions' own page is not offered yet (docs/moderation.md).
+    path("accounts/sessions/", core_views.page_not_found),
     path("accounts/", include("allauth.urls")),
     path("dashboard/bookings/", include("bookings.urls")),
     path("bookings/", include("bookings.deposit_urls")),

@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import PageLogEntry
+from wagtail.models import PageLogEntry, WorkflowState
 
 from accounts.models import User
 from accounts.selectors import user_is_moderator
+from accounts.sessions import user_sessions_end
 from audit.models import AuditEntry
 from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.realtime import user_send
@@ -233,7 +234,8 @@ def _profile_unpublish(*, page: EscortProfilePage, actor: User) -> dict[str, Any
 
 def _photo_remove(*, photo: ProfilePhoto, actor: User) -> dict[str, Any]:
     """A new revision of the live profile without the photo, published at once
-    (so the page's history shows it, like every other change of a profile)."""
+    (so the page's history shows it, like every other change of a profile).
+    The owner's pending draft loses the photo too (_publish_photos)."""
     page = EscortProfilePage.objects.select_for_update().get(pk=photo.page_id)
     snapshot = {
         "page_id": page.pk,
@@ -242,8 +244,11 @@ def _photo_remove(*, photo: ProfilePhoto, actor: User) -> dict[str, Any]:
         "is_primary": photo.is_primary,
         "sort_order": photo.sort_order,
     }
-    page.photos = [p for p in page.photos.all() if p.pk != photo.pk]
-    _publish_edit(page=page, actor=actor)
+
+    def without(photos: list[ProfilePhoto]) -> list[ProfilePhoto]:
+        return [p for p in photos if p.image_id != photo.image_id]
+
+    _publish_photos(page=page, actor=actor, change=without)
     return {"photo": snapshot}
 
 
@@ -255,26 +260,68 @@ def _photo_restore(*, snapshot: dict[str, Any], actor: User | None) -> None:
     )
     if page is None:
         return
-    photos = list(page.photos.all())
-    if any(p.image_id == snapshot["image_id"] for p in photos):
+
+    def restored(photos: list[ProfilePhoto]) -> list[ProfilePhoto]:
+        if any(p.image_id == snapshot["image_id"] for p in photos):
+            return photos
+        photos = [
+            *photos,
+            ProfilePhoto(
+                image_id=snapshot["image_id"],
+                caption=snapshot["caption"],
+                is_primary=snapshot["is_primary"]
+                and not any(p.is_primary for p in photos),
+                sort_order=snapshot["sort_order"],
+            ),
+        ]
+        return sorted(photos, key=lambda p: p.sort_order or 0)
+
+    if any(p.image_id == snapshot["image_id"] for p in page.photos.all()):
         return
-    photos.append(
-        ProfilePhoto(
-            image_id=snapshot["image_id"],
-            caption=snapshot["caption"],
-            is_primary=snapshot["is_primary"] and not any(p.is_primary for p in photos),
-            sort_order=snapshot["sort_order"],
-        )
+    _publish_photos(page=page, actor=actor, change=restored)
+
+
+def _publish_photos(
+    *,
+    page: EscortProfilePage,
+    actor: User | None,
+    change: Callable[[list[ProfilePhoto]], list[ProfilePhoto]],
+) -> None:
+    """Change the live profile's photos in a new revision, published at once,
+    and make the same change to the owner's newer draft, if any, so that
+    approving the draft cannot undo it (docs/moderation.md).
+
+    Publishing outside the review cancels a review in progress (Wagtail's
+    WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH); the changed draft is then put back in
+    review for whoever had submitted it. A review in progress on a page that is
+    not live is not cancelled: it now reviews the changed draft."""
+    draft = None
+    if page.has_unpublished_changes:
+        draft = page.get_latest_revision_as_object()
+    review = page.current_workflow_state
+    submitter = (
+        review.requested_by
+        if review is not None and review.status == WorkflowState.STATUS_IN_PROGRESS
+        else None
     )
-    photos.sort(key=lambda p: p.sort_order or 0)
-    page.photos = photos
-    _publish_edit(page=page, actor=actor)
-
-
-def _publish_edit(*, page: EscortProfilePage, actor: User | None) -> None:
+    page.photos = change(list(page.photos.all()))
     revision = page.save_revision(user=actor, log_action=True)
     if page.live:
         revision.publish(user=actor)
+    if draft is None:
+        return
+    draft.photos = change(list(draft.photos.all()))
+    draft_revision = draft.save_revision(user=actor, log_action=True)
+    if submitter is None:
+        return
+    page = EscortProfilePage.objects.get(pk=page.pk)
+    review = page.current_workflow_state
+    if review is None:
+        page.get_workflow().start(page, submitter)
+    elif review.status == WorkflowState.STATUS_IN_PROGRESS:
+        task_state = review.current_task_state
+        task_state.revision = draft_revision
+        task_state.save(update_fields=["revision"])
 
 
 def _close_reports(*, report: Report, decision: Decision, now: dt.datetime) -> None:
@@ -351,7 +398,8 @@ def _sanction_impose(
         user.is_suspended = True
         # save(), not update(): search re-indexes the owner's profiles on it.
         user.save(update_fields=["is_suspended"])
-    _sessions_end(user=user)
+    # Browser sessions and app tokens: the next request is signed out.
+    user_sessions_end(user=user)
     transaction.on_commit(lambda: user_send(user.pk, SOCKET_CLOSE_EVENT))
     return sanction
 
@@ -364,24 +412,6 @@ def _unpublish_all_of(*, user: User, actor: User | None) -> list[int]:
         page.unpublish(user=actor, log_action=True)
         ids.append(page.pk)
     return ids
-
-
-def _sessions_end(*, user: User) -> int:
-    """Every session of ``user`` (browser cookies and allauth's app tokens,
-    which are session keys too) ends: the next request is signed out."""
-    from django.contrib.sessions.backends.db import SessionStore
-
-    store = SessionStore()
-    ended = []
-    for key, data in (
-        Session.objects.filter(expire_date__gt=timezone.now())
-        .values_list("session_key", "session_data")
-        .iterator()
-    ):
-        if str(store.decode(data).get("_auth_user_id")) == str(user.pk):
-            ended.append(key)
-    Session.objects.filter(session_key__in=ended).delete()
-    return len(ended)
 
 
 @transaction.atomic

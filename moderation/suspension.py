@@ -33,20 +33,45 @@ ALLOWED_PREFIXES = (
 )
 
 
-def suspension_message(*, user: User) -> str:
-    """The one sentence a suspended user reads, with the end of a suspension."""
-    statements = reverse("moderation_statements:list")
-    sanction = (
+def active_sanction(*, user: User) -> Sanction | None:
+    """The user's running suspension or ban (one at most: a constraint)."""
+    return (
         Sanction.objects.filter(user=user, lifted_at__isnull=True)
         .only("kind", "ends_at")
         .first()
     )
+
+
+def suspension_state(*, user: User) -> str:
+    """What the user reads before "; see …" or " — see the decision"."""
+    sanction = active_sanction(user=user)
     if sanction is not None and sanction.ends_at is not None:
         until = timezone.localtime(sanction.ends_at).strftime("%d %B %Y, %H:%M")
-        return f"Your account is suspended until {until}; see {statements}"
+        return f"Your account is suspended until {until}"
     if sanction is not None:
-        return f"Your account is closed to further use; see {statements}"
-    return f"Your account is suspended; see {statements}"
+        return "Your account is closed to further use"
+    return "Your account is suspended"
+
+
+def suspension_message(*, user: User) -> str:
+    """The one sentence a suspended user reads, with the end of a suspension."""
+    statements = reverse("moderation_statements:list")
+    return f"{suspension_state(user=user)}; see {statements}"
+
+
+def suspension_banner(request: HttpRequest) -> dict:
+    """Context processor: a signed-in suspended or banned user sees on every
+    page why, with a link to the decision (templates/base.html). Costs a query
+    only for such a user (the flag is on the user already loaded)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_suspended:
+        return {}
+    return {
+        "suspension_banner": {
+            "text": suspension_state(user=user),
+            "url": reverse("moderation_statements:list"),
+        }
+    }
 
 
 class SuspendedAccountMiddleware:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.headless",
     "allauth.mfa",
+    "allauth.usersessions",  # which sessions a user has: sanctions end them
     # API
     "rest_framework",
     "django_filters",
@@ -124,6 +125,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.control_characters.ControlCharacterMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "moderation.suspension.SuspendedAccountMiddleware",
     "accounts.admin_access.AdminAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -146,6 +148,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "notifications.context_processors.badges",
                 "directory.context_processors.saved_profiles",
+                "moderation.suspension.suspension_banner",
             ],
         },
     },
@@ -309,6 +312,10 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Premium Escorts Directory"
 HEADLESS_ONLY = False
+# allauth.usersessions records each session at sign-in (accounts.sessions adds
+# the sign-ins allauth does not see); activity is not tracked: it would write a
+# row on every request and nothing here reads the last-seen time yet.
+USERSESSIONS_TRACK_ACTIVITY = False
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = True
 
