@@ -5,21 +5,12 @@
 (function () {
   "use strict";
   var form = document.querySelector("[data-deposit-form]");
-  if (!form || typeof window.Stripe !== "function") return;
-  var stripe = window.Stripe(form.dataset.publishableKey);
-  var card = stripe.elements().create("card");
-  var holder = form.querySelector("[data-card]");
-  card.mount(holder);
-  // localstripe's stand-in form has bare inputs: give them names people hear.
-  var LABELS = {
-    number: "Card number", exp_month: "Expiry month (MM)", exp_year: "Expiry year (YY)",
-    cvc: "Security code (CVC)", postal_code: "Postcode"
-  };
-  holder.querySelectorAll("input").forEach(function (input) {
-    var label = LABELS[input.getAttribute("placeholder")];
-    if (label) input.setAttribute("aria-label", label);
-    input.setAttribute("autocomplete", "off");
-  });
+  if (!form || typeof window.Stripe !== "function" || !window.PremiumCard) return;
+  var mounted = window.PremiumCard.mount(
+    form.querySelector("[data-card]"), form.dataset.publishableKey
+  );
+  var stripe = mounted.stripe;
+  var paymentMethod = mounted.paymentMethod;
   var status = form.querySelector("[data-deposit-status]");
   var button = form.querySelector("button[type=submit]");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
@@ -28,17 +19,6 @@
     status.textContent = text;
     status.classList.toggle("errorlist", Boolean(failed));
     button.disabled = false;
-  }
-
-  async function paymentMethod() {
-    var made = await stripe.createPaymentMethod({ type: "card", card: card });
-    if (made) {
-      return made.error ? { error: made.error } : { id: made.paymentMethod.id };
-    }
-    // localstripe's createPaymentMethod is a stub (returns nothing): its card
-    // tokens carry a card id the gateway accepts as the payment method.
-    var made2 = await stripe.createToken(card);
-    return made2.error ? { error: made2.error } : { id: made2.token.card.id };
   }
 
   form.addEventListener("submit", async function (event) {

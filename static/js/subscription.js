@@ -4,32 +4,12 @@
 (function () {
   "use strict";
   var section = document.querySelector("[data-card-section]");
-  if (!section || typeof window.Stripe !== "function") return;
-  var stripe = window.Stripe(section.dataset.publishableKey);
-  var card = stripe.elements().create("card");
-  var holder = section.querySelector("[data-card]");
-  card.mount(holder);
-  var LABELS = {
-    number: "Card number", exp_month: "Expiry month (MM)", exp_year: "Expiry year (YY)",
-    cvc: "Security code (CVC)", postal_code: "Postcode"
-  };
-  holder.querySelectorAll("input").forEach(function (input) {
-    var label = LABELS[input.getAttribute("placeholder")];
-    if (label) input.setAttribute("aria-label", label);
-    input.setAttribute("autocomplete", "off");
-  });
+  if (!section || typeof window.Stripe !== "function" || !window.PremiumCard) return;
+  var mounted = window.PremiumCard.mount(
+    section.querySelector("[data-card]"), section.dataset.publishableKey
+  );
+  var paymentMethod = mounted.paymentMethod;
   var status = section.querySelector("[data-card-status]");
-
-  async function paymentMethod() {
-    var made = await stripe.createPaymentMethod({ type: "card", card: card });
-    if (made) {
-      return made.error ? { error: made.error } : { id: made.paymentMethod.id };
-    }
-    // localstripe's createPaymentMethod is a stub: its card tokens carry a
-    // card id the gateway accepts as the payment method.
-    var token = await stripe.createToken(card);
-    return token.error ? { error: token.error } : { id: token.token.card.id };
-  }
 
   document.querySelectorAll("form[data-needs-card]").forEach(function (form) {
     form.addEventListener("submit", async function (event) {
