@@ -68,6 +68,12 @@ def test_report_suspend_appeal_reverse(live_server, new_page, viewport):
     visitor.get_by_role("link", name="Report this profile").click()
     visitor.wait_for_load_state()
     check_page(visitor)
+    # Sent without a reason: the form says what is missing and files nothing.
+    visitor.get_by_role("button", name="Send report").click()
+    visitor.wait_for_load_state()
+    check_page(visitor)
+    assert "Choose a reason." in visitor.locator("main").inner_text()
+    assert not Report.objects.exists()
     visitor.get_by_label("Scam or fraud").check()
     visitor.get_by_role("button", name="Send report").click()
     visitor.wait_for_load_state()
@@ -90,6 +96,14 @@ def test_report_suspend_appeal_reverse(live_server, new_page, viewport):
     shoot(desk, "inspect", viewport)
     shoot(desk, "inspect-history", viewport, '[data-section="history"]')
     shoot(desk, "inspect-actions", viewport, '[data-section="actions"]')
+    suspend = desk.locator('[data-moderation-action="suspend"]')
+    # Without a reason the suspension is refused and nothing changes.
+    suspend.get_by_label("7 days").check()
+    suspend.get_by_role("button", name="Suspend the user").click()
+    desk.wait_for_load_state()
+    assert "Choose the reason for this decision." in desk.locator("main").inner_text()
+    owner.refresh_from_db()
+    assert not owner.is_suspended
     suspend = desk.locator('[data-moderation-action="suspend"]')
     suspend.get_by_label("7 days").check()
     suspend.get_by_label("Reason (required)").select_option(label="Scam or fraud")
@@ -114,6 +128,12 @@ def test_report_suspend_appeal_reverse(live_server, new_page, viewport):
     assert "payment outside the platform" in statement_text
     assert "If you disagree" in statement_text
     shoot(mine, "statement", viewport)
+    # An empty appeal is refused with the reason, and none is filed.
+    mine.get_by_role("button", name="Send appeal").click()
+    mine.wait_for_load_state()
+    check_page(mine)
+    assert "Tell us why you disagree." in mine.locator("main").inner_text()
+    assert not Appeal.objects.exists()
     mine.get_by_label("Why do you disagree?").fill(APPEAL_TEXT)
     mine.get_by_role("button", name="Send appeal").click()
     mine.wait_for_load_state()
