@@ -31,6 +31,19 @@ from moderation.reasons import Ground, ReasonCode, ground_for
 DETAILS_MAX_LENGTH = 2000
 
 
+def optional_user() -> models.ForeignKey:
+    """A person a moderation record names (assigned moderator, decider,
+    subject...): optional, and kept as empty when their account is erased,
+    so the record outlives them."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class ReportCategory(models.TextChoices):
     SPAM = "spam", _("Spam or advertising")
     HARASSMENT = "harassment", _("Harassment or abuse")
@@ -117,20 +130,8 @@ class Report(TimestampedModel):
     dedupe_key = models.CharField(max_length=64, blank=True)
     # The user the reported thing belongs to (a profile's owner, a message's
     # sender): previous reports against them, their trust score, the statement.
-    subject_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    subject_user = optional_user()
+    assigned_to = optional_user()
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -258,13 +259,7 @@ class Decision(models.Model):
     # The moderator's own words to the affected person (the statement quotes
     # them); never the reporter's identity.
     note = models.TextField(blank=True, max_length=2000)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = optional_user()
     automated = models.BooleanField(default=False)
     target_content_type = models.ForeignKey(
         ContentType,
@@ -275,13 +270,7 @@ class Decision(models.Model):
     )
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("target_content_type", "target_id")
-    affected_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    affected_user = optional_user()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -419,27 +408,9 @@ class Appeal(TimestampedModel):
     status = models.CharField(
         max_length=10, choices=AppealStatus.choices, default=AppealStatus.PENDING
     )
-    original_actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    original_actor = optional_user()
+    assigned_to = optional_user()
+    decided_by = optional_user()
     response = models.TextField(blank=True, max_length=DETAILS_MAX_LENGTH)
     decided_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField()
