@@ -59,6 +59,7 @@ from own_stores import (  # noqa: E402
     bench_database_name,
     bench_database_url,
     bench_redis_url,
+    drop_celery_queue,
 )
 
 os.environ["DATABASE_URL"] = bench_database_url(BENCH_DB)
@@ -468,7 +469,7 @@ def main() -> None:
         ]
     finally:
         page_bench.stop(server)
-        _drop_queued_notifications()
+        drop_celery_queue()
 
     print_table("HTTP over loopback (uvicorn)", [healthz, create, *races], healthz)
     print(
@@ -502,14 +503,6 @@ def main() -> None:
             failures.append(f"{race.label}: {active} active bookings on the slot")
     if failures:
         raise SystemExit("FAILED: " + "; ".join(failures))
-
-
-def _drop_queued_notifications() -> None:
-    """No worker consumes the bench's Redis database: drop the queued emails."""
-    import redis
-
-    queue = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
 
 
 if __name__ == "__main__":

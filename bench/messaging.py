@@ -61,6 +61,7 @@ from own_stores import (  # noqa: E402
     bench_database_name,
     bench_database_url,
     bench_redis_url,
+    drop_celery_queue,
 )
 
 os.environ["DATABASE_URL"] = bench_database_url(BENCH_DB)
@@ -417,14 +418,6 @@ def print_table(rows: list[Timings], base: Timings) -> None:
         )
 
 
-def _drop_queued_notifications() -> None:
-    """No worker consumes the bench's Redis database: drop the queued emails."""
-    import redis
-
-    queue = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sockets", type=int, default=200, help="half clients")
@@ -472,7 +465,7 @@ def main() -> None:
         )
     finally:
         page_bench.stop(server)
-        _drop_queued_notifications()
+        drop_celery_queue()
 
     print_table([connects, echo, delivery], echo)
     stored = Message.objects.filter(thread__in=[t for _, _, t in pairs]).count()

@@ -56,3 +56,14 @@ def bench_redis_url(number: int) -> str:
         embedded.var_dir_from_env(ROOT)
     )
     return urlunsplit(urlsplit(base)._replace(path=f"/{number}"))
+
+
+def drop_celery_queue() -> None:
+    """No worker consumes a bench's own Redis database: drop what its requests
+    queued (emails, webhook processing), so the next run starts empty. Call it
+    with Django set up."""
+    import redis
+    from django.conf import settings
+
+    queue = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)

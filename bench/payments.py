@@ -59,6 +59,7 @@ from own_stores import (  # noqa: E402
     bench_database_name,
     bench_database_url,
     bench_redis_url,
+    drop_celery_queue,
 )
 
 os.environ["DATABASE_URL"] = bench_database_url(BENCH_DB)
@@ -69,7 +70,6 @@ import django  # noqa: E402
 django.setup()
 
 import pages as page_bench  # noqa: E402 - bench/pages.py: free_port, stop
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
@@ -313,7 +313,7 @@ def main() -> None:
         rss_after = rss_mib(server.pid)
     finally:
         page_bench.stop(server)
-        _drop_queued_processing()
+        drop_celery_queue()
 
     print_table([healthz, first, again], healthz)
     print(
@@ -338,14 +338,6 @@ def main() -> None:
         failures.append(f"{stored.count()} events stored for {count + warm} distinct")
     if failures:
         raise SystemExit("FAILED: " + "; ".join(failures))
-
-
-def _drop_queued_processing() -> None:
-    """No worker consumes the bench's Redis database: drop the queued tasks."""
-    import redis
-
-    queue = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
 
 
 if __name__ == "__main__":
