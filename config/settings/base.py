@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "reviews",
     "messaging",
     "subscriptions",  # above directory (plan limits reach it by a hook) and payments
+    "analytics",  # reads every app below it; nothing below imports it
     "api",
 ]
 
