@@ -83,6 +83,9 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     body_encrypted = models.TextField()  # a Fernet token, never the text
+    # Sent by the platform on the sender's behalf (an away auto-reply): shown as
+    # such, and never counted as a reply in response times (analytics).
+    automatic = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
