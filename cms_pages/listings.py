@@ -16,6 +16,8 @@ from typing import Any
 from django.http import HttpRequest
 from wagtail.models import Page
 
+from core.db_routing import replica_reads_for
+
 ListingBuilder = Callable[..., dict[str, Any]]
 
 _builders: dict[type[Page], ListingBuilder] = {}
@@ -44,5 +46,6 @@ class ListingPageMixin:
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         context = super().get_context(request, *args, **kwargs)
+        replica_reads_for(request)  # public listings may read a replica
         context.update(listing_context(page=self, request=request))
         return context

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.db_routing import replica_reads_for
 from core.exceptions import ValidationFailed
 from directory.apis.public import RatingSerializer
 from directory.selectors import rotation_seed
@@ -126,6 +127,7 @@ class SearchApi(APIView):
     )
     def get(self, request: Request) -> Response:
         started = time.monotonic()
+        replica_reads_for(request)
         params = params_from_query(request.query_params)
         seed = rotation_seed(session_key=getattr(request.session, "session_key", None))
         facets = search_facets(params=params)

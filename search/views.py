@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cms_pages.models import CustomImage
 from cms_pages.renditions import PROFILE_CARD
+from core.db_routing import replica_reads_for
 from core.exceptions import ValidationFailed
 from directory.models import Language, Service
 from directory.selectors import city_list, profile_card_list, rotation_seed
@@ -109,6 +110,7 @@ def _city_zone(city_id: str | None) -> str | None:
 
 def search_page(request: HttpRequest) -> HttpResponse:
     started = time.monotonic()
+    replica_reads_for(request)
     context = _form_context(request)
     try:
         params = params_from_query(_with_window(request.GET))

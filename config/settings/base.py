@@ -103,6 +103,8 @@ MIDDLEWARE = [
     # response, including those the middleware below answer or reshape themselves
     # (413 from the body limit, 405/403/404 in the JSON error shape).
     "django.middleware.security.SecurityMiddleware",
+    # Every request starts reading from the primary (core/db_routing.py).
+    "core.db_routing.ReplicaReadsMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -174,6 +176,19 @@ if socket_dir := DATABASES["default"].get("OPTIONS", {}).pop("host", None):
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Read scale-out (core/db_routing.py): public search and listing reads of
+# visitors go to a streaming replica when one is configured; all else stays on
+# the primary. Without DATABASE_REPLICA_URL the router sends everything there.
+DATABASE_REPLICA_ALIAS = None
+if _replica_url := env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db_url_config(_replica_url),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+    }
+    DATABASE_REPLICA_ALIAS = "replica"
+DATABASE_ROUTERS = ["core.db_routing.ReadReplicaRouter"]
 
 
 def use_connection_pool(database: dict, max_size: int) -> None:

@@ -35,7 +35,8 @@ CSRF_TRUSTED_ORIGINS = CSRF_TRUSTED_ORIGINS or [
 # A copy: importing these settings in a process that runs others (a test reads
 # a constant from a module built on them) must not change base's dict.
 DATABASES = copy.deepcopy(DATABASES)
-use_connection_pool(DATABASES["default"], env.int("DB_POOL_MAX_SIZE", default=8))
+for _database in DATABASES.values():  # the primary, and the replica when set
+    use_connection_pool(_database, env.int("DB_POOL_MAX_SIZE", default=8))
 WHITENOISE_AUTOREFRESH = True
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 STORAGES = {

@@ -43,10 +43,12 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 LOGGING["handlers"]["console"]["formatter"] = "json"
 # A copy, so that importing these settings never changes base's dict.
 DATABASES = copy.deepcopy(DATABASES)  # noqa: F405
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+for _database in DATABASES.values():  # the primary, and the replica when set
+    _database["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)  # noqa: F405
 # The ASGI service (WebSockets, and uvicorn if it serves HTTP) needs the pool;
 # DB_POOL_MAX_SIZE=0 falls back to persistent connections (WSGI, PgBouncer).
-use_connection_pool(DATABASES["default"], env.int("DB_POOL_MAX_SIZE", default=8))  # noqa: F405
+for _database in DATABASES.values():
+    use_connection_pool(_database, env.int("DB_POOL_MAX_SIZE", default=8))  # noqa: F405
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
 )

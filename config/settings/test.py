@@ -1,5 +1,6 @@
 """Test settings: real PostgreSQL and Redis (embedded when the URLs are unset)."""
 
+import copy
 import os
 
 from .base import *  # noqa: F403
@@ -17,6 +18,13 @@ if _WORKER and not RUN_ID.endswith(_WORKER):
     os.environ["TEST_RUN_ID"] = RUN_ID
 _SUFFIX = f"_{RUN_ID}" if RUN_ID else ""
 DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}{_SUFFIX}"}
+# The read replica (core/db_routing.py) is a mirror of the test database, inert
+# unless a test sets DATABASE_REPLICA_ALIAS (tests/core/test_db_routing.py).
+DATABASES["replica"] = {
+    **copy.deepcopy(DATABASES["default"]),
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_REPLICA_ALIAS = None
 
 DEBUG = False
 SECRET_KEY = "test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH"  # noqa: S105

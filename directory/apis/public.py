@@ -22,6 +22,7 @@ from wagtail.rich_text import expand_db_html
 
 from cms_pages.models import CustomImage
 from cms_pages.renditions import CITY_HERO, PROFILE_LARGE, PROFILE_THUMBNAIL
+from core.db_routing import replica_reads_for
 from core.exceptions import NotFound
 from core.ids import MAX_PAGE_ID
 from core.pagination import PageQuerySerializer, paginated
@@ -317,6 +318,7 @@ class EscortListApi(APIView):
         operation_id="escort_list",
     )
     def get(self, request: Request) -> Response:
+        replica_reads_for(request)
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         query = filters.validated_data
