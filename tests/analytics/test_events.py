@@ -228,3 +228,15 @@ def test_redis_down_the_page_still_serves_and_nothing_counts(profile):
     _paused_until.clear()
     assert visitor("10.0.10.3").get(profile.url).status_code == 200
     assert figures(profile) == (1, 0, 0)
+
+
+def test_the_page_carries_the_beacon_script_for_visitors_only(profile):
+    page = visitor("10.0.11.1").get(profile.url).content.decode()
+    assert f'data-profile-events="{profile.pk}"' in page
+    assert 'data-events-url="/api/v1/analytics/events"' in page
+    assert "js/profile-events" in page
+    assert page.count("data-profile-contact") >= 1
+
+    owner = visitor("10.0.11.2")
+    owner.force_login(profile.owner)
+    assert "data-profile-events" not in owner.get(profile.url).content.decode()
