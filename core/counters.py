@@ -79,7 +79,9 @@ return claimed
 class Apply(Protocol):
     """Writes one claimed hash; runs inside the flush's database transaction."""
 
-    def __call__(self, *, day: dt.date, group: str, counts: dict[str, int]) -> None: ...
+    def __call__(
+        self, *, day: dt.date, group: str, counts: dict[str, int]
+    ) -> int | None: ...
 
 
 def _redis() -> Any:  # noqa: ANN401 - redis.Redis, typed loosely by Django
@@ -91,10 +93,14 @@ class CounterBuffer:
         self,
         name: str,
         *,
+        namespace: str = "",
         key_ttl_seconds: int = DEFAULT_KEY_TTL_SECONDS,
         lock_ttl_seconds: int = DEFAULT_LOCK_TTL_SECONDS,
     ) -> None:
         self.name = name
+        # Where the keys live under KEY_PREFIX (default ``ctr:<name>``); a buffer
+        # that took over older keys keeps their place (search impressions: "impr").
+        self.namespace = namespace or f"ctr:{name}"
         self.key_ttl_seconds = key_ttl_seconds
         self.lock_ttl_seconds = lock_ttl_seconds
 
@@ -102,7 +108,7 @@ class CounterBuffer:
 
     @property
     def prefix(self) -> str:
-        return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:ctr:{self.name}"
+        return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:{self.namespace}"
 
     @property
     def pending_key(self) -> str:
@@ -153,11 +159,12 @@ class CounterBuffer:
 
     # --- flush -----------------------------------------------------------------
 
-    def flush(self, *, apply: Apply | Callable[..., None]) -> int:
+    def flush(self, *, apply: Apply | Callable[..., int | None]) -> int:
         """Apply every buffered hash, one database transaction each. Safe to run
         twice or side by side (a lock lets one flush run at a time; the other
-        returns 0). Returns the number of fields applied. An exception from
-        ``apply`` propagates and leaves that hash for the next flush."""
+        returns 0). Returns the sum of what ``apply`` returned (e.g. rows
+        written), or of the fields applied where it returns None. An exception
+        from ``apply`` propagates and leaves that hash for the next flush."""
         client = _redis()
         token = uuid.uuid4().hex
         if not client.set(self.lock_key, token, nx=True, ex=self.lock_ttl_seconds):
@@ -179,9 +186,10 @@ class CounterBuffer:
             for field, value in client.hgetall(flushing).items()
         }
         day, group = self._day_and_group(key)
+        applied = None
         if counts:
             with transaction.atomic():
-                apply(day=day, group=group, counts=counts)
+                applied = apply(day=day, group=group, counts=counts)
         # After the commit: a failure before it leaves the claimed hash for next time.
         client.delete(flushing)
-        return len(counts)
+        return len(counts) if applied is None else applied
