@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -25,6 +26,7 @@ from tests.assertions import assert_error_shape
 from tests.factories import UserFactory
 from tests.factories.pages import make_profile
 from tests.factories.search import live_city
+from tests.mfa import login_with_mfa
 from tests.outage import Outage
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +242,18 @@ def test_the_page_carries_the_beacon_script_for_visitors_only(profile):
     owner = visitor("10.0.11.2")
     owner.force_login(profile.owner)
     assert "data-profile-events" not in owner.get(profile.url).content.decode()
+
+
+def test_a_staff_preview_is_not_a_view(profile):
+    editor = UserFactory(role=Role.STAFF)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name="Moderators"))
+    staff = visitor("10.0.12.1")
+    login_with_mfa(staff, editor)
+    revision = profile.save_revision()
+
+    preview = staff.get(f"/cms/pages/{profile.pk}/revisions/{revision.pk}/view/")
+
+    assert preview.status_code == 200
+    assert profile.title in preview.content.decode()
+    assert figures(profile) == (0, 0, 0)
