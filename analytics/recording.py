@@ -17,6 +17,7 @@ from crawlerdetect import CrawlerDetect
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from analytics.visitors import SALT_TTL_SECONDS, seen_key, visitor_of
@@ -27,9 +28,9 @@ from directory.selectors import provider_side_q
 
 
 class EventKind(models.TextChoices):
-    VIEW = "view", "Profile view"
-    GALLERY_OPEN = "gallery_open", "Gallery opened"
-    CONTACT_CLICK = "contact_click", "Contact button pressed"
+    VIEW = "view", _("Profile view")
+    GALLERY_OPEN = "gallery_open", _("Gallery opened")
+    CONTACT_CLICK = "contact_click", _("Contact button pressed")
 
 
 # The ProfileDay column each kind adds to (analytics.tasks' upsert).

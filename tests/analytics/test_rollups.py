@@ -9,6 +9,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
@@ -214,3 +215,21 @@ def test_days_are_cut_at_local_midnight_across_a_dst_change(profile):
     assert facts(profile, spring)["conversations"] == 1
     lisbon = ZoneInfo("Europe/Lisbon")
     assert dt.datetime(2026, 3, 29, 23, 30, tzinfo=UTC).astimezone(lisbon).day == 30
+
+
+def test_the_nightly_run_recomputes_yesterday(profile, monkeypatch):
+    client = UserFactory(role=Role.CLIENT)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    thread(profile, client, at(yesterday, 12))
+
+    assert rollup_profile_days.delay(days_ago=1).get() == 1
+    assert facts(profile, yesterday)["conversations"] == 1
+    assert rollup_profile_days.delay().get() == 0  # today: nothing happened
+
+
+def test_the_beat_runs_the_flush_and_both_rollups():
+    entries = settings.CELERY_BEAT_SCHEDULE.values()
+    tasks = [e["task"] for e in entries]
+    assert "analytics.tasks.flush_profile_events" in tasks
+    rollups = [e for e in entries if e["task"] == "analytics.tasks.rollup_profile_days"]
+    assert sorted(e.get("kwargs", {}).get("days_ago", 0) for e in rollups) == [0, 1]
