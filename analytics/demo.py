@@ -25,7 +25,7 @@ from collections.abc import Callable
 from django.db.models import Min
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from analytics.models import ProfileDay, UserActiveDay
 from analytics.rollups import profile_days_rollup
 from directory.models import EscortProfilePage, ProfileRate
@@ -159,9 +159,8 @@ def _seed_active_users(*, today: dt.date, first: dt.date) -> int:
     for user in users:
         rng = random.Random(f"analytics-demo:{user.email}")  # noqa: S311 - demo
         # Providers look in most days; clients come and go.
-        habit = (
-            rng.uniform(0.45, 0.9) if user.role != "client" else rng.uniform(0.1, 0.5)
-        )
+        client = user.role == Role.CLIENT
+        habit = rng.uniform(0.1, 0.5) if client else rng.uniform(0.45, 0.9)
         for age in range(DAYS - 1, -1, -1):
             day = today - dt.timedelta(days=age)
             if rng.random() < habit * (1.2 if day.weekday() >= 4 else 1.0):
