@@ -131,6 +131,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "moderation.suspension.SuspendedAccountMiddleware",
     "accounts.admin_access.AdminAccessMiddleware",
+    # After authentication: marks the signed-in account active today (Redis).
+    "analytics.middleware.ActiveUserMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -452,6 +454,9 @@ REST_FRAMEWORK = {
         "favourites": env("THROTTLE_FAVOURITES", default="60/min"),
         # Reports by visitors who are not signed in, per client address.
         "reports_anon": env("THROTTLE_REPORTS_ANON", default="10/hour"),
+        # Profile events (beacons: views, gallery opens, contact clicks), per
+        # client address or user; each is counted once a day anyway.
+        "analytics_events": env("THROTTLE_ANALYTICS_EVENTS", default="120/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # DRF's default (None) keys anonymous throttles on the whole X-Forwarded-For
@@ -483,6 +488,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RateKindEnum": "directory.models.ProfileRate.Kind",
         "NotificationKindEnum": "notifications.models.Kind",
+        "ProfileEventKindEnum": "analytics.recording.EventKind",
         # Several "role"/"status" fields with different choices: named here.
         # (The agency API lists plain values, so the overrides list them too.)
         "AgencyStaffRoleEnum": ["owner", "manager"],
@@ -545,6 +551,22 @@ CELERY_BEAT_SCHEDULE = {
     "search-flush-impressions": {
         "task": "search.tasks.flush_impressions",
         "schedule": 300.0,
+    },
+    # Analytics (docs/analytics.md): Redis counters into ProfileDay and
+    # UserActiveDay; today's database figures every 15 minutes, and yesterday's
+    # once more after midnight (site-local), so late events of the day count.
+    "analytics-flush-profile-events": {
+        "task": "analytics.tasks.flush_profile_events",
+        "schedule": 300.0,
+    },
+    "analytics-rollup-today": {
+        "task": "analytics.tasks.rollup_profile_days",
+        "schedule": 900.0,
+    },
+    "analytics-rollup-yesterday": {
+        "task": "analytics.tasks.rollup_profile_days",
+        "schedule": crontab(hour=0, minute=30),
+        "kwargs": {"days_ago": 1},
     },
     "publish-scheduled-pages": {
         "task": "cms_pages.tasks.publish_scheduled",
