@@ -149,22 +149,43 @@ def _seed_profiles(*, today: dt.date, first: dt.date) -> tuple[int, int]:
     return len(days), len(shown)
 
 
+def _joined_day(user: User, rng: random.Random, *, today: dt.date) -> dt.date:
+    """A demo account made by this seed gets a sign-up day in the window (staff
+    first), so sign-ups by week and retention by sign-up cohort have a history;
+    an account older than the window keeps its own."""
+    drawn = rng.randint(3, DAYS - 1)  # drawn either way: a rerun draws the same
+    joined = timezone.localdate(user.date_joined)
+    if joined < today - dt.timedelta(days=1):
+        return joined
+    return today - dt.timedelta(days=DAYS - 1 if user.is_staff else drawn)
+
+
 def _seed_active_users(*, today: dt.date, first: dt.date) -> int:
     users = list(
         User.objects.filter(email__endswith=DEMO_DOMAIN)
-        .only("pk", "email", "role")
+        .only("pk", "email", "role", "is_staff", "date_joined")
         .order_by("pk")
     )
-    rows = []
+    rows, joined_rows = [], []
     for user in users:
         rng = random.Random(f"analytics-demo:{user.email}")  # noqa: S311 - demo
-        # Providers look in most days; clients come and go.
+        joined = _joined_day(user, rng, today=today)
+        if joined != timezone.localdate(user.date_joined):
+            user.date_joined = user.date_joined - dt.timedelta(
+                days=(timezone.localdate(user.date_joined) - joined).days
+            )
+            joined_rows.append(user)
+        # Providers look in most days; clients come and go, fewer each week.
         client = user.role == Role.CLIENT
         habit = rng.uniform(0.1, 0.5) if client else rng.uniform(0.45, 0.9)
-        for age in range(DAYS - 1, -1, -1):
+        for age in range((today - max(joined, first)).days, -1, -1):
             day = today - dt.timedelta(days=age)
-            if rng.random() < habit * (1.2 if day.weekday() >= 4 else 1.0):
+            weeks = (day - joined).days // 7
+            fading = 0.85**weeks if client else 0.97**weeks
+            weekend = 1.2 if day.weekday() >= 4 else 1.0
+            if day == joined or rng.random() < habit * fading * weekend:
                 rows.append(UserActiveDay(user_id=user.pk, day=day))
+    User.objects.bulk_update(joined_rows, ["date_joined"])
     UserActiveDay.objects.filter(user__in=users, day__gte=first).delete()
     UserActiveDay.objects.bulk_create(rows, batch_size=5000)
     return len(rows)

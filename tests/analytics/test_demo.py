@@ -11,7 +11,7 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
 from analytics import demo
 from analytics.models import ProfileDay, UserActiveDay
 from search.models import ProfileImpressionDaily
@@ -98,5 +98,14 @@ def test_active_days_only_for_demo_accounts(world):
     emails = set(UserActiveDay.objects.values_list("user__email", flat=True))
     assert emails == {"client@demo.test"}
     count = UserActiveDay.objects.count()
+    # A fresh demo account gets a sign-up day in the window, and is active
+    # only from then on (retention by sign-up week has a history).
+    client = User.objects.get(email="client@demo.test")
+    joined = timezone.localdate(client.date_joined)
+    assert joined < timezone.localdate() - dt.timedelta(days=2)
+    first_active = UserActiveDay.objects.order_by("day").values_list("day", flat=True)
+    assert first_active[0] == joined
     demo.seed(log=lambda line: None)
     assert UserActiveDay.objects.count() == count
+    client.refresh_from_db()
+    assert timezone.localdate(client.date_joined) == joined  # kept on a rerun
