@@ -6,6 +6,7 @@ from accounts.apis import MeApi, SocketTicketApi
 from bookings.apis.availability import AvailabilityApi
 from bookings.apis.bookings import (
     BookingActionApi,
+    BookingAssignApi,
     BookingCollectionApi,
     BookingDetailApi,
     BookingRescheduleApi,
@@ -149,6 +150,12 @@ urlpatterns = [
         name="booking-deposit",
     ),
     path("me/payments", MyPaymentsApi.as_view(), name="my-payments"),
+    # agency tools (docs/agency-tools.md); before the catch-all booking action
+    path(
+        "bookings/<int:booking_id>/assign",
+        BookingAssignApi.as_view(),
+        name="booking-assign",
+    ),
     path(
         "bookings/<int:booking_id>/<str:action>",
         BookingActionApi.as_view(),
