@@ -34,6 +34,10 @@ from directory.apis.public import (
 from messaging.apis.gate import MessagingGateApi
 from messaging.apis.messages import MessageAttachmentApi, MessageCollectionApi
 from messaging.apis.reports import ThreadReportApi
+from messaging.apis.templates import (
+    MessageTemplateCollectionApi,
+    MessageTemplateDetailApi,
+)
 from messaging.apis.threads import (
     MessageSearchApi,
     ThreadBlockApi,
@@ -155,6 +159,16 @@ urlpatterns = [
         "bookings/<int:booking_id>/assign",
         BookingAssignApi.as_view(),
         name="booking-assign",
+    ),
+    path(
+        "messages/templates",
+        MessageTemplateCollectionApi.as_view(),
+        name="message-template-list",
+    ),
+    path(
+        "messages/templates/<int:template_id>",
+        MessageTemplateDetailApi.as_view(),
+        name="message-template-detail",
     ),
     path(
         "bookings/<int:booking_id>/<str:action>",
