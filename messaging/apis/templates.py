@@ -19,6 +19,7 @@ from messaging.message_templates import (
     message_templates_for,
 )
 
+
 def _text() -> serializers.CharField:
     # Long inputs reach the service, which answers with the limit in words.
     # A new field each time: a DRF field binds to one name.
