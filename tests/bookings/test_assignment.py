@@ -4,7 +4,11 @@ and the API."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 
 from accounts.models import Role, User
@@ -322,3 +326,44 @@ def test_api_list_filters_my_assignments_in_constant_queries(
         response = api_client.get("/api/v1/bookings?assigned=me")
     assert len(response.json()["results"]) == 6
     assert_error_shape(api_client.get("/api/v1/bookings?assigned=them"), 400)
+
+
+# --- the staff check under locks -------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_membership_removed_while_assigning_is_refused(manager, staff, booking):
+    """Real connections. An owner removes Sofia from the staff while a manager
+    assigns her: the service waits on her membership row and then finds it
+    gone. A plain existence check would have seen the uncommitted row still
+    there and assigned a non-member."""
+    locked = threading.Event()
+    outcome: list[str] = []
+
+    def remove() -> None:
+        try:
+            with transaction.atomic():
+                AgencyMembership.objects.select_for_update().get(user=staff)
+                locked.set()
+                time.sleep(1.5)  # the assignment starts meanwhile and waits
+                AgencyMembership.objects.filter(user=staff).delete()
+        finally:
+            connection.close()
+
+    def assign() -> None:
+        locked.wait(timeout=20)
+        try:
+            booking_assign(actor=manager, booking=booking, assignee=staff)
+            outcome.append("assigned")
+        except ValidationFailed:
+            outcome.append("refused")
+        finally:
+            connection.close()
+
+    runners = [threading.Thread(target=remove), threading.Thread(target=assign)]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join(timeout=60)
+    assert outcome == ["refused"]
+    assert Booking.objects.get(pk=booking.pk).assigned_to is None
