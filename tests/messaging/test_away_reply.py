@@ -204,7 +204,7 @@ class TestSetting:
         assert browser.get("/messages/away/").status_code == 404
 
     def test_the_conversation_labels_the_automatic_reply(
-        self, escort, profile, client_user
+        self, escort, profile, client_user, api_client
     ):
         away_reply_set(actor=escort, profile_id=profile.pk, enabled=True, message=AWAY)
         thread, _ = thread_start(client=client_user, profile_id=profile.pk, body="Hi")
@@ -212,6 +212,9 @@ class TestSetting:
         browser.force_login(client_user)
         page = browser.get(f"/messages/{thread.pk}/").content.decode()
         assert "Automatic reply" in page
+        api_client.force_authenticate(client_user)
+        rows = api_client.get(f"/api/v1/threads/{thread.pk}/messages").json()
+        assert [row["automatic"] for row in rows] == [False, True]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
