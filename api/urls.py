@@ -6,6 +6,7 @@ from accounts.apis import MeApi, SocketTicketApi
 from bookings.apis.availability import AvailabilityApi
 from bookings.apis.bookings import (
     BookingActionApi,
+    BookingAssignApi,
     BookingCollectionApi,
     BookingDetailApi,
     BookingRescheduleApi,
@@ -33,6 +34,10 @@ from directory.apis.public import (
 from messaging.apis.gate import MessagingGateApi
 from messaging.apis.messages import MessageAttachmentApi, MessageCollectionApi
 from messaging.apis.reports import ThreadReportApi
+from messaging.apis.templates import (
+    MessageTemplateCollectionApi,
+    MessageTemplateDetailApi,
+)
 from messaging.apis.threads import (
     MessageSearchApi,
     ThreadBlockApi,
@@ -149,6 +154,22 @@ urlpatterns = [
         name="booking-deposit",
     ),
     path("me/payments", MyPaymentsApi.as_view(), name="my-payments"),
+    # agency tools (docs/agency-tools.md); before the catch-all booking action
+    path(
+        "bookings/<int:booking_id>/assign",
+        BookingAssignApi.as_view(),
+        name="booking-assign",
+    ),
+    path(
+        "messages/templates",
+        MessageTemplateCollectionApi.as_view(),
+        name="message-template-list",
+    ),
+    path(
+        "messages/templates/<int:template_id>",
+        MessageTemplateDetailApi.as_view(),
+        name="message-template-detail",
+    ),
     path(
         "bookings/<int:booking_id>/<str:action>",
         BookingActionApi.as_view(),

@@ -237,6 +237,16 @@ class Booking(TimestampedModel):
     reschedule_count = models.PositiveSmallIntegerField(default=0)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    # The agency staff member handling the booking (docs/agency-tools.md). That
+    # they are staff of the profile's agency spans tables, so no constraint can
+    # say it: ``booking_assign`` checks it under the row lock.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = BookingQuerySet.as_manager()
 
@@ -247,6 +257,7 @@ class Booking(TimestampedModel):
             models.Index(fields=["profile", "start"]),
             models.Index(fields=["status", "expires_at"]),
             models.Index(fields=["status", "end"]),
+            models.Index(fields=["assigned_to", "start"]),
         ]
         constraints = [
             ExclusionConstraint(

@@ -55,8 +55,11 @@ def booking_list_for(
     role: str | None = None,
     statuses: list[str] | None = None,
     upcoming: bool | None = None,
+    assigned_to_me: bool = False,
 ) -> QuerySet[Booking]:
     bookings = bookings_visible_to(user=user)
+    if assigned_to_me:
+        bookings = bookings.filter(assigned_to=user)
     if role == "client":
         bookings = bookings.filter(client=user)
     elif role == "provider":
@@ -68,7 +71,7 @@ def booking_list_for(
         bookings = (
             bookings.filter(end__gt=now) if upcoming else bookings.filter(end__lte=now)
         )
-    return bookings.select_related("profile", "client", "city")
+    return bookings.select_related("profile", "client", "city", "assigned_to")
 
 
 def booking_upcoming_for(*, user: User, role: str) -> QuerySet[Booking]:
@@ -101,3 +104,28 @@ def booking_get_for(*, user: User, booking_id: int) -> Booking:
     if booking is None:
         raise NotFound("Booking not found.")
     return booking
+
+
+def booking_queue_for(*, user: User) -> QuerySet[Booking]:
+    """ "My queue": the bookings assigned to ``user`` that still need action
+    (requested, accepted, deposit due or confirmed, not over), soonest first.
+    Scoped like every list: an assignment left over from an agency the user
+    has left shows nothing."""
+    return booking_list_for(
+        user=user,
+        role="provider",
+        statuses=list(Booking.ACTIVE),
+        upcoming=True,
+        assigned_to_me=True,
+    ).order_by("start", "pk")
+
+
+def booking_assignable_staff(*, booking: Booking) -> QuerySet[User]:
+    """Whom ``booking`` may be assigned to: the staff of its profile's agency
+    (none for an independent's booking)."""
+    agency_id = booking.profile.agency_id
+    if agency_id is None:
+        return User.objects.none()
+    return User.objects.filter(agency_memberships__agency_id=agency_id).order_by(
+        "display_name", "email"
+    )

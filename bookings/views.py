@@ -50,9 +50,11 @@ from bookings.models import (
 )
 from bookings.schedule_forms import BookingPolicyForm, ExceptionForm, WeeklyHoursForm
 from bookings.selectors import (
+    booking_assignable_staff,
     booking_get_for,
     booking_history_for,
     booking_list_for,
+    booking_queue_for,
     booking_upcoming_for,
     policy_for,
     profile_live_get,
@@ -274,6 +276,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     is_provider = user.is_provider
     context = {"is_provider": is_provider, "is_client": not is_provider}
     if is_provider:
+        context["is_staff_member"] = user.agency_memberships.exists()
+    if is_provider and request.GET.get("assigned") == "me":
+        # "My queue" (docs/agency-tools.md): only what is assigned to me.
+        context["queue"] = list(booking_queue_for(user=user)[: LIST_LIMIT * 2])
+    elif is_provider:
         context |= _provider_sections(request, user)
     else:
         context |= _client_sections(user)
@@ -377,7 +384,12 @@ def _visible(user: User, booking_id: int) -> Booking:
 
 
 def _render_detail(
-    request: HttpRequest, booking: Booking, *, error: str = "", status: int = 200
+    request: HttpRequest,
+    booking: Booking,
+    *,
+    error: str = "",
+    status: int = 200,
+    assign_error: str = "",
 ) -> HttpResponse:
     side = "client" if booking.client_id == request.user.pk else "provider"
     context = {
@@ -391,8 +403,22 @@ def _render_detail(
         else "",
         "error": error,
         "deposit_state": deposit_state(booking=booking),
+        "assign": _assign_context(request.user, booking, side=side),
+        "assign_error": assign_error,
     }
     return render(request, "bookings/detail.html", context, status=status)
+
+
+def _assign_context(user: User, booking: Booking, *, side: str) -> dict | None:
+    """The "Assigned to" form: agency bookings, shown to the agency's staff
+    only (the listed escort sees who handles it, without the form)."""
+    if side != "provider" or booking.profile.agency_id is None:
+        return None
+    staff = list(booking_assignable_staff(booking=booking))
+    return {
+        "staff": staff,
+        "can_assign": any(member.pk == user.pk for member in staff),
+    }
 
 
 def _allowed_actions(

@@ -36,6 +36,7 @@ urlpatterns = [
     path("dashboard/reviews/", include("reviews.urls")),
     path("dashboard/verification/", include("verification.urls")),
     path("dashboard/reputation/", include("reviews.reputation_urls")),
+    path("dashboard/agency/activity/", include("analytics.staff_urls")),
     path("dashboard/agency/", include("directory.agency_urls")),
     path("dashboard/safety/", include("moderation.urls")),
     path("dashboard/moderation/", include("moderation.statement_urls")),

@@ -48,6 +48,7 @@ def message_created_fanout(*, message_id: int) -> None:
             "token": message.body_encrypted,
             "created_at": message.created_at.isoformat(),
             "attachment": attachment_data(attachment) if attachment else None,
+            "automatic": message.automatic,
         },
     )
 

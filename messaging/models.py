@@ -4,12 +4,14 @@ invariant 6), and clients resync by the last id they saw."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimestampedModel
@@ -141,3 +143,101 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+# --- Agency tools: message templates and away replies (docs/agency-tools.md) ------
+
+TEMPLATE_TITLE_MAX = 80
+TEMPLATE_BODY_MAX = 2000
+AWAY_MESSAGE_MAX = 500
+
+
+class MessageTemplate(TimestampedModel):
+    """A reusable answer: a person's own (``owner``) or shared by an agency
+    (``agency``), never both. Titles are unique per owner and per agency,
+    ignoring case, so a list of them reads unambiguously."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="message_templates",
+    )
+    agency = models.ForeignKey(
+        "directory.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="message_templates",
+    )
+    title = models.CharField(_("title"), max_length=TEMPLATE_TITLE_MAX)
+    body = models.TextField(_("text"), max_length=TEMPLATE_BODY_MAX)
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner__isnull=True) ^ Q(agency__isnull=True),
+                name="messaging_template_one_holder",
+            ),
+            models.UniqueConstraint(
+                Lower("title"),
+                "owner",
+                condition=Q(owner__isnull=False),
+                name="messaging_template_title_per_owner",
+            ),
+            models.UniqueConstraint(
+                Lower("title"),
+                "agency",
+                condition=Q(agency__isnull=False),
+                name="messaging_template_title_per_agency",
+            ),
+            models.CheckConstraint(
+                condition=~Q(title="") & ~Q(body=""),
+                name="messaging_template_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_shared(self) -> bool:
+        return self.agency_id is not None
+
+
+class AwayReply(models.Model):
+    """A profile's automatic answer while nobody can reply. Sent at most once a
+    day per conversation (messaging.away); ``until`` ends it by itself."""
+
+    profile = models.OneToOneField(
+        EscortProfilePage, on_delete=models.CASCADE, related_name="away_reply"
+    )
+    enabled = models.BooleanField(_("send an automatic reply"), default=False)
+    message = models.CharField(_("message"), max_length=AWAY_MESSAGE_MAX, blank=True)
+    until = models.DateTimeField(_("until"), null=True, blank=True)
+    # Who last set it: the sender of the replies when the profile has no owner
+    # (an agency profile whose escort account is gone).
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enabled=False) | ~Q(message=""),
+                name="messaging_away_enabled_has_message",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Away reply of {self.profile_id}"
+
+    def is_active_at(self, moment: dt.datetime) -> bool:
+        return self.enabled and (self.until is None or moment < self.until)

@@ -29,6 +29,7 @@ from directory.selectors import (
     profile_provider_users,
     profile_public_list,
 )
+from messaging.away import away_reply_after
 from messaging.fanout import message_created_fanout, thread_changed_fanout
 from messaging.models import (
     Block,
@@ -242,6 +243,9 @@ def _message_store(
     # The notice is recorded with the message; the sockets are best effort.
     outbox_enqueue(notify_new_message, message.pk)
     transaction.on_commit(lambda: message_created_fanout(message_id=message.pk))
+    # Under the thread's lock taken above: one away reply per day, even when
+    # two client messages arrive at once (messaging.away).
+    away_reply_after(thread=thread, message=message)
     return message
 
 

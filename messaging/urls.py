@@ -1,6 +1,6 @@
 from django.urls import path
 
-from messaging import views
+from messaging import tools_views, views
 
 # Not "messaging": that would read as the API's namespace.
 app_name = "messaging_pages"
@@ -18,4 +18,20 @@ urlpatterns = [
         views.message_report_page,
         name="report",
     ),
+]
+
+# Agency tools (docs/agency-tools.md): templates and away replies.
+urlpatterns += [
+    path("templates/", tools_views.template_list_page, name="templates"),
+    path(
+        "templates/<int:template_id>/edit/",
+        tools_views.template_edit_page,
+        name="template-edit",
+    ),
+    path(
+        "templates/<int:template_id>/delete/",
+        tools_views.template_delete_page,
+        name="template-delete",
+    ),
+    path("away/", tools_views.away_page, name="away"),
 ]

@@ -33,6 +33,7 @@ from messaging.services import (
     thread_start,
     thread_wipe,
 )
+from messaging.tools_views import composer_templates, template_body_for
 from moderation.report_views import SESSION_LAST_REPORT, ReportForm
 
 MESSAGE_KIND = "message"  # moderation.reporting.CATEGORIES["message"]
@@ -64,6 +65,8 @@ class MessageRow:
     image: ImageRow | None = None
     # Sent by the other side: it gets a "Report" link.
     from_other_side: bool = False
+    # An away auto-reply, labelled "Automatic reply".
+    automatic: bool = False
 
 
 # --- Inbox ----------------------------------------------------------------------
@@ -106,7 +109,9 @@ def _other_name(thread: Thread, side: str) -> str:
 def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = _visible(request, thread_id)
     if request.method == "GET":
-        return _render_thread(request, thread, mark_read=True)
+        # "Use a template" without the script: the page again, composer filled.
+        body = template_body_for(request, thread)
+        return _render_thread(request, thread, mark_read=True, body=body)
     body = request.POST.get("body", "")
     try:
         message_send(
@@ -205,6 +210,7 @@ def _render_thread(
         "rows": rows,
         "last_id": rows[-1].id if rows else 0,
         "body": body,
+        "templates": composer_templates(request, side=side),
         **_error_context(error),
     }
     status = error.status_code if error else 200
@@ -221,6 +227,7 @@ def _message_row(
         created_at=message.created_at,
         image=_image_row(message),
         from_other_side=_sender_side(thread, message) != side,
+        automatic=message.automatic,
     )
 
 

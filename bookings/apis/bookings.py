@@ -13,12 +13,14 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts.models import User
 from bookings.models import MEETING_PLACE_MAX, Booking, BookingEvent
 from bookings.selectors import booking_get_for, booking_list_for
 from bookings.services import (
     ACTIONS,
     BookingInput,
     booking_act,
+    booking_assign,
     booking_request,
     booking_reschedule,
 )
@@ -82,6 +84,9 @@ class BookingSerializer(serializers.Serializer):
     meeting_place = serializers.CharField()
     expires_at = serializers.DateTimeField(allow_null=True)
     reschedule_count = serializers.IntegerField()
+    # The agency staff member handling it; null for nobody (and always for
+    # an independent's booking).
+    assigned_to = serializers.IntegerField(source="assigned_to_id", allow_null=True)
     created_at = serializers.DateTimeField()
 
     def get_client_name(self, booking: Booking) -> str:
@@ -190,10 +195,18 @@ class BookingListApi(APIView):
             choices=Booking.Status.values, required=False
         )
         upcoming = serializers.BooleanField(default=None, allow_null=True)
+        assigned = serializers.ChoiceField(
+            choices=["me"],
+            required=False,
+            help_text="me: only the bookings assigned to you (an agency's queue).",
+        )
 
     @extend_schema(
         parameters=[FilterSerializer],
-        responses=BookingSerializer(many=True),
+        responses={
+            200: BookingSerializer(many=True),
+            400: OpenApiResponse(description="An unknown filter value."),
+        },
         operation_id="booking_list",
     )
     def get(self, request: Request) -> Response:
@@ -205,6 +218,7 @@ class BookingListApi(APIView):
             role=query.get("role"),
             statuses=sorted(query.get("status") or []),
             upcoming=query["upcoming"],
+            assigned_to_me=query.get("assigned") == "me",
         )
         return paginated(
             request=request,
@@ -312,3 +326,50 @@ class BookingCollectionApi(BookingCreateApi, BookingListApi):
         if self.request.method == "POST":
             return super().get_throttles()
         return [throttle() for throttle in self.settings.DEFAULT_THROTTLE_CLASSES]
+
+
+class BookingAssignApi(APIView):
+    """Assign an agency booking to a member of the agency's staff, or to nobody
+    (``assignee`` null). The assignee is notified (not when assigning
+    yourself); the change is audited (docs/agency-tools.md)."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "bookings"
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "BookingAssign"
+
+        assignee = serializers.IntegerField(
+            min_value=1, max_value=MAX_ID, allow_null=True
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: BookingDetailSerializer,
+            400: OpenApiResponse(
+                description="Not an agency booking, or the assignee is not on "
+                "the agency's staff (field error on assignee)."
+            ),
+            403: OpenApiResponse(description="Only the agency's staff assign."),
+            404: OpenApiResponse(description="Not a booking on your side."),
+        },
+        operation_id="booking_assign",
+    )
+    def post(self, request: Request, booking_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = booking_get_for(user=request.user, booking_id=booking_id)
+        assignee_id = data.validated_data["assignee"]
+        assignee = None
+        if assignee_id is not None:
+            assignee = User.objects.filter(pk=assignee_id).first()
+            if assignee is None:
+                raise ValidationFailed(
+                    fields={"assignee": ["Choose a member of this agency's staff."]}
+                )
+        booking_assign(actor=request.user, booking=booking, assignee=assignee)
+        booking = booking_get_for(user=request.user, booking_id=booking_id)
+        return Response(BookingDetailSerializer(booking).data)

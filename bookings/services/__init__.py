@@ -4,6 +4,7 @@ commit. Overlaps are refused by the exclusion constraint (bookings/models.py); t
 services translate its error into a 409. One module per kind of write; everything
 public is importable from here."""
 
+from bookings.services.assignment import booking_assign
 from bookings.services.clock import (
     bookings_complete_finished,
     bookings_due_reminders,
@@ -39,6 +40,7 @@ __all__ = [
     "SlotUnavailable",
     "TransitionNotAllowed",
     "availability_replace",
+    "booking_assign",
     "booking_act",
     "booking_deposit_paid",
     "booking_request",

@@ -32,6 +32,8 @@ class MessageSerializer(serializers.Serializer):
     mine = serializers.SerializerMethodField()
     body = serializers.SerializerMethodField()
     attachment = AttachmentSerializer(allow_null=True)
+    # An away auto-reply sent by the platform on the provider's behalf.
+    automatic = serializers.BooleanField()
     created_at = serializers.DateTimeField()
 
     def get_mine(self, message: Message) -> bool:
