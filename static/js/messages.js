@@ -38,9 +38,17 @@
     var empty = list.querySelector(".conversation__empty");
     if (empty) empty.remove();
     var item = document.createElement("li");
-    item.className = "bubble" + (message.mine ? " bubble--mine" : "");
+    item.className = "bubble" + (message.mine ? " bubble--mine" : "") +
+      (message.automatic ? " bubble--auto" : "");
     item.dataset.id = String(message.id);
     if (message.attachment) item.append(image(message));
+    if (message.automatic) {
+      // The same label the server renders for an away auto-reply.
+      var auto = document.createElement("p");
+      auto.className = "bubble__auto";
+      auto.textContent = "Automatic reply";
+      item.append(auto);
+    }
     if (message.body) {
       var body = document.createElement("p");
       body.className = "bubble__body";

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from core import crypto
-from messaging.models import Message, Thread
+from messaging.models import AwayReply, Message, Thread
 from tests.e2e.checks import check_page
 from tests.e2e.signin import sign_in_checked as sign_in
 from tests.factories.bookings import client_account
@@ -139,3 +139,15 @@ def test_messages_arrive_live_both_ways(asgi_server, new_page):
         time.sleep(0.1)
         thread.refresh_from_db()
     assert thread.client_last_read_id == newest
+
+    # Lena goes away: the client's next message is answered by the platform,
+    # and the answer arrives live, labelled as automatic.
+    AwayReply.objects.create(
+        profile=profile, enabled=True, message="Travelling until Monday.", set_by=owner
+    )
+    client.get_by_label("Your message").fill("Saturday instead?")
+    client.get_by_role("button", name="Send").click()
+    automatic = client.locator(".bubble--auto", has_text="Travelling until Monday.")
+    automatic.wait_for()
+    assert automatic.locator(".bubble__auto").inner_text() == "Automatic reply"
+    assert _same_page(client)
