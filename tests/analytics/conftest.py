@@ -52,8 +52,10 @@ def profile(city, provider):  # noqa: ANN001, ANN201
     return page
 
 
-def make_agency(name: str) -> tuple[Agency, object]:
-    owner = UserFactory(role=Role.AGENCY, is_age_verified=True, display_name=name)
+def make_agency(name: str, **owner_fields) -> tuple[Agency, object]:  # noqa: ANN003
+    owner = UserFactory(
+        role=Role.AGENCY, is_age_verified=True, display_name=name, **owner_fields
+    )
     agency = Agency.objects.create(
         name=name,
         slug=name.lower().replace(" ", "-"),
