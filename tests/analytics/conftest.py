@@ -1,36 +1,15 @@
-"""The analytics dashboards' world: a city, a provider with a live profile, an
-agency listing two escorts' profiles, and ``seed_days`` that writes
-ProfileDay rows directly (the flush and the rollup are the events helper's)."""
+"""The analytics dashboards' world: a city, a provider with a live profile, and
+two agencies listing three escorts' profiles. Figures are written as ProfileDay
+rows directly (tests/factories/analytics.py ``seed_days``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
-from accounts.models import Role
-from analytics.models import ProfileDay
-from directory.models import Agency, AgencyMembership
 from search.indexer import search_documents_refresh
-from tests.factories import UserFactory
+from tests.factories.analytics import make_agency
 from tests.factories.pages import EscortOwnerFactory, make_profile
 from tests.factories.search import live_city
-
-
-def seed_days(profile, *, days: int, end: dt.date | None = None, **values) -> None:  # noqa: ANN001, ANN003
-    """One ProfileDay per day for ``days`` days up to ``end`` (today), each
-    with ``values``; a callable value gets the day's index (0 = oldest)."""
-    end = end or timezone.localdate()
-    rows = []
-    for n in range(days):
-        fields = {k: (v(n) if callable(v) else v) for k, v in values.items()}
-        rows.append(
-            ProfileDay(
-                profile=profile, day=end - dt.timedelta(days=days - 1 - n), **fields
-            )
-        )
-    ProfileDay.objects.bulk_create(rows)
 
 
 @pytest.fixture
@@ -50,20 +29,6 @@ def profile(city, provider):  # noqa: ANN001, ANN201
     page = make_profile("Amelie", city=city, owner=provider)
     search_documents_refresh(profile_ids=[page.pk])
     return page
-
-
-def make_agency(name: str, **owner_fields) -> tuple[Agency, object]:  # noqa: ANN003
-    owner = UserFactory(
-        role=Role.AGENCY, is_age_verified=True, display_name=name, **owner_fields
-    )
-    agency = Agency.objects.create(
-        name=name,
-        slug=name.lower().replace(" ", "-"),
-        status="verified",
-        verified_at=timezone.now(),
-    )
-    AgencyMembership.objects.create(agency=agency, user=owner, role="owner")
-    return agency, owner
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 
 from accounts.models import Role
 from directory.models import AgencyMembership
-from tests.analytics.conftest import seed_days
 from tests.factories import UserFactory
+from tests.factories.analytics import seed_days
 from tests.factories.pages import make_profile
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
-from tests.analytics.conftest import seed_days
 from tests.factories import UserFactory
+from tests.factories.analytics import seed_days
 from tests.factories.pages import make_profile
 
 pytestmark = pytest.mark.django_db

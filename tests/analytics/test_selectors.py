@@ -14,7 +14,7 @@ from core.exceptions import ValidationFailed
 from directory.models import EscortProfilePage
 from search.exposure import exposure_for_profile, exposure_for_profiles
 from search.models import ProfileImpressionDaily
-from tests.analytics.conftest import seed_days
+from tests.factories.analytics import seed_days
 from tests.factories.pages import make_profile
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,9 @@ import pytest
 from django.utils import timezone
 
 from search.indexer import search_documents_refresh
-from tests.analytics.conftest import make_agency, seed_days
 from tests.e2e.checks import check_page
 from tests.e2e.signin import sign_in_checked
+from tests.factories.analytics import make_agency, seed_days
 from tests.factories.pages import EscortOwnerFactory, make_profile
 from tests.factories.search import live_city
 
