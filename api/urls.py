@@ -223,4 +223,5 @@ urlpatterns = [
     path("", include("reviews.apis.urls")),
     path("", include("moderation.apis.urls")),
     path("", include("analytics.api_urls")),
+    path("", include("analytics.dashboard_api_urls")),
 ]
