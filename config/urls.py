@@ -44,6 +44,7 @@ urlpatterns = [
         "agency/invitations/",
         include((agency_invitation_urls, "directory_agency_invitation")),
     ),
+    path("dashboard/", include("analytics.urls")),  # before directory's dashboard
     path("dashboard/", include("directory.urls")),
     path("messages/", include("messaging.urls")),
     path("payments/", include("payments.urls")),

@@ -96,3 +96,74 @@ def exposure_for_profile(*, profile: EscortProfilePage, days: int = 7) -> dict:
             round(share / fair_share, 2) if share is not None and fair_share else None
         ),
     }
+
+
+def exposure_for_profiles(
+    *, profile_ids: list[int], start: dt.date, end: dt.date
+) -> dict:
+    """The same rule for several profiles at once (an agency's, or one profile
+    over any period), in three queries whatever their number. Each profile's
+    fair first-page impressions are its band's total / live profiles in the band
+    (city, VIP or not); ``share`` and ``fair_share`` are the profiles' own and
+    fair parts of the first-page impressions of their bands, and ``ratio`` =
+    own / fair. For one profile these equal ``exposure_for_profile``."""
+    profiles = list(
+        EscortProfilePage.objects.filter(pk__in=profile_ids)
+        .exclude(home_city_id=None)
+        .values_list("pk", "home_city_id", "is_vip", "search_document__is_vip")
+    )
+    bands = {
+        pk: (city_id, indexed if indexed is not None else is_vip)
+        for pk, city_id, is_vip, indexed in profiles
+    }
+    cities = {city_id for city_id, _ in bands.values()}
+    rows = (
+        ProfileImpressionDaily.objects.filter(
+            city_id__in=cities, day__range=(start, end)
+        )
+        .values("city_id", "profile__search_document__is_vip")
+        .annotate(
+            first_page=Coalesce(Sum("first_page"), 0),
+            own_first_page=Coalesce(
+                Sum("first_page", filter=Q(profile_id__in=list(bands))), 0
+            ),
+            own_impressions=Coalesce(
+                Sum("impressions", filter=Q(profile_id__in=list(bands))), 0
+            ),
+        )
+        .order_by()
+    )
+    band_totals: dict[tuple[int, bool], int] = {}
+    own_first_page = own_impressions = 0
+    for row in rows:
+        key = (row["city_id"], row["profile__search_document__is_vip"])
+        band_totals[key] = band_totals.get(key, 0) + row["first_page"]
+        own_first_page += row["own_first_page"]
+        own_impressions += row["own_impressions"]
+    peers = {
+        (row["city_id"], row["is_vip"]): row["n"]
+        for row in ProfileSearchDocument.objects.filter(city_id__in=cities)
+        .values("city_id", "is_vip")
+        .annotate(n=Count("profile_id"))
+        .order_by()
+    }
+    band_first_page = sum(band_totals.get(key, 0) for key in set(bands.values()))
+    fair_first_page = sum(
+        band_totals.get(key, 0) / peers[key] for key in bands.values() if peers.get(key)
+    )
+    share = _ratio(own_first_page, band_first_page)
+    fair_share = (
+        round(fair_first_page / band_first_page, 4) if band_first_page else None
+    )
+    return {
+        "period_start": start,
+        "period_end": end,
+        "impressions": own_impressions,
+        "first_page_impressions": own_first_page,
+        "band_first_page_impressions": band_first_page,
+        "share": share,
+        "fair_share": fair_share,
+        "ratio": (
+            round(own_first_page / fair_first_page, 2) if fair_first_page else None
+        ),
+    }

@@ -1,5 +1,8 @@
-"""Scripted data for the business figures: each helper writes one fact at a
-given time, as the services and the daily rollup would have left it."""
+"""The analytics world. For the dashboards: a city, a provider with a live
+profile, an agency listing two escorts' profiles, and ``seed_days`` that writes
+ProfileDay rows directly (the flush and the rollup are the events helper's).
+For the business figures: helpers that each write one fact at a given time, as
+the services and the daily rollup would have left it."""
 
 from __future__ import annotations
 
@@ -9,17 +12,87 @@ import itertools
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from accounts.models import Role, User
 from analytics.models import ProfileDay, UserActiveDay
 from bookings.models import Booking
-from directory.models import CityPage, EscortProfilePage
+from directory.models import Agency, AgencyMembership, CityPage, EscortProfilePage
 from messaging.models import Message, Thread
 from moderation.models import Report
+from search.indexer import search_documents_refresh
 from search.models import SearchQueryLog
 from tests.factories import UserFactory
 from tests.factories.bookings import past_booking
-from tests.factories.pages import make_city, make_profile
+from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
+from tests.factories.search import live_city
+
+
+def seed_days(profile, *, days: int, end: dt.date | None = None, **values) -> None:  # noqa: ANN001, ANN003
+    """One ProfileDay per day for ``days`` days up to ``end`` (today), each
+    with ``values``; a callable value gets the day's index (0 = oldest)."""
+    end = end or timezone.localdate()
+    rows = []
+    for n in range(days):
+        fields = {k: (v(n) if callable(v) else v) for k, v in values.items()}
+        rows.append(
+            ProfileDay(
+                profile=profile, day=end - dt.timedelta(days=days - 1 - n), **fields
+            )
+        )
+    ProfileDay.objects.bulk_create(rows)
+
+
+@pytest.fixture
+def city(db):  # noqa: ANN001, ANN201
+    return live_city(
+        "Vienna", country="Austria", country_code="AT", time_zone="Europe/Vienna"
+    )
+
+
+@pytest.fixture
+def provider(db):  # noqa: ANN001, ANN201
+    return EscortOwnerFactory(display_name="Amelie")
+
+
+@pytest.fixture
+def profile(city, provider):  # noqa: ANN001, ANN201
+    page = make_profile("Amelie", city=city, owner=provider)
+    search_documents_refresh(profile_ids=[page.pk])
+    return page
+
+
+def make_agency(name: str) -> tuple[Agency, object]:
+    owner = UserFactory(role=Role.AGENCY, is_age_verified=True, display_name=name)
+    agency = Agency.objects.create(
+        name=name,
+        slug=name.lower().replace(" ", "-"),
+        status="verified",
+        verified_at=timezone.now(),
+    )
+    AgencyMembership.objects.create(agency=agency, user=owner, role="owner")
+    return agency, owner
+
+
+@pytest.fixture
+def agency_world(city):  # noqa: ANN001, ANN201
+    """Velvet Hours lists Bella and Chloé; Nightingale lists Dora."""
+    agency, owner = make_agency("Velvet Hours")
+    other, other_owner = make_agency("Nightingale")
+    bella = make_profile("Bella", city=city, agency=agency)
+    chloe = make_profile("Chloé", city=city, agency=agency, slug="chloe")
+    dora = make_profile("Dora", city=city, agency=other)
+    search_documents_refresh(profile_ids=[bella.pk, chloe.pk, dora.pk])
+    return {
+        "agency": agency,
+        "owner": owner,
+        "other": other,
+        "other_owner": other_owner,
+        "bella": bella,
+        "chloe": chloe,
+        "dora": dora,
+    }
+
 
 UTC = dt.UTC
 _keys = itertools.count()
