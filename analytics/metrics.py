@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from analytics.models import ProfileDay, UserActiveDay
+from analytics.periods import Period
 from bookings.models import Booking
 from messaging.models import Message
 from moderation.models import Report
@@ -41,30 +42,19 @@ BREAKDOWNS: dict[str, str] = {
 COUNT, MONEY = "count", "money"
 
 
-@dataclass(frozen=True)
-class Period:
-    """Whole days from ``start`` to ``end`` inclusive, in the site time zone."""
+def period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    """[midnight of start, midnight after end) in the site time zone."""
+    zone = timezone.get_default_timezone()
+    first = dt.datetime.combine(period.start, dt.time.min, tzinfo=zone)
+    after = dt.datetime.combine(
+        period.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone
+    )
+    return first, after
 
-    start: dt.date
-    end: dt.date
 
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
-        """[midnight of start, midnight after end) as aware datetimes."""
-        zone = timezone.get_default_timezone()
-        first = dt.datetime.combine(self.start, dt.time.min, tzinfo=zone)
-        after = dt.datetime.combine(
-            self.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone
-        )
-        return first, after
-
-    @classmethod
-    def last_days(cls, days: int, *, today: dt.date | None = None) -> Period:
-        end = today or timezone.localdate()
-        return cls(start=end - dt.timedelta(days=days - 1), end=end)
+def period_last_days(days: int, *, today: dt.date | None = None) -> Period:
+    end = today or timezone.localdate()
+    return Period(start=end - dt.timedelta(days=days - 1), end=end)
 
 
 @dataclass(frozen=True)
@@ -100,7 +90,7 @@ class Metric:
                 f"{self.time_field}__lte": period.end,
             }
         else:
-            first, after = period.bounds()
+            first, after = period_bounds(period)
             bounds = {f"{self.time_field}__gte": first, f"{self.time_field}__lt": after}
         return self.base().filter(**bounds)
 

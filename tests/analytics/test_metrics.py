@@ -11,13 +11,14 @@ from django.utils import timezone
 from accounts.models import Role
 from analytics.metrics import (
     METRICS,
-    Period,
     UnknownMetric,
     UnsupportedBreakdown,
     metric_get,
     metric_rows,
     metric_totals,
+    period_last_days,
 )
+from analytics.periods import Period
 from bookings.models import Booking
 from messaging.models import Thread
 from payments.models import LedgerEntry, LedgerTransaction
@@ -177,7 +178,7 @@ def test_revenue_is_net_of_refunds_per_currency():
     post(4900, currency="EUR", cause="2")
     post(900, currency="EUR", cause="3", refund=True)
     post(3000, currency="CHF", cause="4")
-    today = Period.last_days(1)
+    today = period_last_days(1)
     assert metric_totals(metric=METRICS["revenue"], period=today) == {
         "EUR": 6900,
         "CHF": 3000,
