@@ -80,7 +80,12 @@ def _result_context(result: ReportResult) -> dict:
 def report_builder(request: HttpRequest) -> HttpResponse:
     _guard(request)
     bound = "metric" in request.GET
-    form = ReportBuilderForm(request.GET if bound else DEFAULTS)
+    data = request.GET.copy() if bound else DEFAULTS.copy()
+    if data.get("days"):
+        # A quick range wins; dates left from an earlier custom range would
+        # only suggest otherwise.
+        data["start"] = data["end"] = ""
+    form = ReportBuilderForm(data)
     context: dict = {
         "form": form,
         "bound": bound,
