@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,6 +25,7 @@ from analytics.admin_forms import (
     spec_query,
 )
 from analytics.models import SavedReport
+from analytics.report_events import report_exported_event
 from analytics.report_exports import (
     CSV_TYPE,
     XLSX_TYPE,
@@ -113,7 +115,9 @@ def _export(request: HttpRequest, *, extension: str) -> HttpResponse:
         )
     except ReportInvalid as error:
         return error_response(400, error.code, error.message, error.fields)
-    result = report_run(spec=spec)
+    with transaction.atomic():
+        result = report_run(spec=spec)
+        report_exported_event(actor=request.user, result=result, file_format=extension)
     if extension == "csv":
         response = HttpResponse(report_csv(result), content_type=CSV_TYPE)
     else:

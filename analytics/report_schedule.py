@@ -24,6 +24,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from analytics.models import ReportSubscription, SavedReport
+from analytics.report_events import (
+    report_subscribed_event,
+    report_unsubscribed_event,
+)
 from analytics.report_exports import (
     CSV_TYPE,
     report_csv,
@@ -69,19 +73,26 @@ def report_subscribe(
 ) -> ReportSubscription:
     """Subscribe, or change the frequency of an existing subscription."""
     now = now or timezone.now()
-    subscription, _created = ReportSubscription.objects.update_or_create(
-        report=report,
-        subscriber=subscriber,
-        defaults={
-            "frequency": frequency,
-            "next_run_at": next_run_after(frequency=frequency, after=now),
-        },
-    )
+    with transaction.atomic():
+        subscription, _created = ReportSubscription.objects.update_or_create(
+            report=report,
+            subscriber=subscriber,
+            defaults={
+                "frequency": frequency,
+                "next_run_at": next_run_after(frequency=frequency, after=now),
+            },
+        )
+        report_subscribed_event(actor=subscriber, subscription=subscription)
     return subscription
 
 
+@transaction.atomic
 def report_unsubscribe(*, report: SavedReport, subscriber: User) -> None:
-    ReportSubscription.objects.filter(report=report, subscriber=subscriber).delete()
+    deleted, _ = ReportSubscription.objects.filter(
+        report=report, subscriber=subscriber
+    ).delete()
+    if deleted:
+        report_unsubscribed_event(actor=subscriber, report=report)
 
 
 def _email(subscription: ReportSubscription, *, today: dt.date) -> EmailMessage:

@@ -19,6 +19,7 @@ from analytics.report_schedule import (
     report_unsubscribe,
 )
 from analytics.report_tasks import send_due_reports
+from audit.models import AuditEntry
 from tests.analytics.conftest import signup
 from tests.factories import UserFactory
 from tests.mfa import login_with_mfa
@@ -171,3 +172,9 @@ def test_subscribe_and_unsubscribe_on_the_saved_report_page(client, analyst):
     assert ReportSubscription.objects.get(pk=subscription.pk).frequency == "monthly"
     assert client.post(url, {"unsubscribe": "1"}).status_code == 302
     assert not ReportSubscription.objects.exists()
+    actions = list(
+        AuditEntry.objects.filter(target_id=report.pk)
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["analytics.report_subscribed", "analytics.report_unsubscribed"]
