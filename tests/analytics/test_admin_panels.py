@@ -23,8 +23,9 @@ from tests.mfa import login_with_mfa
 pytestmark = pytest.mark.django_db
 
 HOME = "/cms/"
-# Wagtail's own home panels and ours (about twenty): whatever the volume.
-MAX_QUERIES = 60
+# Wagtail's own home panels (about twenty) and ours (sixteen, five of them the
+# moderation figures): whatever the volume.
+MAX_QUERIES = 35
 
 
 def panel_of(html: str) -> str:
@@ -96,6 +97,9 @@ def test_signups_by_role_against_the_previous_period(analyst_client):
 
 
 def test_the_home_page_runs_constant_queries(analyst_client, profiles):
+    # The first request fills per-process caches (content types, the site):
+    # measured from the second one on.
+    analyst_client.get(HOME)
     counts = []
     for size in (2, 12):
         world(profiles, size)
@@ -103,7 +107,7 @@ def test_the_home_page_runs_constant_queries(analyst_client, profiles):
             assert analyst_client.get(HOME).status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1], counts
-    assert counts[0] <= MAX_QUERIES
+    assert counts[0] <= MAX_QUERIES, counts
 
 
 def test_others_do_not_see_the_panel(client):
