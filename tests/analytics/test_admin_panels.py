@@ -23,8 +23,8 @@ from tests.mfa import login_with_mfa
 pytestmark = pytest.mark.django_db
 
 HOME = "/cms/"
-# Wagtail's own home panels (about twenty) and ours (sixteen, five of them the
-# moderation figures): whatever the volume.
+# Wagtail's own home panels and ours (sixteen, five of them the moderation
+# figures): whatever the volume.
 MAX_QUERIES = 35
 
 

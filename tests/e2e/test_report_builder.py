@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from bookings.models import Booking
-from tests.analytics.conftest import booking
+from tests.analytics.conftest import active, booking, signup
 from tests.e2e.signin import sign_in
 from tests.factories import UserFactory
 from tests.factories.pages import make_city, make_profile
@@ -31,10 +31,13 @@ pytestmark = [
 ]
 
 
-def shoot(page, name: str, width: int, part: str = "main") -> None:  # noqa: ANN001
-    """The admin scrolls inside its own layout: a shot of the part shows it all."""
+def shoot(page, name: str, width: int) -> None:  # noqa: ANN001
+    """The admin scrolls inside its own layout: a tall window shows it all."""
     if shots := os.environ.get("ADMIN_SCREENSHOTS"):
-        page.locator(part).first.screenshot(path=f"{shots}/{name}-{width}.png")
+        size = page.viewport_size
+        page.set_viewport_size({"width": size["width"], "height": 2600})
+        page.screenshot(path=f"{shots}/{name}-{width}.png")
+        page.set_viewport_size(size)
 
 
 def open_business_reports(page) -> None:  # noqa: ANN001
@@ -56,6 +59,9 @@ def test_analyst_builds_a_report_and_downloads_its_csv(live_server, new_page, vi
     booking(vienna, now - dt.timedelta(days=2), status=Booking.Status.COMPLETED)
     booking(vienna, now - dt.timedelta(days=3), status=Booking.Status.COMPLETED)
     booking(zurich, now - dt.timedelta(days=4), status=Booking.Status.DECLINED)
+    for days, role in enumerate(["client", "client", "escort", "agency", "client"]):
+        joined = signup(now - dt.timedelta(days=days * 3 + 1), role=role)
+        active(joined, timezone.localdate().isoformat())
     totp_for(analyst)  # the admin needs a second factor
     base = live_server.url
     width = viewport["width"]
@@ -63,7 +69,7 @@ def test_analyst_builds_a_report_and_downloads_its_csv(live_server, new_page, vi
     page = new_page(journey=False)
     sign_in(page, base, analyst.email, "/cms/", mfa_user=analyst)
     assert page.get_by_role("heading", name="Business at a glance").count() == 1
-    shoot(page, "admin-home", width, "#business-at-a-glance-section")
+    shoot(page, "admin-home", width)
     open_business_reports(page)
 
     # A backwards range: the form says which date is wrong.
@@ -99,3 +105,17 @@ def test_analyst_builds_a_report_and_downloads_its_csv(live_server, new_page, vi
         ["completed", "Completed", "2"],
         ["declined", "Declined", "1"],
     ]
+
+    # Saved under a name, then emailed weekly.
+    page.get_by_label("Name").fill("Bookings by status")
+    page.get_by_role("button", name="Save this report").click()
+    page.wait_for_url("**/cms/analytics/reports/saved/*/")
+    assert page.get_by_role("heading", name="Bookings by status", level=1).count() == 1
+    page.get_by_label("Email me this report").select_option(label="Weekly")
+    page.get_by_role("button", name="Subscribe").click()
+    page.wait_for_load_state()
+    assert (
+        "You get this report weekly"
+        in page.locator('[data-figure="subscription"]').inner_text()
+    )
+    shoot(page, "saved-report", width)
