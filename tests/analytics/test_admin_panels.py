@@ -14,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Role
+from analytics.retention import retention_cohorts
 from bookings.models import Booking
 from messaging.models import Thread
-from tests.analytics.conftest import active, booking, message, search, signup
+from tests.analytics.conftest import active, at, booking, message, search, signup
 from tests.factories import UserFactory
 from tests.mfa import login_with_mfa
 
@@ -124,3 +125,34 @@ def test_a_superuser_moderator_gets_a_link_instead_of_the_queue(client):
     html = panel_of(client.get(HOME).content.decode())
     assert 'data-figure="moderation-link"' in html
     assert 'data-figure="moderation"' not in html
+
+
+def test_retention_by_signup_week():
+    today = dt.date(2026, 3, 18)  # a Wednesday; its week starts on 16 March
+    early = [signup(at("2026-03-02", 10)) for _ in range(4)]  # week of 2 March
+    late = signup(at("2026-03-10", 10))  # week of 9 March
+    signup(at("2026-03-03", 10), role=Role.STAFF)  # staff are no cohort
+    active(early[0], "2026-03-02", "2026-03-09", "2026-03-17")
+    active(early[1], "2026-03-03", "2026-03-04")
+    active(early[2], "2026-03-11")
+    active(late, "2026-03-10", "2026-03-16")
+
+    cohorts = retention_cohorts(today=today, weeks=3)
+    assert [c.week for c in cohorts] == [
+        dt.date(2026, 3, 16),
+        dt.date(2026, 3, 9),
+        dt.date(2026, 3, 2),
+    ]
+    newest, middle, oldest = cohorts
+    assert (newest.size, newest.active) == (0, [0])
+    assert newest.shares == [None]
+    assert (middle.size, middle.active) == (1, [1, 1])
+    assert (oldest.size, oldest.active) == (4, [2, 2, 1])
+    assert oldest.shares == [50, 50, 25]
+
+
+def test_the_retention_table_has_a_column_per_week(analyst_client):
+    html = panel_of(analyst_client.get(HOME).content.decode())
+    table = html[html.index('data-figure="retention"') :]
+    header = table[: table.index("</thead>")]
+    assert header.count("Week ") == 8  # week 0 to 7 for the oldest of 8 cohorts
