@@ -14,6 +14,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -201,7 +203,11 @@ def saved_report_subscribe(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("Subscribed: the next email goes out on %(when)s.")
-            % {"when": subscription.next_run_at.strftime("%d %b %Y %H:%M %Z")},
+            % {
+                "when": date_format(
+                    timezone.localtime(subscription.next_run_at), "DATETIME_FORMAT"
+                )
+            },
         )
     return HttpResponseRedirect(reverse("business_reports:saved", args=[pk]))
 
