@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from analytics.metrics import BREAKDOWNS, MONEY
 from analytics.reports import ReportResult
+from audit.admin_views import FORMULA_STARTS
 from core.charts import Chart, Series, bar_chart, line_chart
 from core.formatting import format_money, to_major_units
 
@@ -31,20 +32,26 @@ def report_headings(result: ReportResult) -> list[str]:
     return ["bucket", "label", "value"]
 
 
+def _text(value: str) -> str:
+    """A label a spreadsheet must not run as a formula (a city or plan named
+    "=HYPERLINK(…)"), kept readable behind a quote, as the audit export does."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def report_records(result: ReportResult) -> list[list[object]]:
     """The rows as written to CSV and XLSX, in the headings' order."""
     if _is_money(result):
         return [
             [
-                row.bucket,
-                row.label,
+                _text(row.bucket),
+                _text(row.label),
                 row.currency,
                 row.value,
                 to_major_units(row.value),
             ]
             for row in result.rows
         ]
-    return [[row.bucket, row.label, row.value] for row in result.rows]
+    return [[_text(row.bucket), _text(row.label), row.value] for row in result.rows]
 
 
 def report_display_rows(result: ReportResult) -> list[tuple[str, str, str]]:

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from analytics.models import SavedReport
 from audit.models import AuditEntry
-from tests.analytics.conftest import active, signup
+from tests.analytics.conftest import active, booking, signup
 from tests.factories import UserFactory
 from tests.mfa import login_with_mfa
 
@@ -298,3 +298,15 @@ def test_an_export_is_audited(signed_in, analyst):
     # Refused input exports nothing and records nothing.
     signed_in.get(CSV_URL, {**query, "metric": "nope"})
     assert AuditEntry.objects.filter(action="analytics.report_exported").count() == 1
+
+
+def test_a_label_is_never_a_spreadsheet_formula(signed_in, profiles):
+    city = profiles[0].home_city
+    city.title = "=HYPERLINK(1)"
+    city.save_revision().publish()
+    booking(profiles[0], timezone.now(), status="completed")
+    response = signed_in.get(
+        CSV_URL, {"metric": "bookings", "breakdown": "city", "days": "7"}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1] == ["'=HYPERLINK(1)", "'=HYPERLINK(1)", "1"]
