@@ -170,7 +170,11 @@ def saved_report_save(request: HttpRequest) -> HttpResponse:
 def saved_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _guard(request)
     report = _own(request, pk)
-    result = report_run(spec=saved_report_spec(report=report))
+    try:
+        result = report_run(spec=saved_report_spec(report=report))
+    except ReportInvalid as error:
+        messages.error(request, error.message)
+        return HttpResponseRedirect(reverse("business_reports:index"))
     subscription = next(iter(report.my_subscriptions), None)
     initial = {"frequency": subscription.frequency} if subscription else {}
     context = {

@@ -19,6 +19,7 @@ from core.charts import Chart, Series, bar_chart, line_chart
 from core.formatting import format_money, to_major_units
 
 CSV_TYPE = "text/csv; charset=utf-8"
+CENTS = Decimal("0.01")  # amounts always with two decimals: 24.90, not 24.9
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -47,7 +48,7 @@ def report_records(result: ReportResult) -> list[list[object]]:
                 _text(row.label),
                 row.currency,
                 row.value,
-                to_major_units(row.value),
+                to_major_units(row.value).quantize(CENTS),
             ]
             for row in result.rows
         ]

@@ -168,8 +168,15 @@ def saved_report_spec(
         )
     else:
         period = Period(start=report.start_date, end=report.end_date)
+    metric = METRICS.get(report.metric)
+    if metric is None or report.breakdown not in metric.breakdowns:
+        # A metric renamed or dropped since the report was saved.
+        raise ReportInvalid(
+            _("“%(name)s” asks for a metric or breakdown that no longer exists.")
+            % {"name": report.name}
+        )
     return ReportSpec(
-        metric=METRICS[report.metric],
+        metric=metric,
         breakdown=report.breakdown,
         period=period,
         range_days=report.range_days,

@@ -20,6 +20,7 @@ from bookings.models import Booking
 from directory.models import Agency, AgencyMembership, CityPage, EscortProfilePage
 from messaging.models import Message, Thread
 from moderation.models import Report
+from payments.models import LedgerEntry, LedgerTransaction
 from search.indexer import search_documents_refresh
 from search.models import SearchQueryLog
 from tests.factories import UserFactory
@@ -157,6 +158,29 @@ def search(created: dt.datetime, *, results: int, query: str = "") -> None:
 def profile_day(profile: EscortProfilePage, day: str, **counts: int) -> ProfileDay:
     return ProfileDay.objects.create(
         profile=profile, day=dt.date.fromisoformat(day), **counts
+    )
+
+
+def post(
+    revenue_minor: int, *, currency: str, cause: str, refund: bool = False
+) -> None:
+    """Revenue (or a refund of it) posted to the ledger now, balanced by cash."""
+    txn = LedgerTransaction.objects.create(
+        kind="refund" if refund else "subscription_charge",
+        cause_type="test",
+        cause_id=cause,
+    )
+    account = "client_refunds" if refund else "platform_revenue"
+    amount = revenue_minor if refund else -revenue_minor
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                transaction=txn, account=account, amount_minor=amount, currency=currency
+            ),
+            LedgerEntry(
+                transaction=txn, account="cash", amount_minor=-amount, currency=currency
+            ),
+        ]
     )
 
 

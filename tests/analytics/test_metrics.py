@@ -21,12 +21,12 @@ from analytics.metrics import (
 from analytics.periods import Period
 from bookings.models import Booking
 from messaging.models import Thread
-from payments.models import LedgerEntry, LedgerTransaction
 from tests.analytics.conftest import (
     active,
     at,
     booking,
     message,
+    post,
     profile_day,
     report,
     search,
@@ -151,26 +151,6 @@ def test_reports_and_searches_without_results():
     assert rows("reports_opened", "day")["2026-03-03"] == 2
     assert labelled("reports_opened", "status") == {"Open": 2}
     assert rows("searches_without_results", "month") == {"2026-03": 2}
-
-
-def post(revenue_minor: int, *, currency: str, cause: str, refund: bool = False):
-    txn = LedgerTransaction.objects.create(
-        kind="refund" if refund else "subscription_charge",
-        cause_type="test",
-        cause_id=cause,
-    )
-    account = "client_refunds" if refund else "platform_revenue"
-    amount = revenue_minor if refund else -revenue_minor
-    LedgerEntry.objects.bulk_create(
-        [
-            LedgerEntry(
-                transaction=txn, account=account, amount_minor=amount, currency=currency
-            ),
-            LedgerEntry(
-                transaction=txn, account="cash", amount_minor=-amount, currency=currency
-            ),
-        ]
-    )
 
 
 def test_revenue_is_net_of_refunds_per_currency():

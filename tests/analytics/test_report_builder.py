@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from analytics.models import SavedReport
 from audit.models import AuditEntry
-from tests.analytics.conftest import active, booking, signup
+from tests.analytics.conftest import active, booking, post, signup
 from tests.factories import UserFactory
 from tests.mfa import login_with_mfa
 
@@ -310,3 +310,27 @@ def test_a_label_is_never_a_spreadsheet_formula(signed_in, profiles):
     )
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1] == ["'=HYPERLINK(1)", "'=HYPERLINK(1)", "1"]
+
+
+def test_money_exports_keep_minor_units_and_give_amounts(signed_in):
+    post(2990, currency="EUR", cause="x1")
+    post(500, currency="EUR", cause="x2", refund=True)
+    query = {"metric": "revenue", "breakdown": "month", "days": "7"}
+    rows = list(csv.reader(io.StringIO(signed_in.get(CSV_URL, query).content.decode())))
+    month = timezone.localdate().strftime("%Y-%m")
+    assert rows[0] == ["bucket", "label", "currency", "amount_minor", "amount"]
+    assert [month, "EUR", "2490", "24.90"] == [rows[-1][0], *rows[-1][2:]]
+    sheet = load_workbook(io.BytesIO(signed_in.get(XLSX_URL, query).content)).active
+    last = [cell.value for cell in list(sheet.iter_rows())[-1]]
+    assert (last[0], last[2], last[3], last[4]) == (month, "EUR", 2490, 24.9)
+    page = signed_in.get(URL, query).content.decode()
+    assert "24.90 EUR" in page
+
+
+def test_a_saved_report_of_a_dropped_metric_says_so(signed_in, analyst):
+    saved = SavedReport.objects.create(
+        owner=analyst, name="Old", metric="pageviews", breakdown="day", range_days=7
+    )
+    response = signed_in.get(f"{URL}saved/{saved.pk}/", follow=True)
+    assert response.status_code == 200
+    assert "no longer exists" in response.content.decode()
