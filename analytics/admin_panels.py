@@ -114,6 +114,7 @@ class BusinessPanel(Component):
         now = timezone.now()
         today = timezone.localdate()
         period = period_last_days(DAYS, today=today)
+        signups = _daily("signups", period)
         messages = _daily("messages", period)
         revenue = _daily("revenue", period)
         context.update(
@@ -121,6 +122,7 @@ class BusinessPanel(Component):
             search_days=SEARCH_DAYS,
             active=_active(today),
             cohorts=retention_cohorts(today=today),
+            signups_chart=signups[""][1],
             messages_total=messages[""][0],
             messages_chart=messages[""][1],
             revenue=[
