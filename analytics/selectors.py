@@ -34,6 +34,11 @@ COUNTS = (
 )
 
 
+def earning_rows(earnings: dict[str, int]) -> list[dict]:
+    """Earnings as the API lists them."""
+    return [{"currency": c, "amount_minor": m} for c, m in earnings.items()]
+
+
 def _share(part: int, whole: int) -> float | None:
     """A rate in percent, one decimal; None when there is nothing to divide."""
     return round(100 * part / whole, 1) if whole else None
@@ -85,6 +90,10 @@ class Counts:
 class DayFigures(Counts):
     day: dt.date = dt.date.min
     earnings: dict[str, int] = field(default_factory=dict)  # currency: minor
+
+    @property
+    def earning_rows(self) -> list[dict]:
+        return earning_rows(self.earnings)
 
 
 @dataclass(frozen=True)
@@ -211,6 +220,10 @@ class ProfileRow:
     slug: str
     counts: Counts
     earnings: dict[str, int]
+
+    @property
+    def earning_rows(self) -> list[dict]:
+        return earning_rows(self.earnings)
 
 
 def sort_validate(sort: str | None) -> tuple[str, bool]:

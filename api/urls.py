@@ -201,4 +201,5 @@ urlpatterns = [
     ),
     path("", include("reviews.apis.urls")),
     path("", include("moderation.apis.urls")),
+    path("", include("analytics.dashboard_api_urls")),
 ]

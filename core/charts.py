@@ -43,6 +43,7 @@ class Tick:
     position: float
     label: str
     minor: bool = False
+    anchor: str = "middle"  # SVG text-anchor: the ends of a line stay inside
 
 
 @dataclass(frozen=True)
@@ -166,9 +167,12 @@ def _nice_number(value: float, *, round_it: bool) -> float:
     return nice * 10**exponent
 
 
-def nice_ticks(low: float, high: float, count: int = Y_TICKS) -> list[float]:
+def nice_ticks(
+    low: float, high: float, count: int = Y_TICKS, *, whole: bool = False
+) -> list[float]:
     """Round tick values covering [low, high] (Heckbert's "nice numbers"). An
-    empty or flat range still gets an axis, from 0 or around the value."""
+    empty or flat range still gets an axis, from 0 or around the value.
+    ``whole``: counts have no 0.2 of a booking, so steps are at least 1."""
     if high < low:
         low, high = high, low
     if high == low:
@@ -176,6 +180,8 @@ def nice_ticks(low: float, high: float, count: int = Y_TICKS) -> list[float]:
         low = min(low, 0)
     span = _nice_number(high - low, round_it=False)
     step = _nice_number(span / max(count - 1, 1), round_it=True)
+    if whole:
+        step = max(step, 1)
     first = math.floor(low / step) * step
     last = math.ceil(high / step) * step
     steps = round((last - first) / step)
@@ -210,7 +216,9 @@ class _Frame:
 
 
 def _frame(series: list[Series], width: int, height: int) -> tuple[_Frame, list[Tick]]:
-    ticks = nice_ticks(*_value_range(series))
+    values = [v for s in series for v in s.values if v is not None]
+    whole = all(float(v).is_integer() for v in values)
+    ticks = nice_ticks(*_value_range(series), whole=whole)
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1
     frame = _Frame(
         left=MARGIN_LEFT,
@@ -240,6 +248,19 @@ def _x_ticks(x_labels: list[str], centres: list[float]) -> list[Tick]:
     return [
         Tick(centres[i], x_labels[i], minor=n % 2 == 1 and n != len(shown) - 1)
         for n, i in enumerate(shown)
+    ]
+
+
+def _edge_anchored(ticks: list[Tick], frame: _Frame) -> list[Tick]:
+    """A line's first and last points sit on the plot's edges: their labels
+    grow inwards, or they would run into the y labels or off the picture."""
+    return [
+        replace(t, anchor="start")
+        if t.position <= frame.left
+        else replace(t, anchor="end")
+        if t.position >= frame.right
+        else t
+        for t in ticks
     ]
 
 
@@ -339,7 +360,7 @@ def line_chart(
         x_labels,
         series,
         plotted,
-        _x_ticks(x_labels, centres),
+        _edge_anchored(_x_ticks(x_labels, centres), frame),
         y_ticks,
         baseline,
         frame,

@@ -123,7 +123,7 @@ def exposure_for_profiles(
         )
         .values("city_id", "profile__search_document__is_vip")
         .annotate(
-            first_page=Coalesce(Sum("first_page"), 0),
+            band_first_page=Coalesce(Sum("first_page"), 0),
             own_first_page=Coalesce(
                 Sum("first_page", filter=Q(profile_id__in=list(bands))), 0
             ),
@@ -137,7 +137,7 @@ def exposure_for_profiles(
     own_first_page = own_impressions = 0
     for row in rows:
         key = (row["city_id"], row["profile__search_document__is_vip"])
-        band_totals[key] = band_totals.get(key, 0) + row["first_page"]
+        band_totals[key] = band_totals.get(key, 0) + row["band_first_page"]
         own_first_page += row["own_first_page"]
         own_impressions += row["own_impressions"]
     peers = {

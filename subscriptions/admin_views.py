@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from core.formatting import format_money
+from core.charts import Series, bar_chart
+from core.formatting import to_major_units
 from subscriptions.revenue import revenue_figures
 
-CHART_WIDTH, CHART_HEIGHT = 600, 160
+CHART_WIDTH, CHART_HEIGHT = 640, 200
 
 
 def user_may_see_revenue(user: object) -> bool:
@@ -31,29 +32,22 @@ def revenue_report(request: HttpRequest) -> HttpResponse:
     figures = revenue_figures(currency=_currency(request))
     if request.GET.get("format") == "csv":
         return _csv(figures)
-    width = CHART_WIDTH / max(len(figures.days), 1)
-    bars = [
-        {
-            "x": round(i * width + 1, 1),
-            "width": round(max(width - 2, 1), 1),
-            "height": round(
-                CHART_HEIGHT * day.revenue_minor / figures.max_day_minor, 1
-            ),
-            "y": round(
-                CHART_HEIGHT - CHART_HEIGHT * day.revenue_minor / figures.max_day_minor,
-                1,
-            ),
-            "label": (
-                f"{day.date:%d %b}: {format_money(day.revenue_minor, figures.currency)}"
-            ),
-        }
-        for i, day in enumerate(figures.days)
-    ]
+    chart = bar_chart(
+        x_labels=[f"{day.date:%d %b}" for day in figures.days],
+        series=[
+            Series(
+                figures.currency,
+                [float(to_major_units(day.revenue_minor)) for day in figures.days],
+            )
+        ],
+        title=f"Daily revenue in {figures.currency}",
+        unit=figures.currency,
+        width=CHART_WIDTH,
+        height=CHART_HEIGHT,
+    )
     context = {
         "figures": figures,
-        "bars": bars,
-        "chart_width": CHART_WIDTH,
-        "chart_height": CHART_HEIGHT,
+        "chart": chart,
         "page_title": "Revenue",
         "header_icon": "table",
     }

@@ -17,8 +17,15 @@ from accounts.models import Role
 from analytics.retention import retention_cohorts
 from bookings.models import Booking
 from messaging.models import Thread
-from tests.analytics.conftest import active, at, booking, message, search, signup
 from tests.factories import UserFactory
+from tests.factories.business_figures import (
+    active,
+    at,
+    booking,
+    message,
+    search,
+    signup,
+)
 from tests.mfa import login_with_mfa
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,8 @@ from analytics.metrics import (
 from analytics.periods import Period
 from bookings.models import Booking
 from messaging.models import Thread
-from tests.analytics.conftest import (
+from tests.factories import UserFactory
+from tests.factories.business_figures import (
     active,
     at,
     booking,
@@ -32,7 +33,6 @@ from tests.analytics.conftest import (
     search,
     signup,
 )
-from tests.factories import UserFactory
 from tests.factories.subscriptions import give_plan
 
 pytestmark = pytest.mark.django_db

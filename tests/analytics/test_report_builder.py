@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from analytics.models import SavedReport
 from audit.models import AuditEntry
-from tests.analytics.conftest import active, booking, post, signup
 from tests.factories import UserFactory
+from tests.factories.business_figures import active, booking, post, signup
 from tests.mfa import login_with_mfa
 
 pytestmark = pytest.mark.django_db

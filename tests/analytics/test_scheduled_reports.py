@@ -20,8 +20,8 @@ from analytics.report_schedule import (
 )
 from analytics.report_tasks import send_due_reports
 from audit.models import AuditEntry
-from tests.analytics.conftest import signup
 from tests.factories import UserFactory
+from tests.factories.business_figures import signup
 from tests.mfa import login_with_mfa
 
 pytestmark = pytest.mark.django_db

@@ -154,3 +154,16 @@ def test_two_charts_get_distinct_ids():
     a = line_chart(x_labels=["1"], series=[Series("V", [1])], title="A")
     b = line_chart(x_labels=["1"], series=[Series("V", [1])], title="B")
     assert a.dom_id != b.dom_id
+
+
+def test_counts_get_whole_number_ticks_and_line_ends_stay_inside():
+    chart = bar_chart(
+        x_labels=["a", "b"], series=[Series("Bookings", [0, 1])], title="T"
+    )
+    assert [t.label for t in chart.y_ticks] == ["0", "1"]
+    rates = line_chart(
+        x_labels=["a", "b", "c"], series=[Series("R", [0, 0.5, 1])], title="T"
+    )
+    assert [t.label for t in rates.y_ticks][:2] == ["0.0", "0.2"]
+    assert [t.anchor for t in rates.x_ticks] == ["start", "middle", "end"]
+    assert 'text-anchor="start">a<' in rates.render()

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from bookings.models import Booking
-from tests.analytics.conftest import active, booking, signup
 from tests.e2e.signin import sign_in
 from tests.factories import UserFactory
+from tests.factories.business_figures import active, booking, signup
 from tests.factories.pages import make_city, make_profile
 from tests.mfa import totp_for
 
