@@ -45,6 +45,10 @@ class ReportSpec:
     range_days: int | None  # a rolling "last N days" range, else fixed dates
 
     @property
+    def breakdown_label(self) -> str:
+        return str(BREAKDOWNS[self.breakdown])
+
+    @property
     def title(self) -> str:
         return _("%(metric)s by %(breakdown)s, %(start)s – %(end)s") % {
             "metric": self.metric.label,
