@@ -80,3 +80,84 @@ class UserActiveDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.day}"
+
+
+class SavedReport(models.Model):
+    """A report builder query kept under a name (docs/analytics-admin.md): a
+    metric, a breakdown and either a rolling range ("last N days", ending on the
+    day it is run) or fixed dates. Each person sees only their own."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(max_length=120)
+    metric = models.CharField(max_length=40)
+    breakdown = models.CharField(max_length=20)
+    range_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        # The permission of every business report page and panel (granted to
+        # the "Analysts" group by analytics/migrations/0002_reports.py).
+        permissions = [("view_business_reports", "Can view business reports")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        range_days__gte=1,
+                        start_date__isnull=True,
+                        end_date__isnull=True,
+                    )
+                    | models.Q(
+                        range_days__isnull=True,
+                        start_date__isnull=False,
+                        end_date__gte=models.F("start_date"),
+                    )
+                ),
+                name="analytics_savedreport_one_range",
+            )
+        ]
+        indexes = [models.Index(fields=["owner", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportSubscription(models.Model):
+    """An emailed copy of a saved report, weekly or monthly. ``next_run_at``
+    advances in the transaction that records the send (analytics/reports.py),
+    so a rerun of the beat task sends nothing twice."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", "Weekly"
+        MONTHLY = "monthly", "Monthly"
+
+    report = models.ForeignKey(
+        SavedReport, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    subscriber = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    frequency = models.CharField(max_length=8, choices=Frequency.choices)
+    next_run_at = models.DateTimeField()
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "subscriber"],
+                name="analytics_reportsubscription_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(frequency__in=["weekly", "monthly"]),
+                name="analytics_reportsubscription_frequency",
+            ),
+        ]
+        indexes = [models.Index(fields=["next_run_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} → {self.subscriber_id} ({self.frequency})"

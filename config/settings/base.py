@@ -619,6 +619,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.deliver_pending",
         "schedule": 60.0,
     },
+    # Scheduled business report emails; a doubled run sends nothing twice.
+    "analytics-send-due-reports": {
+        "task": "analytics.report_tasks.send_due_reports",
+        "schedule": crontab(minute=5),
+    },
 }
 
 # --- Email ----------------------------------------------------------------------

@@ -1,14 +1,20 @@
-"""The analytics dashboards' world: a city, a provider with a live profile, and
-two agencies listing three escorts' profiles. Figures are written as ProfileDay
-rows directly (tests/factories/analytics.py ``seed_days``)."""
+"""The analytics world. For the dashboards: a city, a provider with a live
+profile, and two agencies listing three escorts' profiles (figures written as
+ProfileDay rows, tests/factories/analytics.py ``seed_days``). For the business
+figures: two cities with a profile each and an analyst (builders in
+tests/factories/business_figures.py)."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 
+from accounts.models import Role, User
+from directory.models import CityPage, EscortProfilePage
 from search.indexer import search_documents_refresh
+from tests.factories import UserFactory
 from tests.factories.analytics import make_agency
-from tests.factories.pages import EscortOwnerFactory, make_profile
+from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
 from tests.factories.search import live_city
 
 
@@ -49,3 +55,21 @@ def agency_world(city):  # noqa: ANN001, ANN201
         "chloe": chloe,
         "dora": dora,
     }
+
+
+@pytest.fixture
+def cities() -> tuple[CityPage, CityPage]:
+    return make_city("Vienna", country="Austria"), make_city("Zurich")
+
+
+@pytest.fixture
+def profiles(cities) -> tuple[EscortProfilePage, EscortProfilePage]:  # noqa: ANN001
+    vienna, zurich = cities
+    return make_profile("Valerie", city=vienna), make_profile("Zoe", city=zurich)
+
+
+@pytest.fixture
+def analyst(db) -> User:  # noqa: ANN001
+    user = UserFactory(email="analyst@example.test", role=Role.STAFF)
+    user.groups.add(Group.objects.get(name="Analysts"))
+    return user
