@@ -112,6 +112,8 @@ class MessagesConsumer(NotificationEventsMixin, UserGroupConsumer):
             "body": crypto.decrypt(event["token"]),
             "attachment": event["attachment"],
             "created_at": event["created_at"],
+            # An away auto-reply, labelled as such by the page (messages.js).
+            "automatic": event.get("automatic", False),
         }
         await self.send(text_data=json.dumps(payload))
 

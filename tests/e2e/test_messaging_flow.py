@@ -149,5 +149,5 @@ def test_messages_arrive_live_both_ways(asgi_server, new_page):
     client.get_by_role("button", name="Send").click()
     automatic = client.locator(".bubble--auto", has_text="Travelling until Monday.")
     automatic.wait_for()
-    assert automatic.locator(".bubble__auto").inner_text() == "Automatic reply"
+    assert automatic.locator(".bubble__auto").text_content() == "Automatic reply"
     assert _same_page(client)

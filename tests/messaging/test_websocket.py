@@ -117,6 +117,7 @@ def test_two_clients_exchange_messages_receipts_and_typing(world):
         "body": "Friday?",
         "attachment": None,
         "created_at": stored.created_at.isoformat(),
+        "automatic": False,
     }
     assert got["echoed"]["mine"] is True and got["echoed"]["id"] == stored.pk
     assert got["typing"] == {"type": "typing", "thread": thread.pk}
