@@ -194,11 +194,13 @@ class MaintenanceModeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            _is_always_allowed(request.path_info)
-            or getattr(request.user, "is_staff", False)
-            or not switch_enabled("maintenance_mode")
+        if _is_always_allowed(request.path_info) or not switch_enabled(
+            "maintenance_mode"
         ):
+            return self.get_response(request)
+        if getattr(request.user, "is_staff", False):
+            # base.html reminds staff that visitors see the maintenance page.
+            request.maintenance_bypassed = True
             return self.get_response(request)
         if wants_json(request):
             response: HttpResponse = error_response(503, "maintenance", self.MESSAGE)

@@ -66,7 +66,9 @@ def test_the_api_answers_the_error_shape(client, maintenance):
 
 def test_staff_keep_full_access(client, admin_login, maintenance):
     admin_login(client, UserFactory(is_staff=True, is_superuser=True))
-    assert client.get("/").status_code == 200
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "Maintenance mode is on" in home.content.decode()
     assert client.get("/escorts/").status_code == 200
     assert client.get("/cms/").status_code == 200
     assert client.get("/api/v1/cities").status_code == 200
