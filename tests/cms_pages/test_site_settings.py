@@ -118,3 +118,35 @@ def test_pages_pay_one_query_for_the_settings(
     assert "cms_pages_customimage" in settings_reads[0]["sql"]
     # The rendition lookup for og:image is the only other query the image adds.
     assert len(with_image) <= len(without_image) + 1
+
+
+def test_the_admin_edits_them_and_the_edit_is_audited(
+    client, admin_login, about, site_settings
+):
+    from audit.models import AuditEntry
+    from tests.factories import UserFactory
+
+    admin = admin_login(client, UserFactory(is_staff=True, is_superuser=True))
+    url = f"/cms/settings/cms_pages/sitesettings/{site_settings.site_id}/"
+    assert client.get(url).status_code == 200
+    data = {
+        "site_name": "Maison Lumière",
+        "tagline": "Companions of distinction.",
+        "default_share_image": "",
+        "contact_email": "hello@maison.test",
+        "safety_email": "not an address",
+        "press_email": "",
+        "postal_address": "",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200  # the form again, with the field's error
+    assert "Enter a valid email address." in refused.content.decode()
+    assert not AuditEntry.objects.filter(action="setting.changed").exists()
+    data["safety_email"] = "safety@maison.test"
+    assert client.post(url, data).status_code == 302
+    site_settings.refresh_from_db()
+    assert site_settings.site_name == "Maison Lumière"
+    entry = AuditEntry.objects.get(action="setting.changed")
+    assert entry.actor == admin
+    assert entry.data["values"]["safety_email"] == "safety@maison.test"
+    assert "&copy; Maison Lumière" in client.get("/about/").content.decode()
