@@ -102,9 +102,6 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost and innermost: they time everything between them (latency by
-    # view, status codes) for /metrics (docs/operations.md, "Metrics").
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Header-only middleware first (outermost): their headers then reach every
     # response, including those the middleware below answer or reshape themselves
     # (413 from the body limit, 405/403/404 in the JSON error shape).
@@ -112,6 +109,10 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Right below the header-only four, and last in the list: together they time
+    # everything else (latency by view, status codes) for /metrics
+    # (docs/operations.md, "Metrics").
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Compression next: the four above only add headers, so it still compresses
     # the final body of every text response the middleware below produce or
     # reshape (HTML, JSON, and CSS/JS that WhiteNoise serves without a

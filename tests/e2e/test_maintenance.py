@@ -1,10 +1,12 @@
 """Maintenance mode as people meet it: a visitor opening the site gets the
 branded maintenance page wherever they land; a staff member signs in (a wrong
 password first, read and corrected, then the second factor) and browses the site
-normally. Every page is checked at both widths."""
+normally. Also the sign-up page with a role paused, and with all of them. Every
+page is checked at both widths."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from tests.e2e.checks import check_page, open_menu
+from tests.e2e.signin import fill_sign_up, open_sign_up
 from tests.factories import PASSWORD, UserFactory
 from tests.factories.pages import make_city
 from tests.factories.switches import switches_set
@@ -84,3 +87,35 @@ def test_visitors_see_maintenance_and_staff_browse(live_server, new_page, viewpo
     switches_set(maintenance_mode=False)
     assert visitor.goto(f"{base}/cities/vienna/").status == 200
     check_page(visitor)
+
+
+def test_joining_with_a_paused_role(live_server, new_page, viewport):
+    """Provider sign-ups paused: the Join page offers client and agency and says
+    why; a form whose passwords differ is refused with the message; with every
+    role paused the page explains that joining is paused."""
+    switches_set(signup_provider=False)
+    base = live_server.url
+    page = new_page()
+    open_sign_up(page, base)
+    expect(page.get_by_text("New provider accounts are paused.")).to_be_visible()
+    expect(page.get_by_label("Provider", exact=False)).to_have_count(0)
+    expect(page.locator('input[name="role"]')).to_have_count(2)
+    shoot(page, "signup-provider-paused", viewport)
+    page.get_by_text("Agency", exact=True).click()
+    fill_sign_up(page, "atelier@example.test", PASSWORD)
+    page.get_by_label(re.compile(r"^Password \(again\):?$")).fill("a-different-one")
+    page.get_by_role("button", name="Create account").click()
+    mismatch = page.get_by_text("You must type the same password each time.")
+    expect(mismatch).to_be_visible()
+    expect(page.get_by_text("New provider accounts are paused.")).to_be_visible()
+    check_page(page)
+    fill_sign_up(page, "atelier@example.test", PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/accounts/confirm-email/")
+    check_page(page)
+
+    switches_set(signup_client=False, signup_agency=False)
+    page.goto(f"{base}/accounts/signup/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Joining is paused")
+    check_page(page)
+    shoot(page, "signup-closed", viewport)
