@@ -37,8 +37,10 @@ SWITCHES = (
 )
 # Bump when SWITCHES or the snapshot's shape change.
 SNAPSHOT_KEY = "core:feature-switches:v1"
-# A bound, not the mechanism: saves refresh the snapshot at once.
-SNAPSHOT_TIMEOUT = 3600
+# A bound, not the mechanism: saves refresh the snapshot at once. It matters only
+# for a save made while Redis was down (its refresh was skipped): the old snapshot
+# then lasts at most this long. One query per five minutes per install.
+SNAPSHOT_TIMEOUT = 300
 
 _memo: ContextVar[dict[str, Any] | None] = ContextVar("feature_switches", default=None)
 
