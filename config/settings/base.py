@@ -109,10 +109,6 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Right below the header-only four, and last in the list: together they time
-    # everything else (latency by view, status codes) for /metrics
-    # (docs/operations.md, "Metrics").
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Compression next: the four above only add headers, so it still compresses
     # the final body of every text response the middleware below produce or
     # reshape (HTML, JSON, and CSS/JS that WhiteNoise serves without a
@@ -121,6 +117,10 @@ MIDDLEWARE = [
     # tokens are masked per request as well); responses that already carry
     # Content-Encoding, and images/fonts/attachments, are left alone.
     "core.compression.TextGZipMiddleware",
+    # Right below the header-only four and compression, and last in the list:
+    # together they time everything else (latency by view, status codes) for
+    # /metrics (docs/operations.md, "Metrics").
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "core.middleware.RequestIdMiddleware",
     "core.middleware.ForwardedForMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
