@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.consents import Document
+from accounts.forms import signup_open_roles
 from accounts.models import Consent
 from accounts.second_factor import REMOVAL_REFUSED, second_factor_removable
 from accounts.services import user_sign_up
@@ -34,6 +35,11 @@ class AccountAdapter(DefaultAccountAdapter):
             },
             source=_signup_source(request),
         )
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # Every role paused (feature switches): allauth shows the closed page
+        # (account/signup_closed.html) and its headless API answers 403.
+        return bool(signup_open_roles())
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         # Providers and agencies start from their dashboard (profile, bookings);

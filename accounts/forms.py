@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.consents import DOCUMENT_URLS
 from accounts.models import SIGNUP_ROLES, Role, User
+from core.switches import switch_enabled
 
 ROLE_LABELS = {
     Role.CLIENT: _("Client"),
@@ -24,6 +25,25 @@ ROLE_DESCRIPTIONS = {
     Role.ESCORT: _("Present yourself with a verified profile and take bookings."),
     Role.AGENCY: _("Manage the profiles of the companions you represent."),
 }
+
+# The feature switch that opens sign-up for each role (core.switches).
+ROLE_SWITCHES = {
+    Role.CLIENT: "signup_client",
+    Role.ESCORT: "signup_provider",
+    Role.AGENCY: "signup_agency",
+}
+
+
+def signup_open_roles() -> list[Role]:
+    """The roles new accounts may take now (the one home of that rule: the
+    sign-up page, its form, the headless API and the adapter ask here)."""
+    return [role for role in SIGNUP_ROLES if switch_enabled(ROLE_SWITCHES[role])]
+
+
+def signup_paused_message(role: Role) -> str:
+    return _("New %(role)s accounts are paused.") % {
+        "role": str(ROLE_LABELS[role]).lower()
+    }
 
 
 class SignupExtraForm(forms.Form):
@@ -55,13 +75,38 @@ class SignupExtraForm(forms.Form):
     # The texts the terms box accepts, linked from its label.
     document_urls = DOCUMENT_URLS
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Paused roles stay valid choices so that choosing one (an old page, the
+        # API) is told why, not "invalid choice"; the page does not offer them.
+        self.open_roles = signup_open_roles()
+        if self.open_roles and Role.CLIENT not in self.open_roles:
+            self.fields["role"].initial = self.open_roles[0].value
+
     def role_options(self) -> list[tuple[object, str]]:
-        """Each role's radio with its one-line description (the sign-up page's
-        role cards)."""
+        """Each open role's radio with its one-line description (the sign-up
+        page's role cards)."""
         return [
             (radio, ROLE_DESCRIPTIONS[Role(radio.data["value"])])
             for radio in self["role"]
+            if Role(radio.data["value"]) in self.open_roles
         ]
+
+    def paused_roles(self) -> list[str]:
+        """What the page says about the roles it does not offer."""
+        return [
+            signup_paused_message(role)
+            for role in SIGNUP_ROLES
+            if role not in self.open_roles
+        ]
+
+    def clean_role(self) -> str:
+        role = Role(self.cleaned_data["role"])
+        if role not in self.open_roles:
+            raise forms.ValidationError(
+                signup_paused_message(role), code="signup_paused"
+            )
+        return role.value
 
     def signup(self, request: HttpRequest, user: User) -> None:
         """allauth's hook after the user is saved. Nothing left to do: the account

@@ -5,10 +5,13 @@ CSV (audit/admin_views.py, docs/audit.md)."""
 
 from __future__ import annotations
 
+from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from audit.admin_views import AuditEntryFilterSet, AuditEntryIndexView
+from audit.events import setting_changed_event
 from audit.models import AuditEntry
 from core.wagtail_admin import ReadOnlyModelViewSet
 
@@ -54,3 +57,11 @@ class AuditEntryViewSet(ReadOnlyModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_audit_viewset() -> AuditEntryViewSet:
     return AuditEntryViewSet()
+
+
+@hooks.register("after_edit_setting")
+def audit_setting_edit(request: HttpRequest, instance: models.Model) -> None:
+    """Every saved settings form in the admin (feature switches, site settings)
+    is an admin action: audited with the values it saved. Wagtail calls this
+    hook only after a valid form was saved."""
+    setting_changed_event(setting=instance, actor=request.user)

@@ -156,7 +156,7 @@ def request_terms(
     if policy.allows_reschedule:
         terms.append(_("You can move the booking to another free time once."))
     terms.append(_deposit_term(policy, rates, name))
-    if policy.deposit_percent:
+    if policy.deposit_percent_asked:
         terms.append(
             _(
                 "Pay it within %(hours)s of the acceptance or the booking expires. "
@@ -182,7 +182,7 @@ def _acceptance_term(policy: BookingPolicy, name: str) -> str:
 
 
 def _deposit_term(policy: BookingPolicy, rates: list[ProfileRate], name: str) -> str:
-    if not policy.deposit_percent:
+    if not policy.deposit_percent_asked:
         return _("No deposit is asked.")
     amounts = ", ".join(
         _("%(amount)s for %(rate)s")
@@ -196,7 +196,7 @@ def _deposit_term(policy: BookingPolicy, rates: list[ProfileRate], name: str) ->
     return _(
         "A deposit of %(percent)d%% of the price is due once %(name)s accepts "
         "(%(amounts)s)."
-    ) % {"percent": policy.deposit_percent, "name": name, "amounts": amounts}
+    ) % {"percent": policy.deposit_percent_asked, "name": name, "amounts": amounts}
 
 
 def _one_per_duration(rates: list[ProfileRate]) -> list[ProfileRate]:

@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimestampedModel
+from core.switches import switch_enabled
 from directory.models import CityPage, Currency, EscortProfilePage, ProfileRate
 
 # Long enough for a street address with a hotel name and room; short enough that
@@ -106,10 +107,17 @@ class BookingPolicy(TimestampedModel):
         verbose_name = _("booking policy")
         verbose_name_plural = _("booking policies")
 
+    @property
+    def deposit_percent_asked(self) -> int:
+        """The percentage new bookings are asked for: the provider's, unless
+        the ``deposits`` feature switch is off (then none; bookings that already
+        carry a deposit keep it). The request form and ``deposit_for`` read it."""
+        return self.deposit_percent if switch_enabled("deposits") else 0
+
     def deposit_for(self, price_minor: int) -> int:
         """The one deposit formula: a whole percentage of the price, rounded
         down to a minor unit (the client never pays more than the percentage)."""
-        return price_minor * self.deposit_percent // 100
+        return price_minor * self.deposit_percent_asked // 100
 
     def __str__(self) -> str:
         return f"Policy of {self.profile_id}"

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -17,6 +18,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
 )
 from wagtail.api import APIField
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.images.models import (
     AbstractImage,
@@ -144,6 +146,14 @@ class SeoMixin(models.Model):
         """The image for og:image; page types add their own fallback."""
         return self.og_image if self.og_image_id else None
 
+    def share_image(self, *, request: HttpRequest | None) -> CustomImage | None:
+        """What og:image shows: the page type's image, else the site's default
+        sharing image (SiteSettings, read once per request)."""
+        image = self.seo_image()
+        if image is None and request is not None:
+            image = SiteSettings.for_request(request).default_share_image
+        return image
+
     def og_type(self) -> str:
         return "website"
 
@@ -214,3 +224,65 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(
             _("%(value)s is not an IANA time zone."), params={"value": value}
         )
+
+
+@register_setting(icon="site", order=10)
+class SiteSettings(BaseSiteSetting):
+    """Per-site details the templates show (Settings > Site settings): the name
+    in titles and og:site_name, the default sharing image, contact addresses for
+    the footer and the legal pages. Read in templates as
+    ``settings.cms_pages.SiteSettings`` (cached on the request: one query)."""
+
+    site_name = models.CharField(
+        _("site name"), max_length=80, default="Premium Escorts Directory"
+    )
+    tagline = models.CharField(
+        _("tagline"),
+        max_length=160,
+        blank=True,
+        default="A discreet directory of independent, verified companions.",
+        help_text=_("One sentence under the brand in the footer."),
+    )
+    default_share_image = models.ForeignKey(
+        CustomImage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("default sharing image"),
+        help_text=_("og:image of pages that have no image of their own."),
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    safety_email = models.EmailField(
+        _("support and safety email"),
+        blank=True,
+        help_text=_("For safety concerns and account help."),
+    )
+    press_email = models.EmailField(_("press email"), blank=True)
+    postal_address = models.TextField(
+        _("postal address"),
+        blank=True,
+        max_length=500,
+        help_text=_("Optional; shown on the legal pages that need one."),
+    )
+
+    # The sharing image comes with the row: no second query for og:image.
+    select_related = ["default_share_image"]
+
+    panels = [
+        MultiFieldPanel([FieldPanel("site_name"), FieldPanel("tagline")], _("Brand")),
+        FieldPanel("default_share_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_email"),
+                FieldPanel("safety_email"),
+                FieldPanel("press_email"),
+                FieldPanel("postal_address"),
+            ],
+            _("Contact"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")

@@ -11,6 +11,7 @@ from accounts import headless_urls, mfa_urls
 from bookings import deposit_views
 from cms_pages import views as cms_views
 from cms_pages.api_v2 import api_router
+from core import metrics as core_metrics
 from core import views as core_views
 from core.media import media_file
 from directory.agency_urls import invitation_urlpatterns as agency_invitation_urls
@@ -18,6 +19,7 @@ from directory.agency_urls import invitation_urlpatterns as agency_invitation_ur
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", core_metrics.metrics_view, name="metrics"),
     path(settings.CMS_URL_PREFIX.lstrip("/"), include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Before allauth's own: passkey removal keeps the second-factor rule.

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 
+from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+
+from core.metrics import websocket_closed, websocket_opened
 
 # Close codes in the 4000–4999 private range (RFC 6455 §7.4.2).
 CLOSE_UNAUTHENTICATED = 4401
@@ -30,8 +33,15 @@ class UserGroupConsumer(AsyncWebsocketConsumer):
         self.group = self.group_name(self.user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        # Open sockets for /metrics, counted in Redis: the ASGI process that
+        # holds them is not the one Prometheus scrapes (core/metrics.py).
+        await sync_to_async(websocket_opened)(consumer=type(self).__name__)
+        self.counted = True
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "counted", False):
+            self.counted = False
+            await sync_to_async(websocket_closed)(consumer=type(self).__name__)
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 

@@ -46,6 +46,14 @@ class SecondFactorRequired(PermissionDenied):
     )
 
 
+class FeatureDisabled(PermissionDenied):
+    """An admin switched the feature off (core.switches): it refuses new writes
+    until switched on again."""
+
+    code = "feature_disabled"
+    default_message = "This feature is switched off for now."
+
+
 class NotFound(ApplicationError):
     status_code = 404
     code = "not_found"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from csp.middleware import CSPMiddleware, PolicyParts
@@ -10,9 +11,11 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseBase,
 )
+from django.shortcuts import render
 
 from core import request_id
 from core.errors import error_response, wants_json
+from core.switches import maintenance_message, switch_enabled
 
 HEADER = "X-Request-ID"
 
@@ -172,3 +175,61 @@ class ForwardedForMiddleware:
             # auth middleware, which the site's templates need.
             return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain")
         return self.get_response(request)
+
+
+class MaintenanceModeMiddleware:
+    """While the ``maintenance_mode`` switch is on, visitors and signed-in
+    non-staff get the branded maintenance page (503, ``Retry-After``) or, from
+    the API, the error shape with code ``maintenance``. Staff keep full access,
+    and the ways in stay open so staff can still sign in (with their second
+    factor); probes, assets and metrics keep answering. Sits after the
+    authentication middleware: it needs ``request.user``. The switch is read
+    through ``core.switches`` per request, so turning it off takes effect at the
+    next request in every process."""
+
+    RETRY_AFTER_SECONDS = 600
+    MESSAGE = "The site is down for maintenance. Please try again shortly."
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _is_always_allowed(request.path_info) or not switch_enabled(
+            "maintenance_mode"
+        ):
+            return self.get_response(request)
+        if getattr(request.user, "is_staff", False):
+            # base.html reminds staff that visitors see the maintenance page.
+            request.maintenance_bypassed = True
+            return self.get_response(request)
+        if wants_json(request):
+            response: HttpResponse = error_response(503, "maintenance", self.MESSAGE)
+        else:
+            response = render(
+                request,
+                "maintenance.html",
+                {"maintenance_message": maintenance_message()},
+                status=503,
+            )
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        # A CDN or browser must not keep the maintenance page once it is over.
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+# Sign-in for staff (password, second factor, passkey; the HTML pages and the
+# headless API), sign-out, probes, assets and the metrics endpoint.
+_ALWAYS_ALLOWED = re.compile(
+    r"^/(?:"
+    r"accounts/(?:login|logout|2fa|reauthenticate)/"
+    r"|_allauth/(?:browser|app)/v1/(?:auth/(?:login|2fa|webauthn/login|session)"
+    r"|config)"
+    r"|healthz$|readyz$|metrics$|static/|media/|favicon\.ico$|robots\.txt$"
+    r")"
+)
+
+
+def _is_always_allowed(path: str) -> bool:
+    if path.startswith(settings.CMS_URL_PREFIX + "login/"):
+        return True
+    return bool(_ALWAYS_ALLOWED.match(path))

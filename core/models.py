@@ -1,4 +1,6 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
 class TimestampedModel(models.Model):
@@ -38,3 +40,55 @@ class OutboxEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"
+
+
+@register_setting(icon="cogs", order=100)
+class FeatureSwitches(BaseGenericSetting):
+    """Switches an admin flips without a deploy (Settings > Feature switches).
+    One row for the whole install. It lives in core, not cms_pages, because
+    accounts (sign-ups) reads it and sits below cms_pages. Read only through
+    ``core.switches.switch_enabled``; saving refreshes the cached snapshot."""
+
+    reviews = models.BooleanField(
+        _("reviews"),
+        default=True,
+        help_text=_("Clients may write new reviews. Published reviews always show."),
+    )
+    deposits = models.BooleanField(
+        _("deposits"),
+        default=True,
+        help_text=_(
+            "New bookings ask for the deposit their policy sets. Off: no deposit "
+            "is asked for; deposits already asked for are untouched."
+        ),
+    )
+    signup_client = models.BooleanField(
+        _("client sign-ups"), default=True, help_text=_("New client accounts.")
+    )
+    signup_provider = models.BooleanField(
+        _("provider sign-ups"), default=True, help_text=_("New provider accounts.")
+    )
+    signup_agency = models.BooleanField(
+        _("agency sign-ups"), default=True, help_text=_("New agency accounts.")
+    )
+    maintenance_mode = models.BooleanField(
+        _("maintenance mode"),
+        default=False,
+        help_text=_(
+            "Visitors and members see the maintenance page (503); staff keep "
+            "full access."
+        ),
+    )
+    maintenance_message = models.TextField(
+        _("maintenance message"),
+        blank=True,
+        max_length=500,
+        help_text=_("Shown on the maintenance page. Blank: a standard message."),
+    )
+
+    class Meta:
+        verbose_name = _("feature switches")
+        verbose_name_plural = _("feature switches")
+
+    def __str__(self) -> str:
+        return str(_("Feature switches"))

@@ -12,7 +12,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bookings.models import Booking
+from core.switches import switch_enabled
 from reviews.models import Review
+
+REVIEWS_PAUSED = "New reviews are paused for now. Published reviews still show."
+
+
+def reviews_accepting() -> bool:
+    """Whether clients may write new reviews at all: the ``reviews`` feature
+    switch (core.switches). Off, nothing offers or accepts a new review; published
+    ones keep showing and their authors may still edit or delete them."""
+    return switch_enabled("reviews")
 
 
 def review_window_closes_at(booking: Booking) -> dt.datetime:

@@ -16,7 +16,13 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import user_is_moderator
 from bookings.models import Booking
-from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.exceptions import (
+    Conflict,
+    FeatureDisabled,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from core.text_checks import check_text, finding_messages, review_rules
 from core.validators import has_control_characters
 from directory.models import EscortProfilePage
@@ -33,7 +39,12 @@ from reviews.models import (
     ProfileReviewSettings,
     Review,
 )
-from reviews.rules import review_editable, review_window_open
+from reviews.rules import (
+    REVIEWS_PAUSED,
+    review_editable,
+    review_window_open,
+    reviews_accepting,
+)
 from reviews.selectors import reviews_enabled_for
 from reviews.signals import ratings_changed_after_commit
 
@@ -46,6 +57,10 @@ S = Review.Status
 class ReviewNotAllowed(Conflict):
     code = "review_not_allowed"
     default_message = "This booking cannot be reviewed."
+
+
+class ReviewsPaused(FeatureDisabled):
+    default_message = REVIEWS_PAUSED
 
 
 class ReviewsOff(Conflict):
@@ -128,6 +143,8 @@ def review_create(
 
 
 def _check_reviewable(booking: Booking) -> None:
+    if not reviews_accepting():
+        raise ReviewsPaused()
     if booking.status != Booking.Status.COMPLETED:
         raise ReviewNotAllowed("Only completed bookings can be reviewed.")
     if not review_window_open(booking):

@@ -21,7 +21,13 @@ from core.ids import MAX_PAGE_ID
 from directory.selectors import profile_editable_get, profiles_editable_by
 from reviews.forms import ReplyForm, ReportForm, ReviewForm
 from reviews.models import Review
-from reviews.rules import review_editable, review_editable_until, review_window_open
+from reviews.rules import (
+    REVIEWS_PAUSED,
+    review_editable,
+    review_editable_until,
+    review_window_open,
+    reviews_accepting,
+)
 from reviews.selectors import (
     booking_for_review_get,
     bookings_awaiting_review,
@@ -78,9 +84,13 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _client_page(request: HttpRequest, user: User) -> HttpResponse:
     reviews = list(reviews_by(user=user)[:LIST_LIMIT])
+    accepting = reviews_accepting()
     context = {
         "reviews": [(review, review_editable(review)) for review in reviews],
-        "waiting": list(bookings_awaiting_review(user=user)[:LIST_LIMIT]),
+        "waiting": (
+            list(bookings_awaiting_review(user=user)[:LIST_LIMIT]) if accepting else []
+        ),
+        "reviews_paused": REVIEWS_PAUSED if not accepting else "",
         "edit_hours": settings.REVIEW_EDIT_HOURS,
         "window_days": settings.REVIEW_WINDOW_DAYS,
     }
@@ -122,7 +132,9 @@ def write(request: HttpRequest, booking_id: int) -> HttpResponse:
     refusal = _refusal(booking)
     if refusal:
         context = {"booking": booking, "refusal": refusal}
-        return render(request, "reviews/write.html", context, status=409)
+        # 403 as the API's feature_disabled; the booking's own state is a 409.
+        status = 409 if reviews_accepting() else 403
+        return render(request, "reviews/write.html", context, status=status)
     if request.method == "GET":
         return _render_form(request, ReviewForm(), booking=booking)
     form = ReviewForm(request.POST)
@@ -143,6 +155,8 @@ def write(request: HttpRequest, booking_id: int) -> HttpResponse:
 def _refusal(booking: Booking) -> str:
     """Why this booking cannot be reviewed, said before the form is filled in;
     the service enforces the same rules on submit."""
+    if not reviews_accepting():
+        return REVIEWS_PAUSED
     if booking.status != Booking.Status.COMPLETED:
         return "Only completed bookings can be reviewed."
     if not review_window_open(booking):

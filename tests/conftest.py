@@ -10,6 +10,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
+from core import switches
 from tests.factories import UserFactory
 from tests.ledger import ledger_balanced  # noqa: F401 - fixture (payments, subscriptions, deposits)
 from tests.localstripe import localstripe_server, stripe_local  # noqa: F401 - fixtures
@@ -25,6 +26,10 @@ def _fresh_cache() -> None:
     keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     if keys:
         client.delete(*keys)
+    # The feature switches' snapshot, as a running site's cache holds it (a fresh
+    # test database has no row: the defaults). Without it the first request of a
+    # test would read the row, and query counts would depend on warm-up requests.
+    switches.snapshot_seed_defaults()
 
 
 @pytest.fixture(autouse=True)

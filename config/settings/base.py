@@ -11,6 +11,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from config import embedded
+from config.sentry import sentry_init
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = embedded.var_dir_from_env(BASE_DIR)
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
     "csp",
     # Real time
     "channels",
+    # Operations: Prometheus metrics (/metrics, core/metrics.py)
+    "django_prometheus",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -116,6 +119,10 @@ MIDDLEWARE = [
     # tokens are masked per request as well); responses that already carry
     # Content-Encoding, and images/fonts/attachments, are left alone.
     "core.compression.TextGZipMiddleware",
+    # Right below the header-only four and compression, and last in the list:
+    # together they time everything else (latency by view, status codes) for
+    # /metrics (docs/operations.md, "Metrics").
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "core.middleware.RequestIdMiddleware",
     "core.middleware.ForwardedForMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
@@ -126,6 +133,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After auth and messages (it needs the user; its page renders base.html).
+    "core.middleware.MaintenanceModeMiddleware",
     "core.control_characters.ControlCharacterMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
@@ -134,6 +143,7 @@ MIDDLEWARE = [
     # After authentication: marks the signed-in account active today (Redis).
     "analytics.middleware.ActiveUserMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -745,3 +755,22 @@ PAYMENT_GATEWAYS = {
     "stripe": "payments.gateways.stripe.StripeGateway",
     "manual": "payments.gateways.manual.ManualGateway",
 }
+
+# --- Operations: metrics and error reporting (docs/operations.md) ------------------
+
+# Bearer token Prometheus sends to /metrics; unset: only a superuser's session.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# Broker queues whose length /metrics reports (Celery's default queue).
+METRICS_CELERY_QUEUES = env.list("METRICS_CELERY_QUEUES", default=["celery"])
+# django-prometheus' migration gauges would query the database at every start.
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# Sentry only with a DSN (off when unset): Django and Celery errors, no personal
+# data (config/sentry.py).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+sentry_init(
+    dsn=SENTRY_DSN,
+    environment=env("SENTRY_ENVIRONMENT", default="production"),
+    release=env("SENTRY_RELEASE", default="") or None,
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)

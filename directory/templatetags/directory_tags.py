@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 from wagtail.whitelist import Whitelister, allow_without_attributes
 
-from cms_pages.models import SeoMixin
+from cms_pages.models import SeoMixin, SiteSettings
 from cms_pages.renditions import SOCIAL_SHARE
 from core.formatting import format_duration
 from directory.models import BIO_TAGS
@@ -138,6 +138,12 @@ def json_ld(data: dict[str, Any]) -> SafeString:
     )
 
 
+def _site_name(request: HttpRequest | None) -> str:
+    if request is None:
+        return settings.WAGTAIL_SITE_NAME
+    return SiteSettings.for_request(request).site_name
+
+
 @register.inclusion_tag("includes/seo_head.html", takes_context=True)
 def seo_head(context: Context, page_number: int = 1) -> dict[str, Any]:
     """Formats what the page's SeoMixin methods say about it."""
@@ -150,13 +156,13 @@ def seo_head(context: Context, page_number: int = 1) -> dict[str, Any]:
     crumbs = breadcrumb_pages(context, page)
     if len(crumbs) > 1:
         blocks.append(_breadcrumb_list(crumbs, request))
-    image = page.seo_image()
+    image = page.share_image(request=request)
     return {
         "title": page.seo_title or page.title,
         "description": page.seo_description(),
         "canonical_url": url,
         "og_type": page.og_type(),
         "og_image": image.get_rendition(SOCIAL_SHARE).full_url if image else None,
-        "site_name": settings.WAGTAIL_SITE_NAME,
+        "site_name": _site_name(request),
         "json_ld": [json_ld(data) for data in blocks],
     }

@@ -57,6 +57,10 @@ class ReviewCollectionApi(APIView):
         request=InputSerializer,
         responses={
             201: OwnReviewSerializer,
+            403: OpenApiResponse(
+                description="feature_disabled: new reviews are switched off "
+                "(feature switches); published reviews still show."
+            ),
             404: OpenApiResponse(description="No such profile or booking of yours."),
             409: OpenApiResponse(
                 description="review_not_allowed (not completed, or more than 30 "

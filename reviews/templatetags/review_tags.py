@@ -6,15 +6,16 @@ from __future__ import annotations
 from django import template
 
 from bookings.models import Booking
-from reviews.rules import review_window_open
+from reviews.rules import review_window_open, reviews_accepting
 
 register = template.Library()
 
 
 @register.filter
 def review_open(booking: Booking) -> bool:
-    """True for a completed booking still inside the review window."""
-    return review_window_open(booking)
+    """True for a completed booking still inside the review window, while new
+    reviews are accepted at all (the reviews switch: read once per request)."""
+    return review_window_open(booking) and reviews_accepting()
 
 
 @register.filter

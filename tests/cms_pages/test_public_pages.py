@@ -36,10 +36,11 @@ CARD = '<article class="profile-card'
 # Per page type, whatever the number of profiles: Wagtail's routing, site and
 # view-restriction lookups, one count, one query per listing and per prefetch,
 # one for the card renditions of each listing. City pages add the filter form's
-# services and languages.
-HOME_QUERIES = 19  # + the cards' rates (their "from" price)
-CITY_QUERIES = 22  # + rates of the based-here and the touring listings
-COLLECTION_QUERIES = 13  # + the cards' rates
+# services and languages. Every page reads the site settings (one query, cached
+# on the request: footer, title, og:site_name and the default og:image).
+HOME_QUERIES = 20  # + the cards' rates (their "from" price)
+CITY_QUERIES = 23  # + rates of the based-here and the touring listings
+COLLECTION_QUERIES = 14  # + the cards' rates
 
 
 def section(html: str, heading_id: str) -> str:

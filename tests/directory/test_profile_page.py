@@ -30,8 +30,9 @@ pytestmark = pytest.mark.django_db
 
 # Routing and site lookups, one query per relation, one for the gallery
 # renditions, one for the og:image, and the one availability computation (six
-# queries for all 14 days): 24 today. A query per day or per photo breaks it.
-PROFILE_QUERIES = 26
+# queries for all 14 days): 24 today, + the site settings (one, cached on the
+# request). A query per day or per photo breaks it.
+PROFILE_QUERIES = 27
 
 
 def section(html: str, heading_id: str) -> str:

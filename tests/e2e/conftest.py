@@ -85,9 +85,9 @@ def new_page(browser, viewport, policy_violations, console_errors):
     refused_documents: set[str] = set()
 
     def note_document(response) -> None:  # noqa: ANN001 - a Playwright Response
-        if (
-            response.request.resource_type == "document"
-            and 400 <= response.status < 500
+        # (and the maintenance page's 503, which tests/e2e/test_maintenance.py reads)
+        if response.request.resource_type == "document" and (
+            400 <= response.status < 500 or response.status == 503
         ):
             refused_documents.add(response.url)
 
