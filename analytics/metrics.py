@@ -99,6 +99,24 @@ def _plan(path: str) -> str:
     return f"{path}subscription__plan__name"
 
 
+def _profile_day_metric(*, key: str, label: str, field: str, definition: str) -> Metric:
+    """A figure of ``analytics.ProfileDay``, summed over days and profiles."""
+    return Metric(
+        key=key,
+        label=label,
+        unit=COUNT,
+        definition=definition,
+        base=lambda: ProfileDay.objects.all(),
+        time_field="day",
+        time_field_is_date=True,
+        aggregate=lambda: Coalesce(Sum(field), 0),
+        groups={
+            "city": "profile__home_city__title",
+            "plan": _plan("profile__owner__"),
+        },
+    )
+
+
 METRICS: dict[str, Metric] = {
     metric.key: metric
     for metric in (
@@ -190,39 +208,23 @@ METRICS: dict[str, Metric] = {
             aggregate=lambda: -Coalesce(Sum("amount_minor"), 0),
             currency_field="currency",
         ),
-        Metric(
+        _profile_day_metric(
             key="profile_views",
             label=_("Profile views"),
-            unit=COUNT,
+            field="views",
             definition=_(
                 "Distinct visitors a day who opened a profile page, summed; "
                 "city is the profile's home city, plan its owner's plan."
             ),
-            base=lambda: ProfileDay.objects.all(),
-            time_field="day",
-            time_field_is_date=True,
-            aggregate=lambda: Coalesce(Sum("views"), 0),
-            groups={
-                "city": "profile__home_city__title",
-                "plan": _plan("profile__owner__"),
-            },
         ),
-        Metric(
+        _profile_day_metric(
             key="contact_clicks",
             label=_("Contact clicks"),
-            unit=COUNT,
+            field="contact_clicks",
             definition=_(
                 "Distinct visitors a day who pressed Message or Book on a "
                 "profile, summed; city and plan as for profile views."
             ),
-            base=lambda: ProfileDay.objects.all(),
-            time_field="day",
-            time_field_is_date=True,
-            aggregate=lambda: Coalesce(Sum("contact_clicks"), 0),
-            groups={
-                "city": "profile__home_city__title",
-                "plan": _plan("profile__owner__"),
-            },
         ),
         Metric(
             key="reports_opened",

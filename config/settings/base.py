@@ -106,8 +106,6 @@ MIDDLEWARE = [
     # response, including those the middleware below answer or reshape themselves
     # (413 from the body limit, 405/403/404 in the JSON error shape).
     "django.middleware.security.SecurityMiddleware",
-    # Every request starts reading from the primary (core/db_routing.py).
-    "core.db_routing.ReplicaReadsMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -124,6 +122,8 @@ MIDDLEWARE = [
     # /metrics (docs/operations.md, "Metrics").
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "core.middleware.RequestIdMiddleware",
+    # Every request starts reading from the primary (core/db_routing.py).
+    "core.db_routing.ReplicaReadsMiddleware",
     "core.middleware.ForwardedForMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
     "core.middleware.JsonErrorShapeMiddleware",

@@ -25,10 +25,10 @@ pytestmark = pytest.mark.django_db
 URL = "/cms/analytics/reports/"
 CSV_URL = URL + "export.csv"
 XLSX_URL = URL + "export.xlsx"
-# Session, user, MFA check, permissions, messages … plus the report itself, the
-# saved reports (two) and, for an export, its audit entry: exactly the same
-# for any number of rows.
-QUERIES_PAGE = 14
+# Session, user, MFA check, permissions, messages, the "Site settings" menu
+# item's site-permission check … plus the report itself, the saved reports (two)
+# and, for an export, its audit entry: exactly the same for any number of rows.
+QUERIES_PAGE = 15
 QUERIES_EXPORT = 10
 
 
