@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "messaging",
     "subscriptions",  # above directory (plan limits reach it by a hook) and payments
     "analytics",  # reads every app below it; nothing below imports it
+    "privacy",  # export, erasure, retention: reads every app's data
     "api",
 ]
 
