@@ -44,9 +44,6 @@ def _off_routes() -> list[str]:
         routes += ["account/phone", "auth/phone/verify", "auth/phone/verify/resend"]
     if not account_settings.LOGIN_BY_CODE_ENABLED:
         routes += ["auth/code/confirm"]
-    # allauth.usersessions is on so that sanctions end a user's sessions; the
-    # page where users list and end their own sessions is not offered yet.
-    routes += ["auth/sessions"]
     return routes
 
 

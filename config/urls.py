@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -24,8 +25,14 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Before allauth's own: passkey removal keeps the second-factor rule.
     path("accounts/", include(mfa_urls.urlpatterns())),
-    # allauth.usersessions' own page is not offered yet (docs/moderation.md).
-    path("accounts/sessions/", core_views.page_not_found),
+    # Account security and the sessions page (docs/account-security.md); allauth's
+    # own sessions page (it ends only all others) leads to ours.
+    path("accounts/security/", include("accounts.security_urls")),
+    path(
+        "accounts/sessions/",
+        RedirectView.as_view(pattern_name="accounts_security:sessions"),
+        name="usersessions_list",
+    ),
     path("accounts/", include("allauth.urls")),
     path("dashboard/bookings/", include("bookings.urls")),
     path("bookings/", include("bookings.deposit_urls")),

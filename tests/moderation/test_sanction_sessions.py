@@ -140,11 +140,3 @@ def test_an_open_socket_of_the_user_closes_on_suspension():
 
     closed = async_to_sync(scenario)()
     assert closed["code"] == CLOSE_ACCOUNT_CLOSED == 4403
-
-
-@pytest.mark.django_db
-def test_allauths_own_sessions_pages_are_not_offered_yet(client):
-    client.force_login(UserFactory(role=Role.CLIENT))
-    assert client.get("/accounts/sessions/").status_code == 404
-    for kind in ("browser", "app"):
-        assert client.get(f"/_allauth/{kind}/v1/auth/sessions").status_code == 404
