@@ -7,6 +7,7 @@ store once per row; these pages end one or all others in constant queries."""
 
 from __future__ import annotations
 
+from allauth.usersessions import app_settings as usersessions_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -44,6 +45,9 @@ def session_list(request: HttpRequest) -> HttpResponse:
     context = {
         "sessions": sessions,
         "current_key": request.session.session_key,
+        # Off here (settings): tracking writes a row on every request, and
+        # without it the last-seen time is only the sign-in time.
+        "track_activity": usersessions_settings.TRACK_ACTIVITY,
     }
     return render(request, "accounts/security/sessions.html", context)
 

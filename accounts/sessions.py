@@ -133,6 +133,8 @@ def device_label(user_agent: str) -> str:
     """A short readable device: the raw user agent shortened (no parser is
     installed, and writing one is not worth its upkeep)."""
     text = " ".join(user_agent.split())
+    # Every browser sends this token first; it tells nothing, the platform does.
+    text = text.removeprefix("Mozilla/5.0 ")
     if not text:
         return _("Unknown device")
     return text if len(text) <= 80 else text[:79] + "…"
