@@ -9,7 +9,10 @@ shape instead: these patterns come before allauth's in ``config/urls.py``.
 
 And a password-reset key whose user part is empty (``"-abc"``) made allauth
 call its base-36 decoder with None: a 500. Such keys get allauth's own answer
-for any invalid key."""
+for any invalid key.
+
+Ending a session id that is not the user's own answers 404 (another user's
+object is not found, invariant 8), where allauth's input answers 400."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import get_adapter
 from allauth.headless.account.views import ResetPasswordView
 from allauth.headless.constants import Client
+from allauth.headless.usersessions.views import SessionsView
 from allauth.mfa import app_settings as mfa_settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path, re_path
@@ -89,7 +93,23 @@ def urlpatterns() -> list[URLPattern]:
         )
         for client, name in CLIENTS.items()
     ]
+    patterns += [
+        path(f"{name}/v1/auth/sessions", OwnSessionsView.as_api_view(client=client))
+        for client, name in CLIENTS.items()
+    ]
     return patterns + _guarded_authenticators()
+
+
+class OwnSessionsView(SessionsView):
+    """allauth's sessions endpoint; an id that is not one of the user's
+    sessions is not found (404), not a bad choice (400)."""
+
+    def handle_invalid_input(self, input):  # noqa: A002, ANN001, ANN201 - allauth's signature
+        errors = input.errors.as_data().get("sessions", [])
+        if errors and all(error.code == "invalid_choice" for error in errors):
+            error = {"message": "Not found.", "code": "not_found", "param": "sessions"}
+            return JsonResponse({"status": 404, "errors": [error]}, status=404)
+        return super().handle_invalid_input(input)
 
 
 def _guarded_authenticators() -> list[URLPattern]:

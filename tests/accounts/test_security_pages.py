@@ -217,8 +217,15 @@ def test_headless_sessions_list_and_end(user, kind):
     assert row_of(theirs).pk not in ids
 
     refused = api.delete(url, {"sessions": [row_of(theirs).pk]}, **auth, **JSON)
-    assert refused.status_code == 400  # allauth's answer for an id not yours
+    assert refused.status_code == 404
+    assert refused.json()["errors"][0]["code"] == "not_found"
     assert is_signed_in(theirs)
+
+    mixed = [row_of(phone).pk, row_of(theirs).pk]
+    assert api.delete(url, {"sessions": mixed}, **auth, **JSON).status_code == 404
+    assert is_signed_in(phone)  # nothing ends when one id is not yours
+    bad = api.delete(url, {"sessions": "x"}, **auth, **JSON)
+    assert bad.status_code == 400
 
     ended = api.delete(url, {"sessions": [row_of(phone).pk]}, **auth, **JSON)
     assert ended.status_code == 200
