@@ -13,6 +13,7 @@ from audit.models import AuditEntry
 from bookings.selectors import profile_live_get
 from core.exceptions import Conflict, NotFound
 from directory.models import EscortProfilePage
+from directory.onboarding import onboarding_for
 from directory.pausing import profile_pause, profile_resume
 from messaging.services import thread_start
 from search.models import ProfileSearchDocument
@@ -266,6 +267,16 @@ def test_dashboard_pause_and_resume_buttons(client, clara):
     assert reverse("directory:profile-resume", args=[clara.pk]) in html
     client.post(reverse("directory:profile-resume", args=[clara.pk]))
     assert EscortProfilePage.objects.get(pk=clara.pk).paused_at is None
+
+
+def test_pausing_does_not_bring_the_onboarding_checklist_back(client, clara):
+    profile_pause(actor=clara.owner, profile_id=clara.pk)
+
+    assert onboarding_for(user=clara.owner).is_live
+    client.force_login(clara.owner)
+    html = client.get(reverse("directory:dashboard")).content.decode()
+    assert "Clients can find this profile" not in html
+    assert "but paused" in html
 
 
 def test_dashboard_resume_refused_says_why(client, clara):
