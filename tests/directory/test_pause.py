@@ -17,6 +17,7 @@ from directory.onboarding import onboarding_for
 from directory.pausing import profile_pause, profile_resume
 from messaging.services import thread_start
 from search.models import ProfileSearchDocument
+from tests.directory.agency_world import make_agency, owner_of
 from tests.factories import UserFactory
 from tests.factories.search import live_city, live_profile
 
@@ -170,6 +171,17 @@ def test_another_users_profile_is_not_found(clara):
 
     clara.refresh_from_db()
     assert clara.paused_at is not None
+
+
+def test_the_agency_that_lists_the_profile_may_pause_it_and_no_other(api_client, clara):
+    listing, other_agency = make_agency("Velvet Hours"), make_agency("Blue Salon")
+    EscortProfilePage.objects.filter(pk=clara.pk).update(agency=listing)
+    url = f"/api/v1/me/profiles/{clara.pk}/pause"
+
+    api_client.force_authenticate(owner_of(other_agency))
+    assert api_client.post(url).status_code == 404
+    api_client.force_authenticate(owner_of(listing))
+    assert api_client.post(url).json()["paused"] is True
 
 
 def test_a_suspended_owner_cannot_resume(clara):
