@@ -281,6 +281,8 @@ class MyProfileListApi(APIView):
         id = serializers.IntegerField()
         display_name = serializers.CharField(source="title")
         live = serializers.BooleanField()
+        # Paused by its provider (docs/pausing.md): live, but shown nowhere.
+        paused = serializers.BooleanField(source="is_paused")
         url = serializers.SerializerMethodField()
 
         def get_url(self, profile: EscortProfilePage) -> str | None:

@@ -222,6 +222,17 @@ def test_api_pause_and_resume(api_client, clara):
     assert resumed.json() == {"id": clara.pk, "paused": False, "paused_at": None}
 
 
+def test_my_profiles_list_says_which_are_paused(api_client, clara):
+    api_client.force_authenticate(clara.owner)
+    profile_pause(actor=clara.owner, profile_id=clara.pk)
+
+    (row,) = api_client.get("/api/v1/me/profiles").json()["results"]
+
+    assert row["id"] == clara.pk
+    assert row["live"] is True
+    assert row["paused"] is True
+
+
 @pytest.mark.parametrize("action", ["pause", "resume"])
 def test_api_another_users_or_unknown_profile_is_404(api_client, clara, action):
     api_client.force_authenticate(UserFactory(role="escort"))
