@@ -23,7 +23,13 @@ from directory.apis.agencies import (
 )
 from directory.apis.favourites import FavouriteCollectionApi, FavouriteDetailApi
 from directory.apis.onboarding import MyOnboardingApi
-from directory.apis.owner import ManagedProfileApi, MyProfileApi, MyProfileListApi
+from directory.apis.owner import (
+    ManagedProfileApi,
+    MyProfileApi,
+    MyProfileListApi,
+    ProfilePauseApi,
+    ProfileResumeApi,
+)
 from directory.apis.public import (
     AgencyDetailApi,
     AgencyListApi,
@@ -105,6 +111,16 @@ urlpatterns = [
         "me/profiles/<int:profile_id>",
         ManagedProfileApi.as_view(),
         name="my-profile-detail",
+    ),
+    path(
+        "me/profiles/<int:profile_id>/pause",
+        ProfilePauseApi.as_view(),
+        name="my-profile-pause",
+    ),
+    path(
+        "me/profiles/<int:profile_id>/resume",
+        ProfileResumeApi.as_view(),
+        name="my-profile-resume",
     ),
     path(
         "me/profiles/<int:profile_id>/availability",

@@ -34,7 +34,8 @@ _CODES = {400: "bad_request", 404: "not_found"}
 
 
 class PublicPagesAPIViewSet(ErrorShapeMixin, PagesAPIViewSet):
-    """Live pages, minus profiles whose owner may not have a live profile: a page
+    """Live pages, minus paused profiles and profiles whose owner may not have a
+    live profile: a page
     stays live for a moment if an owner is suspended or loses verification outside
     the suspension service, and this API must not show it meanwhile."""
 
@@ -47,9 +48,14 @@ class PublicPagesAPIViewSet(ErrorShapeMixin, PagesAPIViewSet):
         # filters through Wagtail's search backend, which filters only on indexed
         # fields of the page (``id`` is one; the owner's ``is_active`` is not, so
         # every page search answered 400).
+        # A profile its provider paused is hidden too (docs/pausing.md): the
+        # column is reached through the page's child row, without importing it.
         hidden = (
             Page.objects.filter(content_type=profile_type)
-            .exclude(may_have_live_profile_q(prefix="owner__"))
+            .filter(
+                ~may_have_live_profile_q(prefix="owner__")
+                | Q(escortprofilepage__paused_at__isnull=False)
+            )
             .values("pk")
         )
         return super().get_base_queryset().exclude(pk__in=hidden)

@@ -26,3 +26,14 @@ def badge_changed_event(
         reason=reason,
         data={"badge": badge, "value": value},
     )
+
+
+def profile_paused_event(*, actor: User, profile: EscortProfilePage) -> AuditEntry:
+    """The provider took the profile off the public surfaces (directory.pausing):
+    recorded so that support and moderators can tell a pause from a removal."""
+    return audit_record(actor=actor, action="profile.paused", target=profile)
+
+
+def profile_resumed_event(*, actor: User, profile: EscortProfilePage) -> AuditEntry:
+    """The provider showed a paused profile again."""
+    return audit_record(actor=actor, action="profile.resumed", target=profile)

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Prefetch
 from django.db.models.functions import Lower
+from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
@@ -348,9 +349,16 @@ class ProfileIndexPage(ListingPageMixin, SeoMixin, Page):
 class EscortProfileQuerySet(PageQuerySet):
     def showable(self) -> EscortProfileQuerySet:
         """The one home of "this profile may be shown" (docs/architecture.md,
-        invariants 2 and 13): live, without a view restriction, and owned by
-        someone who may have a live profile. The public selectors, the search
-        indexer and Wagtail API v2 all start from it."""
+        invariants 2 and 13): live, without a view restriction, owned by
+        someone who may have a live profile, and not paused by its provider.
+        The public selectors, the search indexer and Wagtail API v2 all start
+        from it."""
+        return self.showable_unless_paused().filter(paused_at__isnull=True)
+
+    def showable_unless_paused(self) -> EscortProfileQuerySet:
+        """What ``showable()`` would be if the provider had not paused: resuming
+        asks it (docs/pausing.md), so a pause never brings back a profile that is
+        unpublished or whose owner is unverified or suspended."""
         return self.live().public().filter(may_have_live_profile_q(prefix="owner__"))
 
     def with_photo_badges(self) -> EscortProfileQuerySet:
@@ -405,10 +413,14 @@ class EscortProfilePage(SeoMixin, Page):
     # "Photos verified" is not a column: it follows the photos themselves
     # (photos_verified_at below, directory.photo_badges).
     is_vip = models.BooleanField(_("VIP"), default=False)
+    # Set and cleared only by directory.pausing (the provider's one-click pause):
+    # a column on the live row, not revision content, so it takes effect at once
+    # and needs no review (docs/pausing.md).
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
 
     objects = PageManager.from_queryset(EscortProfileQuerySet)()
 
-    PROTECTED_FIELDS = ("owner_id", "agency_id", "is_vip")
+    PROTECTED_FIELDS = ("owner_id", "agency_id", "is_vip", "paused_at")
     # The editor in /cms/ refuses photos and tours past the owner's plan.
     base_form_class = EscortProfilePageForm
 
@@ -597,9 +609,21 @@ class EscortProfilePage(SeoMixin, Page):
         # A live page can outlast its owner's eligibility for a moment (suspension
         # unpublishes, but a flag flipped elsewhere doesn't): search engines must
         # not be told about it meanwhile.
-        if not self._owner_may_go_live():
+        if not self._owner_may_go_live() or self.is_paused:
             return []
         return super().get_sitemap_urls(request)
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
+    def serve(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+        # A paused profile is a 404 to everyone at its public URL (not a 403,
+        # which would tell that it exists); its provider still previews it from
+        # the dashboard, whose preview does not come through this check.
+        if self.is_paused and not getattr(request, "is_preview", False):
+            raise Http404("This profile is paused.")
+        return super().serve(request, *args, **kwargs)
 
     # SEO (cms_pages.models.SeoMixin): nothing beyond what the public page shows.
 

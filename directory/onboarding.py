@@ -137,9 +137,10 @@ def _facts(user: User) -> _Facts:
         if profile
         else set()
     )
-    showable = bool(
-        profile and EscortProfilePage.objects.showable().filter(pk=profile.pk).exists()
-    )
+    # A paused profile has finished the path: pausing is the provider's choice
+    # (docs/pausing.md), not a step to go live again.
+    eligible = EscortProfilePage.objects.showable_unless_paused()
+    showable = bool(profile and eligible.filter(pk=profile.pk).exists())
     return _Facts(
         profile=profile,
         # Photos whose image was deleted since the revision do not count.

@@ -25,6 +25,12 @@ city_profiles_listed = Signal()
 # Keyword argument: ``profile_id``.
 profile_badges_changed = Signal()
 
+# Sent inside the transaction when the provider pauses or resumes a profile
+# (directory.pausing), a column written without a publish, so that search drops
+# or restores its document in that same transaction. Keyword argument:
+# ``profile_id``.
+profile_visibility_changed = Signal()
+
 
 def _profile_of(workflow_state) -> EscortProfilePage | None:  # noqa: ANN001
     content = workflow_state.content_object

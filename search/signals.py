@@ -12,9 +12,14 @@ from bookings.signals import availability_changed
 from cms_pages.models import CustomImage
 from core.outbox import outbox_enqueue
 from directory.models import EscortProfilePage, ProfilePhoto
-from directory.signals import city_profiles_listed, profile_badges_changed
+from directory.signals import (
+    city_profiles_listed,
+    profile_badges_changed,
+    profile_visibility_changed,
+)
 from reviews.signals import ratings_changed
 from search.impressions import impressions_record
+from search.indexer import search_document_refresh
 from search.tasks import refresh_availability, refresh_profile
 from verification.signals import photos_verified
 
@@ -83,6 +88,14 @@ def image_changed(sender, instance, created: bool, **kwargs) -> None:  # noqa: A
 @receiver(profile_badges_changed, dispatch_uid="search.badges_changed")
 def badges_changed(sender, profile_id: int, **kwargs) -> None:  # noqa: ANN001
     _refresh_after_commit(profile_id)
+
+
+@receiver(profile_visibility_changed, dispatch_uid="search.visibility_changed")
+def visibility_changed(sender, profile_id: int, **kwargs) -> None:  # noqa: ANN001
+    # A pause must be off the search page at once, not when a worker gets to
+    # the task: the single writer runs here, in the pausing transaction (one
+    # profile's row; a resume re-adds it just as quickly).
+    search_document_refresh(profile_id=profile_id)
 
 
 @receiver(ratings_changed, dispatch_uid="search.ratings")

@@ -1,5 +1,6 @@
 """Owner endpoints: a provider (or their agency's manager) reads the latest draft of
-a profile and submits a new version for review. Never publishes."""
+a profile and submits a new version for review (never publishes), and pauses or
+resumes a profile (docs/pausing.md)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from directory.models import (
     EscortProfilePage,
     ProfileRate,
 )
+from directory.pausing import profile_pause, profile_resume
 from directory.selectors import (
     profile_editable_get,
     profile_review_state,
@@ -279,6 +281,8 @@ class MyProfileListApi(APIView):
         id = serializers.IntegerField()
         display_name = serializers.CharField(source="title")
         live = serializers.BooleanField()
+        # Paused by its provider (docs/pausing.md): live, but shown nowhere.
+        paused = serializers.BooleanField(source="is_paused")
         url = serializers.SerializerMethodField()
 
         def get_url(self, profile: EscortProfilePage) -> str | None:
@@ -296,3 +300,62 @@ class MyProfileListApi(APIView):
             serializer=self.OutputSerializer,
             ordering=("-id",),
         )
+
+
+class ProfilePauseStateSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "ProfilePauseState"
+
+    id = serializers.IntegerField()
+    paused = serializers.BooleanField(source="is_paused")
+    paused_at = serializers.DateTimeField(allow_null=True)
+
+
+_PAUSE_ERRORS = {
+    401: OpenApiResponse(description="Not signed in."),
+    404: OpenApiResponse(description="No such profile, or not one I edit."),
+}
+
+
+class ProfilePauseApi(APIView):
+    """Take a profile off every public surface at once; idempotent."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={200: ProfilePauseStateSerializer, **_PAUSE_ERRORS},
+        operation_id="my_profile_pause",
+        description=(
+            "Pause the profile: it leaves the city pages, search, both APIs and "
+            "the sitemap at once, and its URL answers 404. No review is needed to "
+            "come back. Pausing a paused profile changes nothing (200)."
+        ),
+    )
+    def post(self, request: Request, profile_id: int) -> Response:
+        profile = profile_pause(actor=request.user, profile_id=profile_id)
+        return Response(ProfilePauseStateSerializer(profile).data)
+
+
+class ProfileResumeApi(APIView):
+    """Show a paused profile again, when nothing else keeps it hidden."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: ProfilePauseStateSerializer,
+            **_PAUSE_ERRORS,
+            409: OpenApiResponse(
+                description=(
+                    "The profile would still not be shown (not published, or the "
+                    "account is unverified or suspended); it stays paused."
+                )
+            ),
+        },
+        operation_id="my_profile_resume",
+    )
+    def post(self, request: Request, profile_id: int) -> Response:
+        profile = profile_resume(actor=request.user, profile_id=profile_id)
+        return Response(ProfilePauseStateSerializer(profile).data)
