@@ -327,4 +327,71 @@ SCHEDULE: tuple[DataClass, ...] = (
 # Models with a timestamp that hold no personal data, or whose lifetime another
 # class or the account decides. tests/privacy/test_retention.py fails on any
 # model with a timestamp that is in neither list.
-NOT_SCHEDULED: dict[str, str] = {}
+_WITH_ACCOUNT = "Kept while the account exists (the account's own data)."
+_CONTENT = (
+    "Published or configured content: lives until its owner or an editor removes it."
+)
+_PAGE = "A Wagtail page: " + _CONTENT
+_ACCOUNTING = "Accounting record (legal obligation): kept with the payment ledger."
+_CASE = "Moderation case record (statement of reasons): kept with the decision."
+
+NOT_SCHEDULED: dict[str, str] = {
+    "accounts.User": "The account itself.",
+    "accounts.Consent": "Consent ledger: proof of consent (Art. 7(1)); append-only.",
+    "verification.VerificationChallenge": _WITH_ACCOUNT,
+    "verification.VerificationRequest": (
+        "Files deleted at the decision (docs/verification.md); " + _WITH_ACCOUNT
+    ),
+    "verification.PhotoVerification": "A badge on an image: goes with the image.",
+    "verification.VerificationRerequest": _WITH_ACCOUNT,
+    "cms_pages.CustomImage": _CONTENT,
+    "cms_pages.HomePage": _PAGE,
+    "cms_pages.StandardPage": _PAGE,
+    "privacy.PrivacyPolicyPage": _PAGE,
+    "directory.CityIndexPage": _PAGE,
+    "directory.CityPage": _PAGE,
+    "directory.FeaturedCollectionPage": _PAGE,
+    "directory.ProfileIndexPage": _PAGE,
+    "directory.EscortProfilePage": _PAGE,
+    "directory.ProfileTour": _CONTENT,
+    "directory.Agency": _CONTENT,
+    "directory.AgencyMembership": _WITH_ACCOUNT,
+    "directory.AgencyInvitation": _WITH_ACCOUNT,
+    "directory.AgencyEscort": _WITH_ACCOUNT,
+    "directory.Favourite": _WITH_ACCOUNT,
+    "search.ProfileSearchDocument": "Derived from live profiles, rebuilt at will.",
+    "search.ProfileAvailability": "Derived from availability, recomputed.",
+    "payments.GatewayOperation": _ACCOUNTING,
+    "payments.Payment": _ACCOUNTING,
+    "payments.Refund": _ACCOUNTING,
+    "payments.WebhookEvent": _ACCOUNTING,
+    "payments.LedgerTransaction": _ACCOUNTING,
+    "payments.ReconciliationRun": "Operations log, no personal data.",
+    "payments.ReconciliationIssue": _ACCOUNTING,
+    "bookings.BookingPolicy": _CONTENT,
+    "bookings.AvailabilityException": _CONTENT,
+    "bookings.ScreeningRequirements": _CONTENT,
+    "bookings.ProviderPayout": _ACCOUNTING,
+    "moderation.SafetyMessage": (
+        "The provider's safety channel: kept with the account for moderators."
+    ),
+    "moderation.Decision": _CASE,
+    "moderation.Sanction": _CASE,
+    "moderation.Statement": _CASE,
+    "moderation.Appeal": _CASE,
+    "moderation.TextRule": "Admin configuration, no personal data.",
+    "moderation.PhotoFingerprint": "A hash of an image: goes with the image.",
+    "moderation.TrustScore": "Recomputed from other data; " + _WITH_ACCOUNT,
+    "reviews.ProfileReviewSettings": _CONTENT,
+    "reviews.Review": _CONTENT,
+    "reviews.ClientAssessment": _WITH_ACCOUNT,
+    "messaging.Thread": "The conversation's frame: its messages age out.",
+    "messaging.Block": _WITH_ACCOUNT,
+    "messaging.MessageTemplate": _CONTENT,
+    "messaging.AwayReply": _CONTENT,
+    "subscriptions.Subscription": _ACCOUNTING,
+    "subscriptions.Invoice": _ACCOUNTING,
+    "analytics.SavedReport": "Admin configuration.",
+    "analytics.ReportSubscription": "Admin configuration.",
+    "privacy.RetentionRun": "The run log, no personal data.",
+}

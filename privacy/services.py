@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from cms_pages.models import StandardPage
 from privacy.models import PrivacyPolicyPage, RetentionRun
-from privacy.retention import SCHEDULE, DataClass
+from privacy import retention
+from privacy.retention import DataClass
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ def retention_enforce_all(
         data_class.key: retention_enforce(
             data_class=data_class, now=now, batch_size=batch_size
         ).affected
-        for data_class in SCHEDULE
+        for data_class in retention.SCHEDULE
         if data_class.enforced
     }
 
