@@ -11,8 +11,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cms_pages.models import StandardPage
-from privacy.models import PrivacyPolicyPage, RetentionRun
 from privacy import retention
+from privacy.models import PrivacyPolicyPage, RetentionRun
 from privacy.retention import DataClass
 
 logger = logging.getLogger(__name__)
