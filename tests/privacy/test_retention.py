@@ -467,3 +467,22 @@ def test_the_lists_name_real_models_and_give_reasons() -> None:
     assert all(reason.strip() for reason in retention.NOT_SCHEDULED.values())
     keys = [c.key for c in retention.SCHEDULE]
     assert len(keys) == len(set(keys))
+
+
+def test_requests_go_to_the_contact_address_the_admin_set(
+    client, privacy_page: PrivacyPolicyPage
+) -> None:
+    from wagtail.models import Site
+
+    from cms_pages.models import SiteSettings
+
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    site_settings.contact_email = "privacy@example.test"
+    site_settings.save()
+
+    html = client.get(privacy_page.url).content.decode()
+
+    assert 'href="mailto:privacy@example.test"' in html
+    site_settings.contact_email = ""
+    site_settings.save()
+    assert 'id="privacy-contact"' not in client.get(privacy_page.url).content.decode()
