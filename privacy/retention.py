@@ -55,6 +55,8 @@ class DataClass:
     # Enforced by another job (named in ``note``): listed here so the page is
     # complete, skipped by enforce_retention.
     enforced_elsewhere: bool = False
+    # Shown instead of the period where none applies (append-only records).
+    kept_label: str = ""
     note: str = ""
 
     @property
@@ -257,6 +259,7 @@ SCHEDULE: tuple[DataClass, ...] = (
             "the decision; the date of birth is never stored."
         ),
         end=EndAction.KEEP,
+        kept_label=_("No fixed end: the record outlives the account"),
         note=_("Append-only: the database refuses deletion."),
     ),
     DataClass(
@@ -270,6 +273,7 @@ SCHEDULE: tuple[DataClass, ...] = (
             "accountability for every moderation and admin action."
         ),
         end=EndAction.KEEP,
+        kept_label=_("No fixed end: the record outlives the account"),
         note=_(
             "Append-only: the database refuses deletion; account ids stay as "
             "pseudonymous references."
@@ -320,7 +324,7 @@ SCHEDULE: tuple[DataClass, ...] = (
         legal_basis=_("Legitimate interests (Art. 6(1)(f)): reliable delivery."),
         end=EndAction.DELETE,
         enforced_elsewhere=True,
-        note=_("Deleted by the outbox sweep (core.outbox.outbox_purge_delivered)."),
+        note=_("Deleted by the delivery sweep, not by this job."),
     ),
 )
 

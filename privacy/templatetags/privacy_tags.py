@@ -36,7 +36,7 @@ def retention_table() -> dict:
         {
             "key": data_class.key,
             "label": data_class.label,
-            "period": period_label(data_class.period),
+            "period": data_class.kept_label or period_label(data_class.period),
             "basis": data_class.legal_basis,
             "end": retention.END_ACTION_LABELS[data_class.end],
             "note": data_class.note,
