@@ -302,6 +302,8 @@ SCHEDULE: tuple[DataClass, ...] = (
         period=dt.timedelta(0),
         legal_basis=_("Contract (Art. 6(1)(b)): keeping you signed in."),
         end=EndAction.DELETE,
+        enforced_elsewhere=True,
+        note=_("Deleted nightly by the session sweep, not by this job."),
     ),
     DataClass(
         key="session_devices",

@@ -147,7 +147,6 @@ BUILDERS: dict[str, Callable] = {
     "profile_days": _profile_day,
     "active_days": _active_day,
     "reports": _report,
-    "sessions": _session,
     "session_devices": _device,
 }
 
@@ -188,6 +187,22 @@ def test_rows_just_inside_stay_and_rows_just_past_go(world: dict, key: str) -> N
     # Idempotent: the next night finds nothing more.
     assert retention_enforce(data_class=data_class, now=NOW).affected == 0
     assert model.objects.filter(pk=kept.pk).exists()
+
+
+def test_expired_sessions_go_by_the_session_sweep_the_schedule_names(
+    world: dict,
+) -> None:
+    from accounts.tasks import clear_expired_sessions
+
+    assert klass("sessions").enforced_elsewhere
+    kept = _session(world, timezone.now() + dt.timedelta(minutes=1))
+    _session(world, timezone.now() - SECOND)
+
+    clear_expired_sessions()
+
+    assert list(Session.objects.values_list("pk", flat=True)) == [kept.pk]
+    entry = settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]
+    assert entry["task"] == "accounts.tasks.clear_expired_sessions"
 
 
 def test_a_reported_message_is_on_hold(world: dict) -> None:
@@ -387,7 +402,9 @@ def test_the_privacy_page_shows_every_class_from_the_schedule(
         assert f'id="retention-{data_class.key}"' in html
         assert escape(str(data_class.label)) in html
         assert escape(str(data_class.legal_basis)) in html
-        assert escape(period_label(data_class.period)) in html
+        row = html.split(f'id="retention-{data_class.key}"')[1].split("</tr>")[0]
+        shown = data_class.kept_label or period_label(data_class.period)
+        assert escape(str(shown)) in row
     assert "90 days" in html
 
 
@@ -486,3 +503,14 @@ def test_requests_go_to_the_contact_address_the_admin_set(
     site_settings.contact_email = ""
     site_settings.save()
     assert 'id="privacy-contact"' not in client.get(privacy_page.url).content.decode()
+
+
+def test_editors_edit_the_privacy_page_in_wagtail(
+    client, admin_login, privacy_page: PrivacyPolicyPage
+) -> None:
+    admin_login(client, UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(f"/cms/pages/{privacy_page.pk}/edit/")
+
+    assert response.status_code == 200
+    assert "What we keep" in response.content.decode()
