@@ -514,3 +514,18 @@ def test_editors_edit_the_privacy_page_in_wagtail(
 
     assert response.status_code == 200
     assert "What we keep" in response.content.decode()
+
+
+def test_the_demo_seed_adopts_the_seeded_privacy_page_once() -> None:
+    from cms_pages import demo as cms_demo
+    from privacy import demo as privacy_demo
+
+    cms_demo.seed(log=lambda line: None)
+    privacy_demo.seed(log=lambda line: None)
+    privacy_demo.seed(log=lambda line: None)  # a second seed changes nothing
+
+    page = PrivacyPolicyPage.objects.get(slug="privacy")
+    assert page.live
+    assert "export" in str(page.body)  # the reworded rights paragraph
+    assert "from your account settings" not in str(page.body)
+    assert StandardPage.objects.filter(slug="privacy").count() == 1
