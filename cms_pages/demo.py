@@ -190,10 +190,12 @@ STANDARD_PAGES = [
             ),
             _heading("Your rights"),
             _paragraph(
-                "<p>You may access, correct, export and erase your personal data "
-                "at any time from your account settings, or object to its "
-                "processing. We keep data only as long as needed for the purpose "
-                "it was collected for, or as the law requires.</p>"
+                "<p>You may correct your email address and your profile at any "
+                "time from your account and dashboard. To receive a copy of your "
+                "personal data, have it erased, or object to its processing, "
+                "write to the contact address below: self-service export and "
+                "erasure are not available yet. How long we keep each kind of "
+                "data, and why, is in the table below.</p>"
             ),
             _heading("Photos"),
             _paragraph(

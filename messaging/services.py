@@ -344,21 +344,26 @@ def thread_wipe(*, thread_id: int, user: User) -> int:
     """Either side deletes every message of the conversation, for both, and
     their images from the private store."""
     thread = thread_get_for(user=user, thread_id=thread_id)
-    deleted = _messages_delete(Message.objects.filter(thread=thread))
+    deleted = messages_delete(messages=Message.objects.filter(thread=thread))
     Thread.objects.filter(pk=thread.pk).update(last_message_at=None)
     thread_changed_fanout(thread=thread, change="wiped")
     return deleted
 
 
 @transaction.atomic
-def messages_purge_expired(*, now: dt.datetime | None = None) -> int:
-    cutoff = (now or timezone.now()) - dt.timedelta(
-        days=settings.MESSAGE_RETENTION_DAYS
-    )
-    return _messages_delete(Message.objects.filter(created_at__lt=cutoff))
+def messages_purge_expired(
+    *, now: dt.datetime | None = None, older_than: dt.timedelta | None = None
+) -> int:
+    """The period's home is the retention schedule (privacy.retention, whose
+    nightly job deletes in batches through ``messages_delete``); this direct
+    purge takes the period from it by ``older_than`` and falls back to the
+    setting the schedule itself reads."""
+    older_than = older_than or dt.timedelta(days=settings.MESSAGE_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - older_than
+    return messages_delete(messages=Message.objects.filter(created_at__lt=cutoff))
 
 
-def _messages_delete(messages: QuerySet[Message]) -> int:
+def messages_delete(*, messages: QuerySet[Message]) -> int:
     """Delete the rows, then their files once the deletion is committed (a
     rollback must not leave rows pointing at removed files)."""
     names = list(

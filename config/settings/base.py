@@ -604,8 +604,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.tasks.complete_finished",
         "schedule": 300.0,
     },
-    "messaging-purge-expired": {
-        "task": "messaging.tasks.purge_expired_messages",
+    # The retention schedule (privacy.retention), messages included: it replaces
+    # messaging's own purge entry, whose task stays for a manual run.
+    "privacy-enforce-retention": {
+        "task": "privacy.tasks.enforce_retention",
         "schedule": crontab(hour=3, minute=30),
     },
     "moderation-expire-sanctions": {

@@ -1,0 +1,12 @@
+"""Nightly enforcement of the retention schedule (beat, 03:30)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def enforce_retention() -> dict[str, int]:
+    from privacy.services import retention_enforce_all
+
+    return retention_enforce_all()
