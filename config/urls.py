@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import headless_urls, mfa_urls
 from bookings import deposit_views
+from cms_pages import age_gate
 from cms_pages import views as cms_views
 from cms_pages.api_v2 import api_router
 from core import metrics as core_metrics
@@ -26,6 +27,7 @@ urlpatterns = [
     path("accounts/", include(mfa_urls.urlpatterns())),
     # allauth.usersessions' own page is not offered yet (docs/moderation.md).
     path("accounts/sessions/", core_views.page_not_found),
+    path("accounts/consents/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("dashboard/bookings/", include("bookings.urls")),
     path("bookings/", include("bookings.deposit_urls")),
@@ -88,6 +90,8 @@ urlpatterns += [
     # to Wagtail's page tree.
     # No CSRF check: it ran before the 404 and answered a POST there with 403.
     re_path(r"^(?:api|_allauth)/", csrf_exempt(core_views.page_not_found)),
+    path("age-check/", age_gate.age_confirm, name="age_confirm"),
+    path("age-check/leave/", age_gate.age_leave, name="age_leave"),
     path("search/", include("search.urls")),
     path("styleguide/", core_views.styleguide, name="styleguide"),
     path("", include(wagtail_urls)),
