@@ -5,8 +5,10 @@ user has not accepted the current version of the terms or the privacy policy
 
 Cheap on every request: once a session is known to be up to date, it stores the
 versions it accepted (``renewal_signature()``) and later requests compare one
-string, no query. A new version in ``CURRENT_VERSIONS`` changes the string, so
-every session is checked again at its next request."""
+string, no query. Sign-in stores it while saving the new session anyway; a
+session from before that costs one query and one session write, once. A new
+version in ``CURRENT_VERSIONS`` changes the string, so every session is checked
+again at its next request."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from accounts.consents import renewal_signature
+from accounts.models import User
 from accounts.selectors import consent_renewals_due
 from core.errors import error_response, wants_json
 
@@ -49,6 +52,16 @@ def session_consents_current(request: HttpRequest) -> bool:
     return True
 
 
+def on_user_logged_in(
+    sender: object, request: HttpRequest | None, user: User, **kwargs: object
+) -> None:
+    """``user_logged_in``: remember an up-to-date answer in the new session."""
+    if request is None or not hasattr(request, "session"):
+        return
+    if settings.CONSENT_RENEWAL_ENABLED and not consent_renewals_due(user=user):
+        session_consents_mark_current(request)
+
+
 def session_consents_mark_current(request: HttpRequest) -> None:
     request.session[SESSION_KEY] = renewal_signature()
 
@@ -63,7 +76,8 @@ class ConsentRenewalMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (
-            not request.user.is_authenticated
+            not settings.CONSENT_RENEWAL_ENABLED
+            or not request.user.is_authenticated
             or _is_open(request.path_info)
             or session_consents_current(request)
         ):

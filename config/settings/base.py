@@ -703,6 +703,11 @@ PERMISSIONS_POLICY = ", ".join(
         "usb",
     )
 )
+# Renewal of changed terms (accounts/consent_renewal.py). Test settings turn it
+# off: factory users have no consent rows, and page query budgets stay as they
+# are; tests/accounts/test_consent_renewal.py turns it on.
+CONSENT_RENEWAL_ENABLED = env.bool("CONSENT_RENEWAL_ENABLED", default=True)
+
 # The visitor age gate (cms_pages/age_gate.py): on unless turned off here (test
 # settings do); editors pick the countries in Site settings. The country comes
 # only from a header a trusted proxy sets (e.g. "CF-IPCountry"); unset, every
