@@ -714,6 +714,10 @@ CONSENT_RENEWAL_ENABLED = env.bool("CONSENT_RENEWAL_ENABLED", default=True)
 # country is unknown and the gate shows.
 AGE_GATE_ENABLED = env.bool("AGE_GATE_ENABLED", default=True)
 AGE_GATE_COUNTRY_HEADER = env("AGE_GATE_COUNTRY_HEADER", default="")
+# Flash messages ride in the session, not in a cookie of their own (Django's
+# default falls back to a "messages" cookie): the site sets only the session and
+# CSRF cookies (tests/cms_pages/test_cookies.py).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
