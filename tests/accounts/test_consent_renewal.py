@@ -11,7 +11,7 @@ from accounts.consent_renewal import SESSION_KEY
 from accounts.consents import CURRENT_VERSIONS
 from accounts.models import Consent, User
 from accounts.services import consent_record, user_sign_up
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +199,21 @@ def test_a_new_version_is_checked_again_even_when_remembered(
     assert client.get("/notifications/").status_code == 200
     monkeypatch.setitem(CURRENT_VERSIONS, Consent.Document.PRIVACY, NEW_TERMS)
     assert client.get("/notifications/").status_code == 302
+
+
+def test_signing_in_with_the_form_leads_to_the_renewal_page(
+    client, accepted_in_november, terms_changed
+):
+    response = client.post(
+        "/accounts/login/?next=/notifications/",
+        {"login": accepted_in_november.email, "password": PASSWORD},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == f"{RENEW_URL}?next=%2Fnotifications%2F"
+    assert "We have updated our terms" in response.content.decode()
+
+
+def test_visitors_are_sent_to_sign_in_first(client):
+    response = client.get(RENEW_URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
