@@ -22,6 +22,11 @@ CURRENT_VERSIONS: dict[str, str] = {
 # Sign-up refuses without these; marketing is asked but optional.
 SIGNUP_REQUIRED = (Document.AGE_18, Document.TERMS, Document.PRIVACY)
 
+# A new version of these sends every account through /accounts/consents/ at its
+# next request (accounts.consent_renewal); age is asked once, marketing stays
+# optional and is never a gate.
+RENEWAL_REQUIRED = (Document.TERMS, Document.PRIVACY)
+
 # Where the texts are published: the seeded standard pages (cms_pages/demo.py).
 DOCUMENT_URLS: dict[str, str] = {
     Document.TERMS: "/terms/",
@@ -31,3 +36,9 @@ DOCUMENT_URLS: dict[str, str] = {
 
 def current_version(document: str) -> str:
     return CURRENT_VERSIONS[document]
+
+
+def renewal_signature() -> str:
+    """The current versions of the documents that gate access, as one string: a
+    session that stored it has accepted them, and any new version changes it."""
+    return ";".join(f"{doc}={CURRENT_VERSIONS[doc]}" for doc in RENEWAL_REQUIRED)

@@ -128,6 +128,8 @@ class Consent(models.Model):
     class Source(models.TextChoices):
         SIGNUP_HTML = "signup_html", _("Sign-up page")
         SIGNUP_API = "signup_api", _("Sign-up API")
+        REACCEPT = "reaccept", _("Accepted a new version")
+        ACCOUNT = "account", _("Account settings")
 
     user = models.ForeignKey(
         User,

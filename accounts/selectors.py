@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from accounts.models import MODERATORS_GROUP, User
+from accounts.consents import CURRENT_VERSIONS, RENEWAL_REQUIRED
+from accounts.models import MODERATORS_GROUP, Consent, User
 from accounts.second_factor import SECOND_FACTOR_TYPES
 
 
@@ -48,3 +49,32 @@ def user_has_second_factor(*, user: User) -> bool:
     if not user.is_authenticated:
         return False
     return is_mfa_enabled(user, types=list(SECOND_FACTOR_TYPES))
+
+
+def consent_renewals_due(*, user: User) -> list[str]:
+    """The gating documents (``RENEWAL_REQUIRED``) whose current version this user
+    has not accepted: one query. Versions are compared for equality, so a user
+    who accepted an older text (or none, e.g. an account made before the ledger)
+    is asked again."""
+    accepted = set(
+        Consent.objects.filter(
+            user=user,
+            accepted=True,
+            document__in=RENEWAL_REQUIRED,
+            version__in={CURRENT_VERSIONS[doc] for doc in RENEWAL_REQUIRED},
+        ).values_list("document", "version")
+    )
+    return [
+        doc for doc in RENEWAL_REQUIRED if (doc, CURRENT_VERSIONS[doc]) not in accepted
+    ]
+
+
+def consent_marketing_accepted(*, user: User) -> bool:
+    """The latest marketing answer (the ledger is append-only: newest row wins)."""
+    latest = (
+        Consent.objects.filter(user=user, document=Consent.Document.MARKETING)
+        .order_by("-created_at", "-pk")
+        .values_list("accepted", flat=True)
+        .first()
+    )
+    return bool(latest)

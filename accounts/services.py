@@ -67,6 +67,30 @@ def consent_record(
 
 
 @transaction.atomic
+def consent_renew(
+    *, user: User, documents: list[str] | tuple[str, ...]
+) -> list[Consent]:
+    """Record acceptance of the current version of each document (the renewal
+    page, after a changed text): one ledger row each, source ``reaccept``."""
+    return [
+        consent_record(
+            user=user, document=doc, accepted=True, source=Consent.Source.REACCEPT
+        )
+        for doc in documents
+    ]
+
+
+def consent_marketing_set(*, user: User, accepted: bool) -> Consent:
+    """A changed marketing choice from the account pages: a new ledger row."""
+    return consent_record(
+        user=user,
+        document=Consent.Document.MARKETING,
+        accepted=accepted,
+        source=Consent.Source.ACCOUNT,
+    )
+
+
+@transaction.atomic
 def user_set_role(*, actor: User | None, user: User, role: str, reason: str) -> User:
     """Change a role after sign-up: staff only (``actor`` None is the platform
     itself, for a flow that checked its own rules), with a reason, audited.

@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from wagtail.models import Page, Site
 
 from accounts.models import User
-from cms_pages.models import CustomImage, HomePage, StandardPage
+from cms_pages.models import CustomImage, HomePage, SiteSettings, StandardPage
 
 HOME_INTRO = (
     "Verified, adult companions for dinners, culture and travel in the world's "
@@ -210,11 +210,18 @@ STANDARD_PAGES = [
         "We use only the cookies the site needs to work.",
         [
             _paragraph(
-                "<p>We set two cookies: a <b>session</b> cookie that keeps you "
-                "signed in, and a <b>CSRF</b> cookie that protects forms against "
-                "cross-site request forgery. Both are strictly necessary, so no "
-                "consent banner is needed. We use no advertising or third-party "
-                "tracking cookies.</p>"
+                "<p>We set two cookies, both strictly necessary: a <b>session</b> "
+                "cookie that keeps you signed in and remembers your age "
+                "confirmation for the visit, and a <b>CSRF</b> cookie that "
+                "protects forms against cross-site request forgery. Because "
+                "both are strictly necessary, no consent banner is needed. We "
+                "use no analytics, advertising or third-party tracking cookies, "
+                "and load nothing from other sites.</p>"
+            ),
+            _heading("If this ever changes"),
+            _paragraph(
+                "<p>Before any other cookie is set, we will ask for your "
+                "consent first and list it here.</p>"
             ),
         ],
     ),
@@ -230,6 +237,7 @@ def seed(*, log: Callable[[str], None]) -> None:
     _seed_site_address(log=log)
     _seed_home_intro(home=home, editor=editor, log=log)
     _seed_standard_pages(home=home, editor=editor, log=log)
+    _seed_contact_page(home=home, editor=editor, log=log)
 
 
 def _seed_site_address(*, log: Callable[[str], None]) -> None:
@@ -266,6 +274,50 @@ def _seed_standard_pages(*, home: HomePage, editor: User | None, log: Callable) 
         publish_new_child(parent=home, page=page, user=editor)
     already = len(STANDARD_PAGES) - len(new)
     log(f"information pages: {len(new)} new, {already} already there")
+
+
+def _seed_contact_page(*, home: HomePage, editor: User | None, log: Callable) -> None:
+    """The contact page every footer links to, with the Site settings addresses
+    (migration 0007 fills them in)."""
+    if home.get_children().filter(slug="contact").exists():
+        return
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    page = StandardPage(
+        title="Contact",
+        slug="contact",
+        intro="How to reach us, and whom to write to about what.",
+        body=_contact_body(site_settings),
+    )
+    publish_new_child(parent=home, page=page, user=editor)
+    log("contact page created")
+
+
+def _contact_body(site_settings: SiteSettings) -> list[dict]:
+    def mail(address: str) -> str:
+        return f'<a href="mailto:{address}">{address}</a>'
+
+    body = []
+    if site_settings.contact_email:
+        body.append(
+            _paragraph(
+                "<p>General questions and account help: "
+                f"{mail(site_settings.contact_email)}.</p>"
+            )
+        )
+    safety = site_settings.safety_email
+    body.append(
+        _callout(
+            "Safety concerns",
+            (f"<p>Write to {mail(safety)}, or use" if safety else "<p>Use")
+            + " the <b>Report</b> link on any profile: reports about a possible "
+            "minor or trafficking are looked at first.</p>",
+        )
+    )
+    if site_settings.press_email:
+        body.append(_paragraph(f"<p>Press: {mail(site_settings.press_email)}.</p>"))
+    if site_settings.postal_address:
+        body.append(_paragraph(f"<p>Post: {site_settings.postal_address}</p>"))
+    return body
 
 
 def city_hero_image(*, city: City, number: int, editor: User | None) -> CustomImage:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 import zoneinfo
 from typing import Any
@@ -266,6 +267,24 @@ class SiteSettings(BaseSiteSetting):
         help_text=_("Optional; shown on the legal pages that need one."),
     )
 
+    age_gate_enabled = models.BooleanField(
+        _("ask visitors to confirm they are 18 or older"),
+        default=True,
+        help_text=_(
+            "Anonymous visitors confirm once per visit before browsing. Search "
+            "engines and signed-in members are not asked."
+        ),
+    )
+    age_gate_countries = models.CharField(
+        _("age confirmation countries"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Two-letter country codes separated by commas (e.g. GB, DE). Blank: "
+            "every country. Visitors whose country is unknown are always asked."
+        ),
+    )
+
     # The sharing image comes with the row: no second query for og:image.
     select_related = ["default_share_image"]
 
@@ -281,7 +300,29 @@ class SiteSettings(BaseSiteSetting):
             ],
             _("Contact"),
         ),
+        MultiFieldPanel(
+            [FieldPanel("age_gate_enabled"), FieldPanel("age_gate_countries")],
+            _("Age confirmation"),
+        ),
     ]
+
+    def clean(self) -> None:
+        super().clean()
+        codes = [c.strip().upper() for c in self.age_gate_countries.split(",")]
+        codes = [c for c in codes if c]
+        if any(not re.fullmatch(r"[A-Z]{2}", code) for code in codes):
+            raise ValidationError(
+                {"age_gate_countries": _("Use two-letter codes such as GB, DE.")}
+            )
+        self.age_gate_countries = ", ".join(codes)
+
+    def age_gate_shows_for(self, country: str) -> bool:
+        """Whether a visitor from ``country`` ("" = unknown) is asked."""
+        if not self.age_gate_enabled:
+            return False
+        codes = {c.strip().upper() for c in self.age_gate_countries.split(",")}
+        codes.discard("")
+        return not codes or not country or country in codes
 
     class Meta:
         verbose_name = _("site settings")

@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import headless_urls, mfa_urls
 from bookings import deposit_views
+from cms_pages import age_gate
 from cms_pages import views as cms_views
 from cms_pages.api_v2 import api_router
 from core import metrics as core_metrics
@@ -33,6 +34,7 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="accounts_security:sessions"),
         name="usersessions_list",
     ),
+    path("accounts/consents/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("dashboard/bookings/", include("bookings.urls")),
     path("bookings/", include("bookings.deposit_urls")),
@@ -95,6 +97,8 @@ urlpatterns += [
     # to Wagtail's page tree.
     # No CSRF check: it ran before the 404 and answered a POST there with 403.
     re_path(r"^(?:api|_allauth)/", csrf_exempt(core_views.page_not_found)),
+    path("age-check/", age_gate.age_confirm, name="age_confirm"),
+    path("age-check/leave/", age_gate.age_leave, name="age_leave"),
     path("search/", include("search.urls")),
     path("styleguide/", core_views.styleguide, name="styleguide"),
     path("", include(wagtail_urls)),

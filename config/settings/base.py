@@ -141,6 +141,11 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "moderation.suspension.SuspendedAccountMiddleware",
     "accounts.admin_access.AdminAccessMiddleware",
+    # Changed terms are accepted before anything else (accounts/consent_renewal.py);
+    # then the visitor age gate (cms_pages/age_gate.py). Both need the session
+    # and the user (docs/consents-and-cookies.md).
+    "accounts.consent_renewal.ConsentRenewalMiddleware",
+    "cms_pages.age_gate.AgeGateMiddleware",
     # After authentication: marks the signed-in account active today (Redis).
     "analytics.middleware.ActiveUserMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -700,6 +705,22 @@ PERMISSIONS_POLICY = ", ".join(
         "usb",
     )
 )
+# Renewal of changed terms (accounts/consent_renewal.py). Test settings turn it
+# off: factory users have no consent rows, and page query budgets stay as they
+# are; tests/accounts/test_consent_renewal.py turns it on.
+CONSENT_RENEWAL_ENABLED = env.bool("CONSENT_RENEWAL_ENABLED", default=True)
+
+# The visitor age gate (cms_pages/age_gate.py): on unless turned off here (test
+# settings do); editors pick the countries in Site settings. The country comes
+# only from a header a trusted proxy sets (e.g. "CF-IPCountry"); unset, every
+# country is unknown and the gate shows.
+AGE_GATE_ENABLED = env.bool("AGE_GATE_ENABLED", default=True)
+AGE_GATE_COUNTRY_HEADER = env("AGE_GATE_COUNTRY_HEADER", default="")
+# Flash messages ride in the session, not in a cookie of their own (Django's
+# default falls back to a "messages" cookie): the site sets only the session and
+# CSRF cookies (tests/cms_pages/test_cookies.py).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -84,3 +84,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 STRIPE_API_BASE = "http://127.0.0.1:9"
 STRIPE_SECRET_KEY = "sk_test_unset"  # noqa: S105 - a fake key, no account
 STRIPE_WEBHOOK_SECRET = ""
+
+# Browser and page tests visit public pages anonymously: the age gate is off here
+# and turned on only by its own tests (tests/cms_pages/test_age_gate.py).
+AGE_GATE_ENABLED = False
+# Likewise renewal of changed terms: factory users have no consent rows
+# (tests/accounts/test_consent_renewal.py turns it on).
+CONSENT_RENEWAL_ENABLED = False
