@@ -68,7 +68,7 @@ def test_seed_builds_cities_pages_catalogue_and_agencies(seeded):
     assert (london.time_zone, london.country_code) == ("Europe/London", "GB")
     assert round(float(london.latitude)) == 52 and round(float(london.longitude)) == 0
     assert set(StandardPage.objects.live().values_list("slug", flat=True)) == {
-        "about", "safety", "terms", "privacy", "cookies",
+        "about", "safety", "terms", "privacy", "cookies", "contact",
     }  # fmt: skip
     assert HomePage.objects.get().intro
     assert Service.objects.count() == 12

@@ -156,8 +156,9 @@ def test_moderators_see_the_breakdown(provider):
 
 
 def test_never_public(client, api_client, provider, city):
-    """Only moderation's own modules and its admin template read the score:
-    no public template, serializer or API names it."""
+    """Only moderation's own modules and its admin template read the score, and
+    privacy's data inventory names it (retention, later export and erasure):
+    no public template, serializer or API does."""
     readers = set()
     skip = {".venv", "var", "tests", "node_modules", "static", ".git", "docs"}
     root = Path(settings.BASE_DIR)
@@ -171,7 +172,8 @@ def test_never_public(client, api_client, provider, city):
             if SCORE_READERS.search(text):
                 readers.add(str(path.relative_to(root)))
     assert readers and all(
-        r.startswith(("moderation/", "templates/moderation/admin/")) for r in readers
+        r.startswith(("moderation/", "templates/moderation/admin/", "privacy/"))
+        for r in readers
     ), readers
     # And a profile whose owner has a score shows none of it.
     profile = make_profile("Vera", city=city, owner=provider)
