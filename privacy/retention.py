@@ -135,6 +135,12 @@ def _email_finished() -> Q:
     return ~Q(status="pending")
 
 
+# The advertiser's own figures (impressions and profile statistics): one basis.
+_STATISTICS_BASIS = _(
+    "Contract (Art. 6(1)(b)): the advertiser's statistics, two years back."
+)
+
+
 SCHEDULE: tuple[DataClass, ...] = (
     DataClass(
         key="messages",
@@ -191,9 +197,7 @@ SCHEDULE: tuple[DataClass, ...] = (
         models=("search.ProfileImpressionDaily",),
         aged_by="day",
         period=2 * YEAR,
-        legal_basis=_(
-            "Contract (Art. 6(1)(b)): the advertiser's statistics, two years back."
-        ),
+        legal_basis=_STATISTICS_BASIS,
         end=EndAction.DELETE,
     ),
     DataClass(
@@ -202,9 +206,7 @@ SCHEDULE: tuple[DataClass, ...] = (
         models=("analytics.ProfileDay",),
         aged_by="day",
         period=2 * YEAR,
-        legal_basis=_(
-            "Contract (Art. 6(1)(b)): the advertiser's statistics, two years back."
-        ),
+        legal_basis=_STATISTICS_BASIS,
         end=EndAction.DELETE,
     ),
     DataClass(
