@@ -138,6 +138,11 @@ class AccountClosure(models.Model):
     # receipt is sent before that, and its link carries this token.
     receipt_token = models.CharField(_("receipt token"), max_length=64, unique=True)
     receipt = models.JSONField(_("receipt"), default=dict, blank=True)
+    # The profiles this closure paused (not those the owner had paused before):
+    # a cancellation brings back exactly these.
+    paused_profile_ids = models.JSONField(
+        _("profiles paused by the closure"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("account closure")

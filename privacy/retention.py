@@ -402,4 +402,8 @@ NOT_SCHEDULED: dict[str, str] = {
     "analytics.SavedReport": "Admin configuration.",
     "analytics.ReportSubscription": "Admin configuration.",
     "privacy.RetentionRun": "The run log, no personal data.",
+    "privacy.AccountClosure": (
+        "Evidence that an erasure was requested and done, and the receipt shown "
+        "at its link: kept after the account (accountability, Art. 5(2))."
+    ),
 }
