@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
+# The hourly erasure job lives with the erasure; imported here so that
+# Celery's autodiscovery (which reads privacy.tasks) registers it.
+from privacy.erasure.tasks import erase_due_accounts  # noqa: F401
+
 
 @shared_task(acks_late=True)
 def enforce_retention() -> dict[str, int]:

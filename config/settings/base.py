@@ -615,6 +615,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.enforce_retention",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Accounts whose closure's grace period is over (docs/privacy.md, "Erasure").
+    "privacy-erase-due-accounts": {
+        "task": "privacy.erasure.tasks.erase_due_accounts",
+        "schedule": crontab(minute=15),
+    },
     "moderation-expire-sanctions": {
         "task": "moderation.tasks.expire_sanctions",
         "schedule": 600.0,
