@@ -35,6 +35,9 @@ urlpatterns = [
         name="usersessions_list",
     ),
     path("accounts/consents/", include("accounts.urls")),
+    # The close page (/accounts/privacy/close/) and the public deletion
+    # receipt (/privacy/receipt/<token>/), before allauth's and Wagtail's routes.
+    path("", include("privacy.erasure.urls")),
     path("accounts/", include("allauth.urls")),
     path("dashboard/bookings/", include("bookings.urls")),
     path("bookings/", include("bookings.deposit_urls")),
