@@ -137,7 +137,16 @@ def _agency_blocker(user: User, now: dt.datetime) -> str:
 
 # Internal bookkeeping of the admin and the CMS: true, but no help to a
 # person deciding whether to close their account.
-_UNLISTED_APPS = {"admin", "wagtailadmin", "wagtailusers", "wagtailcore", "auth"}
+# (Wagtail's own image and document tables are unused: images are CustomImage.)
+_UNLISTED_APPS = {
+    "admin",
+    "auth",
+    "wagtailadmin",
+    "wagtailcore",
+    "wagtaildocs",
+    "wagtailimages",
+    "wagtailusers",
+}
 
 
 def closure_plan_summary() -> dict:
