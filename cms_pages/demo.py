@@ -192,10 +192,15 @@ STANDARD_PAGES = [
             _paragraph(
                 "<p>You may correct your email address and your profile at any "
                 "time from your account and dashboard. To receive a copy of your "
-                "personal data, have it erased, or object to its processing, "
-                "write to the contact address below: self-service export and "
-                "erasure are not available yet. How long we keep each kind of "
-                "data, and why, is in the table below.</p>"
+                "personal data or object to its processing, write to the contact "
+                "address below: self-service export is not available yet. You can "
+                "close and erase your account yourself, under Account security "
+                '(<a href="/accounts/privacy/close/">Close and erase my '
+                "account</a>): your profiles leave the site at once, you have 7 "
+                "days to change your mind, and then you receive a receipt of what "
+                "was deleted and what the law makes us keep, why and until when. "
+                "How long we keep each kind of data, and why, is in the table "
+                "below.</p>"
             ),
             _heading("Photos"),
             _paragraph(
