@@ -240,4 +240,5 @@ urlpatterns = [
     path("", include("moderation.apis.urls")),
     path("", include("analytics.api_urls")),
     path("", include("analytics.dashboard_api_urls")),
+    path("", include("privacy.exporting.api_urls")),
 ]

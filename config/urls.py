@@ -35,6 +35,7 @@ urlpatterns = [
         name="usersessions_list",
     ),
     path("accounts/consents/", include("accounts.urls")),
+    path("accounts/privacy/export/", include("privacy.exporting.urls")),
     path("accounts/", include("allauth.urls")),
     path("dashboard/bookings/", include("bookings.urls")),
     path("bookings/", include("bookings.deposit_urls")),

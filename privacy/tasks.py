@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from privacy.exporting.tasks import data_export_build  # noqa: F401 - registers it
+
 
 @shared_task(acks_late=True)
 def enforce_retention() -> dict[str, int]:
