@@ -191,11 +191,13 @@ STANDARD_PAGES = [
             _heading("Your rights"),
             _paragraph(
                 "<p>You may correct your email address and your profile at any "
-                "time from your account and dashboard. To receive a copy of your "
-                "personal data, have it erased, or object to its processing, "
-                "write to the contact address below: self-service export and "
-                "erasure are not available yet. How long we keep each kind of "
-                "data, and why, is in the table below.</p>"
+                "time from your account and dashboard. You can download a copy "
+                "of your personal data yourself, as a zip file of readable JSON "
+                "with your original photos, from Account security: "
+                '<a href="/accounts/privacy/export/">Download your data</a>. To '
+                "have your data erased, or to object to its processing, write to "
+                "the contact address below. How long we keep each kind of data, "
+                "and why, is in the table below.</p>"
             ),
             _heading("Photos"),
             _paragraph(

@@ -85,7 +85,8 @@ def _seed_pair(city, name: str) -> dict:  # noqa: ANN001
             user=client, document="terms", version="1", accepted=True
         ),
         "notice": Notification.objects.create(
-            recipient=client, kind="booking", title="t", url="/", created_at=timezone.now()
+            recipient=client, kind="booking", title="t", url="/",
+            created_at=timezone.now(),
         ),
         "session": UserSession.objects.create(
             user=client, session_key=f"{name}-key-0123456789", ip="203.0.113.9",
@@ -185,4 +186,3 @@ def test_a_providers_export_holds_profiles_revisions_photos_and_statistics(
     agencies = _json(archive, "agencies.json")["memberships"]
     assert [a["agency__name"] for a in agencies] == ["Ines Agency"]
     assert _ids(_json(archive, "saved_reports.json")["reports"]) == {mine["saved"].pk}
-
