@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -38,6 +39,10 @@ def export_page(request: HttpRequest) -> HttpResponse:
         "history": history[1:],
         "active": current is not None and current.status in DataExport.ACTIVE_STATUSES,
         "ttl_days": settings.PRIVACY_EXPORT_TTL_DAYS,
+        # Past its date but not yet swept by the nightly retention job.
+        "link_expired": bool(
+            current and current.expires_at and current.expires_at <= timezone.now()
+        ),
     }
     return render(request, "privacy/export.html", context)
 

@@ -309,3 +309,19 @@ def test_the_security_page_and_the_privacy_page_link_to_the_export(
 
     assert f'href="{PAGE}"' in security
     assert f'href="{PAGE}"' in policy_html
+
+
+def test_a_ready_export_past_its_date_offers_no_download_link(
+    django_capture_on_commit_callbacks,
+) -> None:
+    user = UserFactory()
+    export = _ready(user, django_capture_on_commit_callbacks)
+    DataExport.objects.filter(pk=export.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+
+    html = _signed_in(user).get(PAGE).content.decode()
+
+    assert "data-export-expired" in html
+    assert export.token not in html
+    assert "Ask for a new export" in html
