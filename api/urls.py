@@ -241,4 +241,5 @@ urlpatterns = [
     path("", include("analytics.api_urls")),
     path("", include("analytics.dashboard_api_urls")),
     path("", include("privacy.erasure.api_urls")),
+    path("", include("privacy.exporting.api_urls")),
 ]

@@ -191,11 +191,13 @@ STANDARD_PAGES = [
             _heading("Your rights"),
             _paragraph(
                 "<p>You may correct your email address and your profile at any "
-                "time from your account and dashboard. To receive a copy of your "
-                "personal data or object to its processing, write to the contact "
-                "address below: self-service export is not available yet. You can "
-                "close and erase your account yourself, under Account security "
-                '(<a href="/accounts/privacy/close/">Close and erase my '
+                "time from your account and dashboard. You can download a copy "
+                "of your personal data yourself, as a zip file of readable JSON "
+                "with your original photos, from Account security: "
+                '<a href="/accounts/privacy/export/">Download your data</a>. To '
+                "object to its processing, write to the contact address below. "
+                "You can close and erase your account yourself, under Account "
+                'security (<a href="/accounts/privacy/close/">Close and erase my '
                 "account</a>): your profiles leave the site at once, you have 7 "
                 "days to change your mind, and then you receive a receipt of what "
                 "was deleted and what the law makes us keep, why and until when. "

@@ -38,6 +38,7 @@ urlpatterns = [
     # The close page (/accounts/privacy/close/) and the public deletion
     # receipt (/privacy/receipt/<token>/), before allauth's and Wagtail's routes.
     path("", include("privacy.erasure.urls")),
+    path("accounts/privacy/export/", include("privacy.exporting.urls")),
     path("accounts/", include("allauth.urls")),
     path("dashboard/bookings/", include("bookings.urls")),
     path("bookings/", include("bookings.deposit_urls")),

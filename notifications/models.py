@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     MODERATION = "moderation", _("Moderation decisions and report outcomes")
     PAYMENT = "payment", _("Payments, deposits and refunds")
     SUBSCRIPTION = "subscription", _("Plan and renewals")
+    PRIVACY = "privacy", _("Your data: exports")
 
 
 class Notification(models.Model):

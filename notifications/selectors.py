@@ -27,6 +27,7 @@ CLIENT_KINDS = {
     Kind.REVIEW: _("Your reviews: moderators' decisions"),
     Kind.MODERATION: _("Outcomes of your reports and decisions about your account"),
     Kind.PAYMENT: _("Deposits paid and refunded"),
+    Kind.PRIVACY: _("Your data exports: when one is ready to download"),
 }
 PROVIDER_KINDS = {
     Kind.MESSAGE: _("New messages from clients"),
@@ -37,6 +38,7 @@ PROVIDER_KINDS = {
     Kind.MODERATION: _("Moderation decisions about your profiles and account"),
     Kind.PAYMENT: _("Deposits held, refunded and paid out"),
     Kind.SUBSCRIPTION: _("Your plan: renewals, failed payments and changes"),
+    Kind.PRIVACY: _("Your data exports: when one is ready to download"),
 }
 
 

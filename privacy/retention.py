@@ -49,8 +49,8 @@ class DataClass:
     scope: Callable[[], Q] = field(default=Q)
     hold: Callable[[], Q] | None = None
     minimise: dict | None = None
-    # The owning app's deletion (files, fan-out) for a batch queryset; plain
-    # QuerySet.delete() otherwise.
+    # The owning app's deletion or minimisation (files, fan-out) for a batch
+    # queryset; plain QuerySet.delete() / update(**minimise) otherwise.
     delete: Callable[[QuerySet], int] | None = None
     # Enforced by another job (named in ``note``): listed here so the page is
     # complete, skipped by enforce_retention.
@@ -128,6 +128,22 @@ def _messages_delete(rows: QuerySet) -> int:
     from messaging.services import messages_delete
 
     return messages_delete(messages=rows)
+
+
+def _export_ready() -> Q:
+    return Q(status="ready")
+
+
+def _export_over() -> Q:
+    # Expired or failed: no file left, the row is only the request's history.
+    return Q(status__in=["expired", "failed"])
+
+
+def _exports_expire(rows: QuerySet) -> int:
+    # The export's own worker: it deletes the zip files, then marks the rows.
+    from privacy.exporting.services import data_exports_expire
+
+    return data_exports_expire(rows)
 
 
 def _email_finished() -> Q:
@@ -318,6 +334,34 @@ SCHEDULE: tuple[DataClass, ...] = (
             "signed in, and security."
         ),
         end=EndAction.DELETE,
+    ),
+    DataClass(
+        key="data_exports",
+        label=_("Your data exports (the download)"),
+        models=("privacy.DataExport",),
+        aged_by="expires_at",
+        period=dt.timedelta(0),
+        legal_basis=_(
+            "Legal obligation (Art. 15 and 20): the copy of your data you asked "
+            "for, downloadable until its link expires."
+        ),
+        end=EndAction.MINIMISE,
+        scope=_export_ready,
+        minimise={"status": "expired", "file": ""},
+        delete=_exports_expire,
+        note=_("The file is deleted when the link expires; the request stays."),
+    ),
+    DataClass(
+        key="data_export_requests",
+        label=_("Your data export requests"),
+        models=("privacy.DataExport",),
+        aged_by="requested_at",
+        period=dt.timedelta(days=90),
+        legal_basis=_(
+            "Legal obligation (Art. 5(2)): showing that a request was answered."
+        ),
+        end=EndAction.DELETE,
+        scope=_export_over,
     ),
     DataClass(
         key="outbox",

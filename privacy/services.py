@@ -68,10 +68,10 @@ def _retention_batch(
     if not pks:
         return 0
     rows = model.objects.filter(pk__in=pks)
+    if data_class.delete is not None:  # the owning app's worker (files first)
+        return data_class.delete(rows)
     if data_class.minimise:
         return rows.update(**data_class.minimise)
-    if data_class.delete is not None:
-        return data_class.delete(rows)
     return rows.delete()[1].get(model._meta.label, 0)
 
 

@@ -251,6 +251,8 @@ CACHES = {
 # (core/crypto.py). Production refuses to start without them.
 MESSAGE_ENCRYPTION_KEYS = env.list("MESSAGE_ENCRYPTION_KEYS", default=[])
 MESSAGE_RETENTION_DAYS = env.int("MESSAGE_RETENTION_DAYS", default=90)
+# How long a finished data export can be downloaded (docs/privacy.md, "Export").
+PRIVACY_EXPORT_TTL_DAYS = env.int("PRIVACY_EXPORT_TTL_DAYS", default=7)
 MESSAGE_MAX_LENGTH = 4000
 
 # Reviews (docs/reviews.md, "Rules"): a client may review a completed booking up

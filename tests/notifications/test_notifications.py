@@ -68,6 +68,7 @@ def test_notify_stores_a_notice_and_sends_the_email_once(
         "moderation": 0,
         "payment": 0,
         "subscription": 0,
+        "privacy": 0,
         "total": 1,
     }
 
@@ -213,6 +214,7 @@ def test_the_api_lists_only_my_notices_and_marks_them_read(
             "moderation": 0,
             "payment": 0,
             "subscription": 0,
+            "privacy": 0,
             "total": 0,
         },
     }
@@ -258,6 +260,7 @@ def test_preferences_over_the_api(api_client, user):
         "review": (True, True),
         "moderation": (True, True),
         "payment": (True, True),
+        "privacy": (True, True),
     }
     changed = api_client.put(
         "/api/v1/me/notification-preferences",
@@ -341,6 +344,7 @@ def test_preferences_page_saves(client, user):
         "review": (False, False),
         "moderation": (False, False),
         "payment": (False, False),
+        "privacy": (False, False),
     }
 
 

@@ -342,6 +342,7 @@ def test_settings_list_only_the_kinds_of_the_role(client, max_, sofia):
         "review": (False, False),
         "moderation": (False, False),
         "payment": (False, False),
+        "privacy": (False, False),
     }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import secrets
 from collections.abc import Callable
 
 import pytest
@@ -29,7 +30,7 @@ from messaging.models import Message, Thread
 from moderation.models import Decision, Report
 from notifications.models import EmailDelivery, Notification
 from privacy import retention
-from privacy.models import PrivacyPolicyPage, RetentionRun
+from privacy.models import DataExport, PrivacyPolicyPage, RetentionRun
 from privacy.services import (
     privacy_page_adopt,
     retention_enforce,
@@ -138,7 +139,15 @@ def _device(world: dict, when: dt.datetime) -> UserSession:
     )
 
 
+def _export_request(world: dict, when: dt.datetime) -> DataExport:
+    row = DataExport.objects.create(
+        user=world["client"], status="expired", token=secrets.token_urlsafe(8)
+    )
+    return _stamp(row, "requested_at", when)
+
+
 BUILDERS: dict[str, Callable] = {
+    "data_export_requests": _export_request,
     "messages": _message,
     "notifications": _notification,
     "email_deliveries": _email,
