@@ -1,7 +1,8 @@
 """Profile page views (docs/analytics.md): counted before Wagtail serves a live
 EscortProfilePage to a GET. Previews never come through here (Wagtail's preview
 views call ``serve_preview`` directly, without the ``before_serve_page`` hooks),
-so an editor's or moderator's preview is not a view."""
+so an editor's or moderator's preview is not a view. A page the full-page cache
+answers (cms_pages/page_cache.py) is counted by its ``page_cache_hit`` hook."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from wagtail import hooks
 from wagtail.models import Page
 
 from analytics.recording import EventKind, profile_event_record
+from cms_pages.page_cache import ServedPage
 from directory.models import EscortProfilePage
+
+PROFILE_MODEL = EscortProfilePage._meta.label_lower
 
 
 @hooks.register("before_serve_page")
@@ -29,3 +33,12 @@ def count_profile_view(
         and not getattr(request, "is_preview", False)
     ):
         profile_event_record(request=request, profile_id=page.pk, kind=EventKind.VIEW)
+
+
+@hooks.register("page_cache_hit")
+def count_cached_profile_view(request: HttpRequest, page: ServedPage) -> None:
+    """The same count for a hit: only live pages are ever cached."""
+    if request.method == "GET" and page.model == PROFILE_MODEL:
+        profile_event_record(
+            request=request, profile_id=page.page_id, kind=EventKind.VIEW
+        )

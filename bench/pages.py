@@ -38,6 +38,12 @@ os.environ.setdefault("THROTTLE_ANON", "1000000/min")
 os.environ.setdefault("THROTTLE_USER", "1000000/min")
 # As in production settings: a connection per request would be measured otherwise.
 os.environ.setdefault("DB_CONN_MAX_AGE", "60")
+# The page targets measure a render; ``--cached`` measures the full-page cache
+# (cms_pages/page_cache.py) on its own server, in the same run.
+os.environ.setdefault("PAGE_CACHE_ENABLED", "false")
+# The age gate would answer every page to the bench's cookie-less client (two
+# queries, not the page); crawlers pass it, and the pages are what is measured.
+os.environ.setdefault("AGE_GATE_ENABLED", "false")
 
 import django  # noqa: E402
 
@@ -45,7 +51,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 
 from directory.models import CityPage, EscortProfilePage  # noqa: E402
 
@@ -262,6 +268,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20, help="untimed, per target")
     parser.add_argument("--http", action="store_true", help="also over uvicorn")
     parser.add_argument("--concurrency", type=int, default=1, help="HTTP clients")
+    parser.add_argument(
+        "--cached", action="store_true", help="also the pages from the page cache"
+    )
     args = parser.parse_args()
     requests = max(1, min(args.requests, 5000))  # bounded whatever is asked
     warmup = max(0, min(args.warmup, 500))
@@ -292,6 +301,51 @@ def main() -> None:
         print_table(
             f"HTTP over loopback (uvicorn, 1 worker, {concurrency} client(s))", results
         )
+    if args.cached:
+        measure_cached(all_targets, args.http, warmup, requests, concurrency)
+
+
+# --- the full-page cache (--cached) -------------------------------------------
+
+
+def cached_targets(all_targets: list[Target]) -> list[Target]:
+    """The baseline again and every HTML page, now answered by the cache."""
+    pages = [t for t in all_targets if t.label != BASELINE and "API" not in t.label]
+    return [all_targets[0], *(Target(f"{t.label} cached", t.path) for t in pages)]
+
+
+def measure_cached(
+    all_targets: list[Target], http: bool, warmup: int, requests: int, conc: int
+) -> None:
+    """In-process with the cache switched on; over HTTP a second uvicorn with
+    PAGE_CACHE_ENABLED=true (the first one rendered every page), its own
+    /healthz measured next to the cached pages."""
+    targets_on = cached_targets(all_targets)
+    with override_settings(PAGE_CACHE_ENABLED=True):
+        results = measure(
+            lambda t: run_in_process(t, warmup=warmup, requests=requests), targets_on
+        )
+    print_table("In-process, page cache on", results)
+    if not http:
+        return
+    os.environ["PAGE_CACHE_ENABLED"] = "true"
+    port = free_port()
+    server = start_uvicorn(port)
+    try:
+        results = measure(
+            lambda t: run_http(
+                t, port=port, warmup=warmup, requests=requests, concurrency=conc
+            ),
+            targets_on,
+        )
+    finally:
+        stop(server)
+        os.environ["PAGE_CACHE_ENABLED"] = "false"
+    print_table(f"HTTP over loopback, page cache on ({conc} client(s))", results)
+    for result in results[1:]:
+        if results[0].rps and result.latencies:
+            share = result.rps / results[0].rps
+            print(f"{result.target.label}: {share:.0%} of /healthz throughput")
 
 
 if __name__ == "__main__":

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CmsPagesConfig(AppConfig):
     name = "cms_pages"
     verbose_name = "CMS pages"
+
+    def ready(self) -> None:
+        from cms_pages.page_cache_signals import connect_receivers
+
+        connect_receivers()

@@ -148,6 +148,9 @@ MIDDLEWARE = [
     "cms_pages.age_gate.AgeGateMiddleware",
     # After authentication: marks the signed-in account active today (Redis).
     "analytics.middleware.ActiveUserMiddleware",
+    # Innermost of ours: everything that may answer instead of a page (maintenance,
+    # suspension, consent renewal, the age gate) has run; a hit skips the rest.
+    "cms_pages.page_cache.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -727,6 +730,41 @@ AGE_GATE_COUNTRY_HEADER = env("AGE_GATE_COUNTRY_HEADER", default="")
 # default falls back to a "messages" cookie): the site sets only the session and
 # CSRF cookies (tests/cms_pages/test_cookies.py).
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# The full-page cache for anonymous visitors (cms_pages/page_cache.py,
+# docs/caching.md): Wagtail pages served from Redis under a content version that
+# publishing, profile and search-index changes bump. Test settings turn it off
+# (page tests count queries of a render); tests/cms_pages/test_page_cache*.py
+# turn it on. TIMEOUT bounds what the version does not see (a row changed
+# without a signal); MAX_AGE is the browser's, S_MAXAGE a CDN's.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=3600)
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
+PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=300)
+# Query parameters a cached page may carry (listing pagination); any other
+# parameter (search terms, utm_*, ?preview) bypasses the cache.
+PAGE_CACHE_QUERY_PARAMS = env.list("PAGE_CACHE_QUERY_PARAMS", default=["page"])
+# Wagtail's frontend-cache purge for a CDN (wagtail.contrib.frontend_cache),
+# off when nothing is set (demo, tests): FRONTEND_CACHE_URL for an HTTP PURGE
+# endpoint (Varnish, nginx), CLOUDFLARE_* for Cloudflare, or
+# CLOUDFRONT_DISTRIBUTION_ID (needs boto3, not installed by default).
+WAGTAILFRONTENDCACHE = {}
+if env("FRONTEND_CACHE_URL", default=""):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env("FRONTEND_CACHE_URL"),
+    }
+if env("CLOUDFLARE_ZONE_ID", default=""):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": env("CLOUDFLARE_BEARER_TOKEN", default=""),
+        "ZONEID": env("CLOUDFLARE_ZONE_ID"),
+    }
+if env("CLOUDFRONT_DISTRIBUTION_ID", default=""):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": env("CLOUDFRONT_DISTRIBUTION_ID"),
+    }
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -88,6 +88,9 @@ STRIPE_WEBHOOK_SECRET = ""
 # Browser and page tests visit public pages anonymously: the age gate is off here
 # and turned on only by its own tests (tests/cms_pages/test_age_gate.py).
 AGE_GATE_ENABLED = False
+# The full-page cache likewise (tests/cms_pages/test_page_cache*.py turn it on):
+# page tests count the queries of a render, and change rows without signals.
+PAGE_CACHE_ENABLED = False
 # Likewise renewal of changed terms: factory users have no consent rows
 # (tests/accounts/test_consent_renewal.py turns it on).
 CONSENT_RENEWAL_ENABLED = False

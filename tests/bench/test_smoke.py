@@ -197,6 +197,27 @@ def test_pages_bench(bench_database):
             _percentiles(row, label, skip=3)  # path, status, queries
 
 
+def test_pages_bench_cached(bench_database):
+    # --cached: the HTML pages again from the full-page cache, in-process (no
+    # SQL on a hit) and over a second uvicorn, each with its share of /healthz.
+    database = bench_database("bench_pages")
+    output = _run(
+        [
+            "bench/pages.py",
+            "--requests", "5", "--warmup", "1", "--http", "--concurrency", "2",
+            "--cached",
+        ],
+        _env(DATABASE_URL=_server_url(database), REDIS_URL=_redis(12)),
+    )  # fmt: skip
+
+    rows = [r for r in output.splitlines() if r.startswith("home page cached")]
+    assert len(rows) == 2, output[-4000:]
+    in_process, over_http = rows
+    assert in_process.split()[4:6] == ["200", "0"], in_process  # status, queries
+    _percentiles(over_http, "home page cached", skip=3)
+    assert re.search(r"home page cached: \d+% of /healthz throughput", output)
+
+
 def _redis(number: int) -> str:
     return f"{settings.REDIS_URL.rsplit('/', 1)[0]}/{number}"
 

@@ -1,0 +1,88 @@
+"""What makes cached pages stale (docs/caching.md, "Invalidation").
+
+One global content version (cms_pages.page_cache) rather than per-URL purges:
+a profile shows on its own page, its city's listings, the home page's
+featured rows and search results, so knowing every URL a change touches is
+where per-URL invalidation goes wrong. A bump costs one Redis write and a
+re-render of the pages visitors ask for next.
+
+Wagtail's own events (publish, unpublish, move, delete) and the rows pages show
+(snippets: services, languages; site settings and footer; sites; images and
+documents) bump it here. Profile pauses, suspensions, verifications and every
+other search-index write bump it through ``search.generation``. Page saves that
+only store a draft do not.
+
+The CDN (``WAGTAILFRONTENDCACHE``, off when unset) is purged per URL on publish
+and unpublish: the page and its live ancestors (the listing pages above it);
+listings elsewhere catch up within ``PAGE_CACHE_S_MAXAGE``."""
+
+from __future__ import annotations
+
+from functools import cache as memoize
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+from wagtail.contrib.frontend_cache.utils import purge_pages_from_cache
+from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.snippets.models import get_snippet_models
+
+from cms_pages.page_cache import page_content_changed
+
+
+def connect_receivers() -> None:
+    """Called from CmsPagesConfig.ready(): no sender, so every page type and
+    every content model is covered, present and future."""
+    page_published.connect(_page_published, dispatch_uid="page_cache.published")
+    page_unpublished.connect(_page_published, dispatch_uid="page_cache.unpublished")
+    post_page_move.connect(_page_moved, dispatch_uid="page_cache.moved")
+    post_save.connect(_row_saved, dispatch_uid="page_cache.saved")
+    post_delete.connect(_row_deleted, dispatch_uid="page_cache.deleted")
+
+
+def _page_published(sender: type[Page], instance: Page, **kwargs: Any) -> None:
+    page_content_changed()
+    _purge_frontend(instance)
+
+
+def _page_moved(sender: type[Page], instance: Page, **kwargs: Any) -> None:
+    page_content_changed()
+
+
+def _row_saved(sender: type[Model], **kwargs: Any) -> None:
+    if _is_content_model(sender):
+        page_content_changed()
+
+
+def _row_deleted(sender: type[Model], **kwargs: Any) -> None:
+    if issubclass(sender, Page) or _is_content_model(sender):
+        page_content_changed()
+
+
+def _is_content_model(model: type[Model]) -> bool:
+    return issubclass(model, _content_bases()) or model in _snippet_models()
+
+
+@memoize
+def _content_bases() -> tuple[type[Model], ...]:
+    return (BaseSiteSetting, Site, get_image_model(), get_document_model())
+
+
+@memoize
+def _snippet_models() -> frozenset[type[Model]]:
+    # Read on the first save, after every app's wagtail_hooks registered theirs.
+    return frozenset(get_snippet_models())
+
+
+def _purge_frontend(page: Page) -> None:
+    if not settings.WAGTAILFRONTENDCACHE:
+        return
+    ancestors = page.get_ancestors().filter(depth__gt=1).live()
+    pages = [page, *ancestors]
+    transaction.on_commit(lambda: purge_pages_from_cache(pages))
