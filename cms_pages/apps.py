@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class CmsPagesConfig(AppConfig):
     name = "cms_pages"
     verbose_name = "CMS pages"
+
+    def ready(self) -> None:
+        # The private sections' cache is forgotten on every restriction change.
+        from cms_pages import restrictions  # noqa: F401
