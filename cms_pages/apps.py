@@ -9,3 +9,5 @@ class CmsPagesConfig(AppConfig):
         from cms_pages.page_cache_signals import connect_receivers
 
         connect_receivers()
+        # The private sections' cache is forgotten on every restriction change.
+        from cms_pages import restrictions  # noqa: F401

@@ -8,9 +8,11 @@ import zoneinfo
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
@@ -29,7 +31,7 @@ from wagtail.images.models import (
     get_rendition_upload_to,
     get_upload_to,
 )
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from cms_pages.blocks import BaseStreamBlock
@@ -306,6 +308,27 @@ class SiteSettings(BaseSiteSetting):
         ),
     ]
 
+    @classmethod
+    def for_request(cls, request: HttpRequest) -> SiteSettings:
+        """As Wagtail's (once per request), but read from the cache: every public
+        page reads the settings (footer, og:site_name, the age gate), and they
+        change only when an editor saves them (``forget_site_settings``). The
+        admin's edit view reads the row itself (``for_site``)."""
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = Site.find_for_request(request)
+        if site is None:
+            return super().for_request(request)
+        key = site_settings_cache_key(site.pk)
+        site_settings = cache.get(key)
+        if site_settings is None:
+            site_settings = cls.for_site(site)
+            cache.set(key, site_settings, SITE_SETTINGS_CACHE_SECONDS)
+        site_settings._request = request
+        setattr(request, attr_name, site_settings)
+        return site_settings
+
     def clean(self) -> None:
         super().clean()
         codes = [c.strip().upper() for c in self.age_gate_countries.split(",")]
@@ -327,3 +350,26 @@ class SiteSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("site settings")
         verbose_name_plural = _("site settings")
+
+
+SITE_SETTINGS_CACHE_SECONDS = 60 * 60
+
+
+def site_settings_cache_key(site_id: int) -> str:
+    return f"cms_pages:site-settings:v1:{site_id}"
+
+
+def forget_site_settings(**kwargs: Any) -> None:
+    """Every site's cached settings (saved settings, or an image they may show
+    deleted: SET_NULL updates the row without a save signal)."""
+    cache.delete_many([site_settings_cache_key(pk) for pk in _site_ids()])
+
+
+def _site_ids() -> list[int]:
+    return list(Site.objects.values_list("pk", flat=True))
+
+
+post_save.connect(forget_site_settings, sender=SiteSettings)
+post_delete.connect(forget_site_settings, sender=SiteSettings)
+post_save.connect(forget_site_settings, sender=CustomImage)
+post_delete.connect(forget_site_settings, sender=CustomImage)

@@ -34,6 +34,7 @@ from cms_pages.blocks import BaseStreamBlock
 from cms_pages.listings import ListingPageMixin
 from cms_pages.models import CustomImage, HomePage, SeoMixin, validate_time_zone
 from cms_pages.renditions import CITY_HERO
+from cms_pages.restrictions import PublicPageManager
 from cms_pages.seo import plain_text
 
 
@@ -125,6 +126,9 @@ class CityPage(ListingPageMixin, SeoMixin, Page):
     parent_page_types = ["directory.CityIndexPage"]
     subpage_types = ["directory.FeaturedCollectionPage"]
 
+    # public() from the cached private sections (cms_pages.restrictions).
+    objects = PublicPageManager()
+
     class Meta:
         verbose_name = _("city page")
         db_table = "cms_pages_citypage"
@@ -177,6 +181,8 @@ class FeaturedCollectionPage(ListingPageMixin, SeoMixin, Page):
     api_fields = [APIField("intro"), APIField("items")]
     parent_page_types = ["cms_pages.HomePage", "directory.CityPage"]
     subpage_types: list[str] = []
+
+    objects = PublicPageManager()
 
     class Meta:
         verbose_name = _("featured collection")

@@ -35,7 +35,9 @@ from directory.models import (
     ProfileIndexPage,
 )
 from directory.selectors import (
+    city_filter_options,
     city_list,
+    prefetch_cards,
     profile_card_list,
     profile_public_list,
     profiles_for_city,
@@ -93,17 +95,31 @@ def with_card_renditions(
     return profiles
 
 
+def as_cards(*groups: list[EscortProfilePage]) -> None:
+    """Cards of several listings read without their prefetches: photos, rates and
+    card renditions once for all of them."""
+    profiles = [profile for group in groups for profile in group]
+    prefetch_cards(profiles)
+    with_card_renditions(profiles)
+
+
 def _paginate(
-    queryset: QuerySet[EscortProfilePage], request: HttpRequest | None
+    queryset: QuerySet[EscortProfilePage],
+    request: HttpRequest | None,
+    *,
+    cards: bool = True,
 ) -> Listing:
+    """One page of ``queryset``; with ``cards=False`` the caller prefetches the
+    cards (``as_cards``), e.g. together with another listing of the page."""
     paginator = Paginator(queryset[: PROFILES_PER_PAGE * MAX_PAGES], PROFILES_PER_PAGE)
     # get_page turns a malformed number into page 1 and an out-of-range one into
     # the last page: a bad ?page= never answers 500.
     page = paginator.get_page(request.GET.get("page") if request else None)
     page_range = paginator.get_elided_page_range(page.number, on_each_side=2)
+    profiles = list(page.object_list)
     return Listing(
         page=page,
-        profiles=with_card_renditions(page.object_list),
+        profiles=with_card_renditions(profiles) if cards else profiles,
         page_range=list(page_range),
     )
 
@@ -123,7 +139,12 @@ def _is_preview(request: HttpRequest | None) -> bool:
 @register_listing(CityPage)
 def city_page_listing(*, page: CityPage, request: HttpRequest) -> dict[str, Any]:
     seed = rotation_seed(session_key=_session_key(request))
-    listing = _paginate(profiles_for_city(city=page, seed=seed), request)
+    profiles = profiles_for_city(city=page, seed=seed).prefetch_related(None)
+    listing = _paginate(profiles, request, cards=False)
+    touring = list(
+        profiles_touring_city(city=page).prefetch_related(None)[:TOURING_LIMIT]
+    )
+    as_cards(listing.profiles, touring)
     if not _is_preview(request):
         # An editor's preview is not a visitor's showing: no impressions.
         city_profiles_listed.send(
@@ -132,8 +153,11 @@ def city_page_listing(*, page: CityPage, request: HttpRequest) -> dict[str, Any]
             profile_ids=[p.pk for p in listing.profiles],
             offset=listing.page.start_index() - 1 if listing.profiles else 0,
         )
-    touring = with_card_renditions(profiles_touring_city(city=page)[:TOURING_LIMIT])
-    return {"listing": listing, "touring": touring}
+    return {
+        "listing": listing,
+        "touring": touring,
+        "filter_options": city_filter_options(),
+    }
 
 
 @register_listing(CityIndexPage)

@@ -21,13 +21,13 @@ from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import AbstractGroupApprovalTask, Orderable, Page, PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from accounts.selectors import may_have_live_profile_q
 from cms_pages.listings import ListingPageMixin
 from cms_pages.models import CustomImage, SeoMixin
 from cms_pages.renditions import PROFILE_LARGE, PROFILE_THUMBNAIL
+from cms_pages.restrictions import PublicPageQuerySet
 from core.formatting import format_money
 from core.models import TimestampedModel
 from directory.admin_panels import ModerationBadgesPanel
@@ -346,7 +346,7 @@ class ProfileIndexPage(ListingPageMixin, SeoMixin, Page):
         )
 
 
-class EscortProfileQuerySet(PageQuerySet):
+class EscortProfileQuerySet(PublicPageQuerySet):
     def showable(self) -> EscortProfileQuerySet:
         """The one home of "this profile may be shown" (docs/architecture.md,
         invariants 2 and 13): live, without a view restriction, owned by

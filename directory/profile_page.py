@@ -21,11 +21,16 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from cms_pages.renditions import PROFILE_GALLERY, PROFILE_GALLERY_THUMB
+from cms_pages.renditions import (
+    PROFILE_GALLERY,
+    PROFILE_GALLERY_THUMB,
+    SOCIAL_SHARE,
+)
 from directory.listings import prefetch_renditions
 from directory.models import (
     EscortProfilePage,
@@ -116,11 +121,12 @@ def profile_context_extras(
 
 
 def _gallery(*, profile: EscortProfilePage) -> list[GalleryPhoto]:
+    _prefetch_photos(profile)
     # The primary photo leads (it is the LCP image); the rest keep their order.
-    photos = sorted(
-        profile.photos.select_related("image"), key=lambda p: not p.is_primary
-    )
-    specs = (*PROFILE_GALLERY, *PROFILE_GALLERY_THUMB)
+    photos = sorted(profile.photos.all(), key=lambda p: not p.is_primary)
+    # SOCIAL_SHARE too: the primary photo is the page's og:image (seo_head), and
+    # an image whose renditions were prefetched looks for no other.
+    specs = (*PROFILE_GALLERY, *PROFILE_GALLERY_THUMB, SOCIAL_SHARE)
     prefetch_renditions((p.image for p in photos), specs)
     verified = verified_images_of(
         owner_id=profile.owner_id, image_ids=[p.image_id for p in photos]
@@ -131,6 +137,16 @@ def _gallery(*, profile: EscortProfilePage) -> list[GalleryPhoto]:
         )
         for photo in photos
     ]
+
+
+def _prefetch_photos(profile: EscortProfilePage) -> None:
+    """The photos with their images, kept on the page object: the gallery, the
+    share image (``seo_image``: the primary photo) and the cards' code read one
+    query. A preview's photos are the revision's, in memory: nothing to fetch."""
+    if "photos" in getattr(profile, "_cluster_related_objects", {}):
+        return
+    photos = Prefetch("photos", queryset=ProfilePhoto.objects.select_related("image"))
+    prefetch_related_objects([profile], photos)
 
 
 def _gallery_photo(

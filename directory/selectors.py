@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import (
     CharField,
     Exists,
@@ -15,6 +16,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
@@ -30,9 +32,11 @@ from directory.models import (
     CityPage,
     EscortProfilePage,
     Favourite,
+    Language,
     ProfilePhoto,
     ProfileRate,
     ProfileTour,
+    Service,
 )
 from directory.plan_limits import with_featured
 from directory.ratings import with_public_rating
@@ -54,21 +58,22 @@ def _photos() -> Prefetch:
     )
 
 
-def profile_public_list() -> QuerySet[EscortProfilePage]:
+def profile_public_list(*, tours: bool = True) -> QuerySet[EscortProfilePage]:
     """Live profiles with what a list item or the API shows: city, agency,
-    photos (with their image), rates, services, languages, public tours."""
-    return _showable_profiles().prefetch_related(
+    photos (with their image), rates, services, languages, and (unless
+    ``tours=False``, for lists that show none) public tours."""
+    lookups: list[Prefetch | str] = [
         _photos(),
         Prefetch("rates", queryset=ProfileRate.objects.order_by("sort_order")),
-        Prefetch(
-            "tours",
-            queryset=ProfileTour.objects.public()
-            .select_related("city")
-            .order_by("starts_on"),
-        ),
         "services",
         "languages",
-    )
+    ]
+    if tours:
+        public_tours = (
+            ProfileTour.objects.public().select_related("city").order_by("starts_on")
+        )
+        lookups.append(Prefetch("tours", queryset=public_tours))
+    return _showable_profiles().prefetch_related(*lookups)
 
 
 def profile_card_list() -> QuerySet[EscortProfilePage]:
@@ -76,7 +81,18 @@ def profile_card_list() -> QuerySet[EscortProfilePage]:
     profile_card.html): city, photos and rates (the card's "from" price), and the
     public rating as annotations (directory.ratings). Grids of cards skip the
     other prefetches of profile_public_list."""
-    return with_public_rating(_showable_profiles().prefetch_related(_photos(), "rates"))
+    return with_public_rating(_showable_profiles().prefetch_related(*_card_lookups()))
+
+
+def _card_lookups() -> tuple[Prefetch | str, ...]:
+    return (_photos(), "rates")
+
+
+def prefetch_cards(profiles: list[EscortProfilePage]) -> None:
+    """What ``profile_card_list`` prefetches, for profiles read without it: two
+    listings of one page (a city's own profiles and those touring it) share one
+    query per relation instead of one each."""
+    prefetch_related_objects(profiles, *_card_lookups())
 
 
 def rotation_seed(*, session_key: str | None, day: dt.date | None = None) -> str:
@@ -121,9 +137,13 @@ def profiles_touring_city(
 
 
 def profile_list(
-    *, city_id: int | None = None, verified: bool | None = None, vip: bool | None = None
+    *,
+    city_id: int | None = None,
+    verified: bool | None = None,
+    vip: bool | None = None,
+    tours: bool = True,
 ) -> QuerySet[EscortProfilePage]:
-    profiles = profile_public_list()
+    profiles = profile_public_list(tours=tours)
     if city_id is not None:
         profiles = profiles.filter(home_city_id=city_id)
     if verified is not None:
@@ -302,3 +322,23 @@ def profile_photos_to_verify(*, user: User) -> list[ProfilePhoto]:
                 image=images[row["image"]], caption=row["caption"]
             )
     return list(photos.values())
+
+
+FILTER_OPTIONS_KEY = "directory:filter-options:v1"
+
+
+def city_filter_options() -> dict[str, list[dict[str, str]]]:
+    """The services and languages a city page's filter form offers, as plain
+    rows, cached until one of them changes (``forget_filter_options``)."""
+    options = cache.get(FILTER_OPTIONS_KEY)
+    if options is None:
+        options = {
+            "services": list(Service.objects.order_by("name").values("name", "slug")),
+            "languages": list(Language.objects.order_by("name").values("name", "code")),
+        }
+        cache.set(FILTER_OPTIONS_KEY, options, 60 * 60)
+    return options
+
+
+def forget_filter_options() -> None:
+    cache.delete(FILTER_OPTIONS_KEY)

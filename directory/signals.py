@@ -5,14 +5,15 @@ public; and the signals directory emits for the apps above it
 
 from __future__ import annotations
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 from wagtail.signals import page_published, task_rejected, workflow_approved
 
 from accounts.signals import second_factor_needed
 from cms_pages.services import image_publish
 from core.outbox import outbox_enqueue
-from directory.models import EscortProfilePage
-from directory.selectors import profiles_editable_by
+from directory.models import EscortProfilePage, Language, Service
+from directory.selectors import forget_filter_options, profiles_editable_by
 from directory.tasks import send_review_decision_email
 
 # Sent when a city page lists a page of its profiles, so that search can count
@@ -69,3 +70,12 @@ def provider_side_keeps_second_factor(sender, user, **kwargs) -> bool:  # noqa: 
     """Answers accounts.second_factor: whoever is on the provider side of a
     profile keeps a second factor."""
     return profiles_editable_by(user=user).exists()
+
+
+@receiver(post_save, sender=Service)
+@receiver(post_delete, sender=Service)
+@receiver(post_save, sender=Language)
+@receiver(post_delete, sender=Language)
+def _filter_options_changed(**kwargs: object) -> None:
+    # The city pages' filter form lists them from the cache (city_filter_options).
+    forget_filter_options()

@@ -327,6 +327,7 @@ class EscortListApi(APIView):
             city_id=query.get("city"),
             verified=query["verified"],
             vip=query["vip"],
+            tours=False,  # the list shows none: one query less
         )
         return paginated(
             request=request,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import template
 
-from directory.models import CityPage, Language, Service
+from directory.models import CityPage
 from search.params import SORT_LABELS, SORTS
 from search.prices import COMPARISON_CURRENCY
 
@@ -14,11 +14,14 @@ register = template.Library()
 
 
 @register.inclusion_tag("search/city_filters.html")
-def city_filters(city: CityPage) -> dict:
+def city_filters(city: CityPage, options: dict | None) -> dict:
+    """Formats only: the services and languages come from the city page's
+    listing (``directory.selectors.city_filter_options``, cached)."""
+    options = options or {}
     return {
         "city": city,
-        "services": list(Service.objects.order_by("name").only("name", "slug")),
-        "languages": list(Language.objects.order_by("name").only("name", "code")),
+        "services": options.get("services", []),
+        "languages": options.get("languages", []),
         "sorts": [(sort, SORT_LABELS[sort]) for sort in SORTS if sort != "distance"],
         "currency": COMPARISON_CURRENCY,
         "values": {},

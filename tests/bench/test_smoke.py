@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN_ID = os.environ.get("TEST_RUN_ID", "")
 SUFFIX = re.sub(r"\W", "_", f"smoke_{RUN_ID}" if RUN_ID else "smoke").lower()
 TEMPLATE = f"bench_template_{SUFFIX}"
-BENCH_REDIS_DBS = (12, 13, 14, 15)  # search, messaging, bookings, payments
+BENCH_REDIS_DBS = (8, 12, 13, 14, 15)  # pages, search, messaging, bookings, payments
 # A hard bound per run: a hung server or socket fails the test instead of the
 # suite. Each run takes 5-20 s on 2 busy cores.
 RUN_TIMEOUT = 120
@@ -175,41 +175,38 @@ def test_search_bench_on_a_fresh_database(bench_database):
 
 
 def test_pages_bench(bench_database):
-    # pages.py measures whatever DATABASE_URL holds (by hand: the dev database
-    # with the demo data); here a fresh one, so the targets that need demo
-    # profiles are skipped with a note and the rest are measured.
-    database = bench_database("bench_pages")
+    # --reuse: the bench finds its database cloned from the migrated template
+    # (by hand it drops and creates it), seeds a few demo profiles into it, and
+    # drops it at the end (no --keep).
+    bench_database("bench_pages")
     output = _run(
         [
-            "bench/pages.py",
-            "--requests", "5", "--warmup", "1", "--http", "--concurrency", "2",
-        ],
-        _env(DATABASE_URL=_server_url(database), REDIS_URL=_redis(12)),
-    )  # fmt: skip
-
-    assert re.search(r"load average [\d.]+, [\d.]+, [\d.]+", output)
-    for label in ("baseline /healthz", "home page", "API /api/v1/escorts"):
-        # In-process table first, then the HTTP one: both rows are asserted.
-        rows = [r for r in output.splitlines() if r.startswith(label)]
-        assert len(rows) == 2, output[-4000:]
-        for row in rows:
-            assert row.split()[len(label.split()) + 1] == "200", row
-            _percentiles(row, label, skip=3)  # path, status, queries
-
-
-def test_pages_bench_cached(bench_database):
-    # --cached: the HTML pages again from the full-page cache, in-process (no
-    # SQL on a hit) and over a second uvicorn, each with its share of /healthz.
-    database = bench_database("bench_pages")
-    output = _run(
-        [
-            "bench/pages.py",
+            "bench/pages.py", "--reuse", "--profiles", "4", "--first", "2",
             "--requests", "5", "--warmup", "1", "--http", "--concurrency", "2",
             "--cached",
         ],
-        _env(DATABASE_URL=_server_url(database), REDIS_URL=_redis(12)),
+        _env(),
     )  # fmt: skip
 
+    assert re.search(r"load average [\d.]+, [\d.]+, [\d.]+", output)
+    assert "load average at the end" in output
+    assert re.search(r"RSS of the uvicorn worker after the run: \d+ MB", output)
+    labels = ("baseline /healthz", "home page", "city page", "profile page")
+    for label in (*labels, "API /api/v1/escorts"):
+        # First seen and repeat in-process, then over HTTP: three rows each.
+        rows = [
+            r for r in output.splitlines() if r.startswith(label) and "cached" not in r
+        ]
+        assert len(rows) == 3, output[-4000:]
+        for row in rows:
+            assert row.split()[len(label.split()) + 1] == "200", row
+            _percentiles(row, label, skip=3)  # path, status, queries
+    # The pages are measured, not the age gate's interstitial (no queries).
+    home = next(r for r in output.splitlines() if r.startswith("home page"))
+    assert int(home.split()[4]) > 3, home
+    assert "dropped database bench_pages_" in output
+    # --cached: the HTML pages again from the full-page cache, in-process (no
+    # SQL on a hit) and over a second uvicorn, each with its share of /healthz.
     rows = [r for r in output.splitlines() if r.startswith("home page cached")]
     assert len(rows) == 2, output[-4000:]
     in_process, over_http = rows

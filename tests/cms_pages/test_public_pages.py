@@ -35,12 +35,12 @@ pytestmark = pytest.mark.django_db
 CARD = '<article class="profile-card'
 # Per page type, whatever the number of profiles: Wagtail's routing, site and
 # view-restriction lookups, one count, one query per listing and per prefetch,
-# one for the card renditions of each listing. City pages add the filter form's
-# services and languages. Every page reads the site settings (one query, cached
-# on the request: footer, title, og:site_name and the default og:image).
-HOME_QUERIES = 20  # + the cards' rates (their "from" price)
-CITY_QUERIES = 23  # + rates of the based-here and the touring listings
-COLLECTION_QUERIES = 14  # + the cards' rates
+# one for the card renditions (shared by a page's listings). Private sections
+# (cms_pages.restrictions), the site settings and the city filter form's services
+# and languages come from the cache (docs/page-speed.md).
+HOME_QUERIES = 15  # was 20
+CITY_QUERIES = 15  # was 23: the touring cards share the listing's prefetches
+COLLECTION_QUERIES = 12  # was 14
 
 
 def section(html: str, heading_id: str) -> str:

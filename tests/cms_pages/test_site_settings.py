@@ -97,27 +97,41 @@ def test_a_page_image_wins_over_the_default(client, about, site_settings):
     assert own and own != default
 
 
-def test_pages_pay_one_query_for_the_settings(
+def test_pages_read_the_settings_from_the_cache(
     client, about, site_settings, django_assert_max_num_queries
 ):
-    client.get("/about/")  # renditions and per-process caches warmed
-    with django_assert_max_num_queries(50) as without_image:
+    def settings_reads(captured) -> list[str]:  # noqa: ANN001
+        return [q["sql"] for q in captured if "cms_pages_sitesettings" in q["sql"]]
+
+    client.get("/about/")  # renditions and caches warmed
+    with django_assert_max_num_queries(50) as warm:
         client.get("/about/")
+    assert settings_reads(warm) == []
     site_settings.default_share_image = CustomImageFactory(title="Brand")
-    site_settings.save()
-    client.get("/about/")  # the rendition is made once
+    site_settings.save()  # forgets the cached settings
+    with django_assert_max_num_queries(50) as after_save:
+        client.get("/about/")  # the rendition is made once
+    # The settings row and its image in one query (select_related), once.
+    [read] = settings_reads(after_save)
+    assert "cms_pages_customimage" in read
     with django_assert_max_num_queries(50) as with_image:
         client.get("/about/")
-    settings_reads = [
-        query
-        for query in with_image.captured_queries
-        if "cms_pages_sitesettings" in query["sql"]
-    ]
-    # The settings row and its image in one query (select_related), once.
-    assert len(settings_reads) == 1
-    assert "cms_pages_customimage" in settings_reads[0]["sql"]
+    assert settings_reads(with_image) == []
     # The rendition lookup for og:image is the only other query the image adds.
-    assert len(with_image) <= len(without_image) + 1
+    assert len(with_image) <= len(warm) + 1
+
+
+def test_a_deleted_sharing_image_is_not_served_from_the_cache(
+    client, about, site_settings
+):
+    site_settings.default_share_image = CustomImageFactory(title="Brand")
+    site_settings.save()
+    assert og(client.get("/about/").content.decode(), "image")
+    # SET_NULL updates the row without a save signal: the image's delete forgets.
+    site_settings.default_share_image.delete()
+    response = client.get("/about/")
+    assert response.status_code == 200
+    assert og(response.content.decode(), "image") is None
 
 
 def test_the_admin_edits_them_and_the_edit_is_audited(

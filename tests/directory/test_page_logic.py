@@ -253,11 +253,11 @@ def test_city_index_query_count_is_constant(client, django_assert_max_num_querie
 
     add(2)
     client.get("/cities/")  # renditions are generated on the first render
-    with django_assert_max_num_queries(14) as small:
+    with django_assert_max_num_queries(12) as small:
         assert client.get("/cities/").status_code == 200
     add(12)
     client.get("/cities/")
-    with django_assert_max_num_queries(14) as large:
+    with django_assert_max_num_queries(12) as large:
         assert client.get("/cities/").status_code == 200
     assert len(large) == len(small)
 
@@ -272,11 +272,11 @@ def test_profile_index_query_count_is_constant(
 
     add(2)
     client.get("/escorts/")
-    with django_assert_max_num_queries(14) as small:
+    with django_assert_max_num_queries(12) as small:
         assert client.get("/escorts/").status_code == 200
     add(20)
     client.get("/escorts/")
-    with django_assert_max_num_queries(14) as large:
+    with django_assert_max_num_queries(12) as large:
         assert client.get("/escorts/").status_code == 200
     assert len(large) == len(small)
 
@@ -293,11 +293,11 @@ def test_home_query_count_is_constant_in_featured_cities(
 
     feature(2)
     client.get("/")  # renditions are generated on the first render
-    with django_assert_max_num_queries(20) as small:
+    with django_assert_max_num_queries(15) as small:
         assert client.get("/").status_code == 200
     feature(8)
     client.get("/")
-    with django_assert_max_num_queries(20) as large:
+    with django_assert_max_num_queries(15) as large:
         assert client.get("/").status_code == 200
     assert len(large) == len(small)
 
