@@ -157,3 +157,46 @@ class ProfileImpressionDaily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile_id}@{self.city_id} {self.day}"
+
+
+class SearchFacetRollup(models.Model):
+    """Facet counts kept by the database for the broad filter sets: every city
+    (``city_id`` 0) or one city, with no text (``term`` '') or one common word
+    (a lexeme of SearchRollupTerm). A trigger on the index table
+    (migrations/0009) adds the new row's values and subtracts the old row's in
+    the same transaction as each document write, whoever writes it (the
+    indexer, a cascade delete, a bulk load); search.rollups reads and rebuilds
+    them. ``kind``/``value`` are those of search.facets.search_facets."""
+
+    term = models.CharField(max_length=100, blank=True)
+    city_id = models.IntegerField()
+    kind = models.CharField(max_length=16)
+    value = models.CharField(max_length=32, blank=True)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "search_facetrollup"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "city_id", "kind", "value"],
+                name="search_rollup_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term or '*'}@{self.city_id} {self.kind}={self.value}: {self.n}"
+
+
+class SearchRollupTerm(models.Model):
+    """A common word (an index lexeme) whose facets are kept as rollups, chosen
+    by search.rollups.rollup_terms_choose from the query log and the index."""
+
+    lexeme = models.CharField(max_length=100, primary_key=True)
+    documents = models.PositiveIntegerField(default=0)
+    chosen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "search_rollupterm"
+
+    def __str__(self) -> str:
+        return self.lexeme
