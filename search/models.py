@@ -22,6 +22,11 @@ NO_PRICE = 2**31 - 1  # profiles without rates sort after every priced one
 PRICE_ASC_KEY = Coalesce("min_hourly_eur", Value(NO_PRICE))
 PRICE_DESC_KEY = Coalesce("max_hourly_eur", Value(-1))
 RATING_KEY = Coalesce("rating_avg", Value(Decimal("-1")))
+# The columns a city's filters and facet counts read.
+FACET_INCLUDE = [
+    "is_verified", "is_vip", "min_hourly_eur", "max_hourly_eur", "rating_avg",
+    "service_ids", "language_codes", "touring_city_ids",
+]  # fmt: skip
 
 
 class ProfileSearchDocument(models.Model):
@@ -61,6 +66,13 @@ class ProfileSearchDocument(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["city", "is_vip"], name="search_doc_city_vip"),
+            # A city's filters and facets read only this index (index-only
+            # scan): the rows themselves are wide (the tsvector).
+            models.Index(
+                fields=["city"],
+                include=FACET_INCLUDE,
+                name="search_doc_city_facets",
+            ),
             models.Index(fields=["min_hourly_eur"], name="search_doc_min_price"),
             models.Index(
                 F("published_at").desc(),

@@ -140,4 +140,8 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunSQL(FACTS_SQL + TRIGGER_SQL + FILL_SQL, DROP_SQL),
+        migrations.AddIndex(
+            model_name='profilesearchdocument',
+            index=models.Index(fields=['city'], include=['is_verified', 'is_vip', 'min_hourly_eur', 'max_hourly_eur', 'rating_avg', 'service_ids', 'language_codes', 'touring_city_ids'], name='search_doc_city_facets'),
+        ),
     ]
