@@ -9,7 +9,7 @@ from django.db import connection
 
 from search.params import SearchParams
 from search.ranking import lane_of, recommended_after
-from search.selectors import _filtered, _ordered
+from search.selectors import _ordered, filtered_documents
 from tests.factories.search import live_city, live_profile
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def profiles():
 
 
 def _plan(params: SearchParams, *, after: list | None = None) -> str:
-    docs, keys = _ordered(_filtered(params), params, SEED)
+    docs, keys = _ordered(filtered_documents(params), params, SEED)
     if after is not None:  # as search_profiles applies a recommended cursor
         docs = recommended_after(docs, seed=SEED, values=after)
     names = [name for name, _ in keys]
@@ -58,3 +58,18 @@ def test_a_recommended_cursor_is_an_index_range(profiles):
     plan = _plan(SearchParams(page_size=2), after=[False, 0, 0])
     assert f"search_doc_lane_{lane_of(SEED)}" in plan
     assert "Index Cond" in plan, plan
+
+
+def test_a_city_filter_reads_the_covering_city_index(profiles):
+    """A city's filters and facet counts need no row: the facet columns are in
+    search_doc_city_facets (an index-only scan once vacuumed)."""
+    city_id = profiles[0].home_city_id
+    params = SearchParams(city_id=city_id, price_max=200, verified_only=True)
+    docs = filtered_documents(params).order_by().values("service_ids", "city_id")
+    sql, args = docs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}", args)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "search_doc_city_facets" in plan, plan

@@ -139,3 +139,16 @@ def test_rotation_rekeying_writes_no_rollup_row(world):
         profile_ids=list(ProfileSearchDocument.objects.values_list("pk", flat=True))
     )
     assert dict(SearchFacetRollup.objects.values_list("id", "n")) == before
+
+
+def test_rebuild_command_checks_and_repairs(world):
+    from django.core.management import CommandError, call_command
+
+    call_command("rebuild_search_rollups", "--check")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_facetrollup WHERE kind = 'service'")
+    with pytest.raises(CommandError):
+        call_command("rebuild_search_rollups", "--check")
+    call_command("rebuild_search_rollups")
+    call_command("rebuild_search_rollups", "--check")
+    assert search_facets(params=_params()) == _facets(_params())
