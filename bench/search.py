@@ -61,7 +61,12 @@ logging.getLogger("wagtail").setLevel(logging.WARNING)
 
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import DEFAULT_DB_ALIAS, connection, connections  # noqa: E402
+from django.db import (  # noqa: E402
+    DEFAULT_DB_ALIAS,
+    connection,
+    connections,
+    transaction,
+)
 from django.http import QueryDict  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.models import Page  # noqa: E402
@@ -82,7 +87,13 @@ from search.facets import _facets, _facets_key, search_facets  # noqa: E402
 from search.generation import search_index_changed  # noqa: E402
 from search.models import ProfileSearchDocument, SearchQueryLog  # noqa: E402
 from search.params import params_from_query  # noqa: E402
-from search.ranking import rotation_refresh_due  # noqa: E402
+from search.ranking import (  # noqa: E402
+    ACTIVITY_BOOST,
+    LANES,
+    activity_cutoff,
+    rotation_refresh_due,
+    seed_number,
+)
 from search.rollups import rollup_terms_choose, search_rollups_rebuild  # noqa: E402
 from search.selectors import search_profiles, search_suggestions  # noqa: E402
 
@@ -332,7 +343,7 @@ def _document(rng: random.Random, profile: EscortProfilePage) -> ProfileSearchDo
     return document
 
 
-def generate(count: int, *, pool: int = POOL) -> Generated:
+def generate(count: int, *, pool: int = POOL, wagtail_index: bool = True) -> Generated:
     """Adds ``count`` live profiles: up to POOL built through the models, the rest
     cloned from those server-side; then the rollups are recounted (their
     trigger is off during the load: one recount instead of a counter update per
@@ -346,7 +357,7 @@ def generate(count: int, *, pool: int = POOL) -> Generated:
         if count > built:
             generate_cloned(count - built, pool=max(pool, 1))
         with connection.cursor() as cursor:
-            _finish(cursor)
+            _finish(cursor, wagtail_index=wagtail_index)
     t0 = time.perf_counter()
     search_rollups_rebuild()
     print(f"  rollups recounted: {time.perf_counter() - t0:.1f} s", flush=True)
@@ -422,13 +433,14 @@ def generate_built(count: int, *, batch: int = 10_000) -> None:
 
 def generate_cloned(count: int, *, pool: int, batch: int = 100_000) -> None:
     """``count`` more profiles as copies of the built ones (new ids, tree paths,
-    slugs, translation keys; the day's rotation keys recomputed by _finish), in
+    slugs, translation keys, the day's rotation keys), in
     INSERT ... SELECT batches over generate_series: no row crosses to Python."""
     started = time.perf_counter()
     parent = ProfileIndexPage.objects.get()
-    with connection.cursor() as cursor:
-        for start in range(0, count, batch):
-            size = min(batch, count - start)
+    for start in range(0, count, batch):
+        size = min(batch, count - start)
+        # One transaction per batch: an interrupted run leaves whole batches.
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT coalesce(max(id), 0) FROM wagtailcore_page")
             first_id = cursor.fetchone()[0] + 1
             cursor.execute("DROP TABLE IF EXISTS bench_clone")
@@ -439,6 +451,7 @@ def generate_cloned(count: int, *, pool: int, batch: int = 100_000) -> None:
                     parent.numchild + 1,
                     f"{parent.path}%",
                     parent.depth + 1,
+                    pool,
                     size,
                 ],
             )
@@ -486,9 +499,23 @@ def _clone_statements(parent: ProfileIndexPage) -> list[str]:
         ),
         _clone_sql(
             "search_profilesearchdocument", "profile_id", DOC_FIELDS,
-            {"profile_id": "m.new_id", "rotation_day": "NULL"},
+            {"profile_id": "m.new_id", **_rotation_sql()},
         ),
     ]  # fmt: skip
+
+
+def _rotation_sql() -> dict[str, str]:
+    """Today's lane keys of search.ranking for the new id, computed in the
+    INSERT (a re-keying pass would write every cloned row twice)."""
+    day = timezone.localdate()
+    cutoff = activity_cutoff(day).isoformat()
+    lanes = [
+        f"(hashint8extended(m.new_id::int8, {seed_number(f'{day}:lane:{lane}')})"
+        f" >> 36) - CASE WHEN s.last_active_at >= '{cutoff}'::timestamptz"
+        f" THEN {ACTIVITY_BOOST} ELSE 0 END"
+        for lane in range(LANES)
+    ]
+    return {"rotation_keys": f"ARRAY[{', '.join(lanes)}]", "rotation_day": f"'{day}'"}
 
 
 def _clone_sql(table: str, key: str, fields: list, overrides: dict) -> str:
@@ -501,7 +528,7 @@ def _clone_sql(table: str, key: str, fields: list, overrides: dict) -> str:
     )
 
 
-def _finish(cursor) -> None:  # noqa: ANN001
+def _finish(cursor, *, wagtail_index: bool) -> None:  # noqa: ANN001
     steps = [
         (
             "ids",
@@ -509,8 +536,9 @@ def _finish(cursor) -> None:  # noqa: ANN001
             "(SELECT max(id) FROM wagtailcore_page))",
             [],
         ),
-        ("wagtail index", _WAGTAIL_INDEX_SQL, [f"{BENCH_SLUG}%"]),
     ]
+    if wagtail_index:  # only for the comparison (--compare 0 skips both)
+        steps.append(("wagtail index", _WAGTAIL_INDEX_SQL, [f"{BENCH_SLUG}%"]))
     for label, sql, params in steps:
         t0 = time.perf_counter()
         cursor.execute(sql, params)
@@ -946,7 +974,9 @@ def main() -> None:
     wanted = max(10, min(args.profiles, 1_000_000))  # bounded whatever is asked
     queries = max(10, min(args.queries, 5000))
 
-    prepare_corpus(wanted, pool=max(1, min(args.built, wanted)))
+    prepare_corpus(
+        wanted, pool=max(1, min(args.built, wanted)), wagtail_index=args.compare > 0
+    )
     rng = random.Random(7)  # noqa: S311 - a fixed, reproducible mix
     mix = query_mix(rng, queries)
     choose_rollup_words(mix)
@@ -957,13 +987,8 @@ def main() -> None:
     rows.append(run_suggestions(terms))
     print_table(f"In-process, {len(mix)} queries, one thread", [base, *rows], base)
 
-    texts = [q.params["q"] for q in mix if q.kind == "text"][: max(1, args.compare)]
-    comparison = run_wagtail_comparison(texts)
-    print_table(
-        "Text only, first 20 results: search index vs Wagtail", comparison, base
-    )
-    ratio = comparison[1].percentile(50) / comparison[0].percentile(50)
-    print(f"Wagtail DB backend p50 / search index p50 = {ratio:.1f}x")
+    if args.compare > 0:
+        compare(mix, args.compare, base)
 
     if args.http:
         concurrency = max(1, min(args.concurrency, 8))
@@ -974,14 +999,26 @@ def main() -> None:
     print(f"\nload average at the end {load_average()} (1, 5, 15 min)")
 
 
-def prepare_corpus(wanted: int, *, pool: int = POOL) -> None:
+def compare(mix: list[Query], count: int, base: Timings) -> None:
+    texts = [q.params["q"] for q in mix if q.kind == "text"][:count]
+    comparison = run_wagtail_comparison(texts)
+    print_table(
+        "Text only, first 20 results: search index vs Wagtail", comparison, base
+    )
+    ratio = comparison[1].percentile(50) / comparison[0].percentile(50)
+    print(f"Wagtail DB backend p50 / search index p50 = {ratio:.1f}x")
+
+
+def prepare_corpus(
+    wanted: int, *, pool: int = POOL, wagtail_index: bool = True
+) -> None:
     """Migrate, add the profiles missing up to ``wanted``, say what it measures on."""
     print(f"database {connection.settings_dict['NAME']} (only this benchmark's data)")
     call_command("migrate", verbosity=0)
     have = bench_profiles()
     if have < wanted:
         print(f"generating {wanted - have:,} live profiles (have {have:,})")
-        made = generate(wanted - have, pool=pool)
+        made = generate(wanted - have, pool=pool, wagtail_index=wagtail_index)
         print(f"generated {made.profiles:,} in {made.seconds:.1f} s")
     live = ProfileSearchDocument.objects.count()
     print(
