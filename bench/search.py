@@ -25,7 +25,8 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +44,7 @@ BENCH_DB = "bench_search"
 BENCH_REDIS_DB = 12
 BENCH_SLUG = "bench-"  # every generated profile's slug starts with this
 DEEP_SEED = "bench-deep"  # deep pages: one visitor, so one walk to page 50 per query
+POOL = 20_000  # profiles built through the models; more are cloned from them
 
 from own_stores import bench_database_url, bench_redis_url  # noqa: E402
 
@@ -59,7 +61,12 @@ logging.getLogger("wagtail").setLevel(logging.WARNING)
 
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import DEFAULT_DB_ALIAS, connection, connections  # noqa: E402
+from django.db import (  # noqa: E402
+    DEFAULT_DB_ALIAS,
+    connection,
+    connections,
+    transaction,
+)
 from django.http import QueryDict  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.models import Page  # noqa: E402
@@ -76,17 +83,19 @@ from directory.models import (  # noqa: E402
     Service,
 )
 from search import indexer  # noqa: E402
+from search.facets import _facets, _facets_key, search_facets  # noqa: E402
 from search.generation import search_index_changed  # noqa: E402
-from search.models import ProfileSearchDocument  # noqa: E402
+from search.models import ProfileSearchDocument, SearchQueryLog  # noqa: E402
 from search.params import params_from_query  # noqa: E402
-from search.ranking import rotation_refresh_due  # noqa: E402
-from search.selectors import (  # noqa: E402
-    _facets,
-    _facets_key,
-    search_facets,
-    search_profiles,
-    search_suggestions,
+from search.ranking import (  # noqa: E402
+    ACTIVITY_BOOST,
+    LANES,
+    activity_cutoff,
+    rotation_refresh_due,
+    seed_number,
 )
+from search.rollups import rollup_terms_choose, search_rollups_rebuild  # noqa: E402
+from search.selectors import search_profiles, search_suggestions  # noqa: E402
 
 # --- fixed reference data ------------------------------------------------------
 
@@ -334,8 +343,46 @@ def _document(rng: random.Random, profile: EscortProfilePage) -> ProfileSearchDo
     return document
 
 
-def generate(count: int, *, batch: int = 10_000) -> Generated:
-    """Adds ``count`` live profiles: page rows, profile rows, index rows."""
+def generate(count: int, *, pool: int = POOL, wagtail_index: bool = True) -> Generated:
+    """Adds ``count`` live profiles: up to POOL built through the models, the rest
+    cloned from those server-side; then the rollups are recounted (their
+    trigger is off during the load: one recount instead of a counter update per
+    batch)."""
+    started = time.perf_counter()
+    have = bench_profiles()
+    with rollup_triggers_off():
+        built = max(0, min(count, pool - have))
+        if built:
+            generate_built(built)
+        if count > built:
+            generate_cloned(count - built, pool=max(pool, 1))
+        with connection.cursor() as cursor:
+            _finish(cursor, wagtail_index=wagtail_index)
+    t0 = time.perf_counter()
+    search_rollups_rebuild()
+    print(f"  rollups recounted: {time.perf_counter() - t0:.1f} s", flush=True)
+    return Generated(count, time.perf_counter() - started)
+
+
+@contextmanager
+def rollup_triggers_off() -> Iterator[None]:
+    with connection.cursor() as cursor:
+        cursor.execute(_TRIGGERS_SQL.format(state="DISABLE"))
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(_TRIGGERS_SQL.format(state="ENABLE"))
+
+
+_TRIGGERS_SQL = "; ".join(
+    f"ALTER TABLE search_profilesearchdocument {{state}} TRIGGER search_rollup_{op}"
+    for op in ("insert", "update", "delete")
+)
+
+
+def generate_built(count: int, *, batch: int = 10_000) -> None:
+    """``count`` profiles built in memory through the models, written with COPY."""
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Locale
 
@@ -359,7 +406,10 @@ def generate(count: int, *, batch: int = 10_000) -> Generated:
         for start in range(0, count, batch):
             profiles = [
                 _profile(
-                    rng, page_id=first_id + i, step=parent.numchild + i + 1, refs=refs
+                    rng,
+                    page_id=first_id + i,
+                    step=parent.numchild + i - start + 1,
+                    refs=refs,
                 )
                 for i in range(start, min(start + batch, count))
             ]
@@ -374,25 +424,121 @@ def generate(count: int, *, batch: int = 10_000) -> Generated:
             done = min(start + batch, count)
             rate = done / (time.perf_counter() - started)
             print(f"  {done:>7,} / {count:,} profiles ({rate:,.0f}/s)", flush=True)
-        _finish(cursor, parent=parent, count=count)
-    return Generated(count, time.perf_counter() - started)
+            cursor.execute(
+                "UPDATE wagtailcore_page SET numchild = numchild + %s WHERE id = %s",
+                [len(profiles), parent.pk],
+            )
+            parent.numchild += len(profiles)
 
 
-def _finish(cursor, *, parent: ProfileIndexPage, count: int) -> None:  # noqa: ANN001
-    steps = [
-        (
-            "tree",
-            "UPDATE wagtailcore_page SET numchild = numchild + %s WHERE id = %s",
-            [count, parent.pk],
+def generate_cloned(count: int, *, pool: int, batch: int = 100_000) -> None:
+    """``count`` more profiles as copies of the built ones (new ids, tree paths,
+    slugs, translation keys, the day's rotation keys), in
+    INSERT ... SELECT batches over generate_series: no row crosses to Python."""
+    started = time.perf_counter()
+    parent = ProfileIndexPage.objects.get()
+    for start in range(0, count, batch):
+        size = min(batch, count - start)
+        # One transaction per batch: an interrupted run leaves whole batches.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT coalesce(max(id), 0) FROM wagtailcore_page")
+            first_id = cursor.fetchone()[0] + 1
+            cursor.execute("DROP TABLE IF EXISTS bench_clone")
+            cursor.execute(
+                _CLONE_MAP_SQL,
+                [
+                    first_id,
+                    parent.numchild + 1,
+                    f"{parent.path}%",
+                    parent.depth + 1,
+                    pool,
+                    size,
+                ],
+            )
+            for sql in _clone_statements(parent):
+                cursor.execute(sql)
+            cursor.execute(
+                "UPDATE wagtailcore_page SET numchild = numchild + %s WHERE id = %s",
+                [size, parent.pk],
+            )
+            parent.numchild += size
+            done = start + size
+            rate = done / (time.perf_counter() - started)
+            print(f"  {done:>7,} / {count:,} cloned ({rate:,.0f}/s)", flush=True)
+
+
+# new id, source id (the built profiles in turn), tree step.
+_CLONE_MAP_SQL = """
+CREATE TEMP TABLE bench_clone AS
+SELECT %s + k AS new_id, pool[k %% cardinality(pool) + 1] AS src_id, %s + k AS step
+FROM (SELECT array_agg(id ORDER BY id) AS pool FROM (
+    SELECT id FROM wagtailcore_page WHERE path LIKE %s AND depth = %s
+    ORDER BY id LIMIT %s) built) p,
+    generate_series(0, %s - 1) k
+"""
+_BASE36 = "'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'"
+_STEP_SQL = " || ".join(
+    f"substr({_BASE36}, (m.step / {36**i}) % 36 + 1, 1)" for i in (3, 2, 1, 0)
+)
+
+
+def _clone_statements(parent: ProfileIndexPage) -> list[str]:
+    slug = f"'{BENCH_SLUG}' || m.new_id"
+    page = {
+        "id": "m.new_id",
+        "path": f"'{parent.path}' || {_STEP_SQL}",
+        "slug": slug,
+        "url_path": f"'{parent.url_path}' || {slug} || '/'",
+        "translation_key": "gen_random_uuid()",
+    }
+    return [
+        _clone_sql("wagtailcore_page", "id", PAGE_FIELDS, page),
+        _clone_sql(
+            "directory_escortprofilepage", "page_ptr_id", PROFILE_FIELDS,
+            {"page_ptr_id": "m.new_id"},
         ),
+        _clone_sql(
+            "search_profilesearchdocument", "profile_id", DOC_FIELDS,
+            {"profile_id": "m.new_id", **_rotation_sql()},
+        ),
+    ]  # fmt: skip
+
+
+def _rotation_sql() -> dict[str, str]:
+    """Today's lane keys of search.ranking for the new id, computed in the
+    INSERT (a re-keying pass would write every cloned row twice)."""
+    day = timezone.localdate()
+    cutoff = activity_cutoff(day).isoformat()
+    lanes = [
+        f"(hashint8extended(m.new_id::int8, {seed_number(f'{day}:lane:{lane}')})"
+        f" >> 36) - CASE WHEN s.last_active_at >= '{cutoff}'::timestamptz"
+        f" THEN {ACTIVITY_BOOST} ELSE 0 END"
+        for lane in range(LANES)
+    ]
+    return {"rotation_keys": f"ARRAY[{', '.join(lanes)}]", "rotation_day": f"'{day}'"}
+
+
+def _clone_sql(table: str, key: str, fields: list, overrides: dict) -> str:
+    columns = [f.column for f in fields]
+    values = [overrides.get(c, f"s.{c}") for c in columns]
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - our columns
+        f"SELECT {', '.join(values)} FROM bench_clone m "
+        f"JOIN {table} s ON s.{key} = m.src_id"
+    )
+
+
+def _finish(cursor, *, wagtail_index: bool) -> None:  # noqa: ANN001
+    steps = [
         (
             "ids",
             "SELECT setval(pg_get_serial_sequence('wagtailcore_page', 'id'), "
             "(SELECT max(id) FROM wagtailcore_page))",
             [],
         ),
-        ("wagtail index", _WAGTAIL_INDEX_SQL, [f"{BENCH_SLUG}%"]),
     ]
+    if wagtail_index:  # only for the comparison (--compare 0 skips both)
+        steps.append(("wagtail index", _WAGTAIL_INDEX_SQL, [f"{BENCH_SLUG}%"]))
     for label, sql, params in steps:
         t0 = time.perf_counter()
         cursor.execute(sql, params)
@@ -400,7 +546,11 @@ def _finish(cursor, *, parent: ProfileIndexPage, count: int) -> None:  # noqa: A
     t0 = time.perf_counter()
     rotation_refresh_due(batch_size=10_000)  # what the indexer does per row
     print(f"  rotation keys: {time.perf_counter() - t0:.1f} s", flush=True)
-    cursor.execute("ANALYZE")
+    # As autovacuum would after a bulk load: drops the dead row versions of the
+    # updates above and sets the visibility map (index-only scans).
+    t0 = time.perf_counter()
+    cursor.execute("VACUUM ANALYZE")
+    print(f"  vacuum: {time.perf_counter() - t0:.1f} s", flush=True)
 
 
 # What Wagtail's database backend (PostgreSQL) stores for a page, built in one
@@ -720,12 +870,16 @@ def run_suggestions(terms: list[str]) -> Timings:
 
 
 def run_wagtail_comparison(texts: list[str]) -> list[Timings]:
-    """The same text queries, first 20 results, through Wagtail's default database
-    search backend over the pages, and through the search index."""
+    """The same text queries, first 20 results (no count on either side),
+    through Wagtail's default database search backend over the pages, and
+    through the search index."""
     ours, theirs = Timings("text, search index"), Timings("text, Wagtail DB backend")
     for text in texts:
         t0 = time.perf_counter()
-        list(search_profiles(params=_params({"q": text}), seed="bench").documents)
+        # The page only, as Wagtail's [:20]: the API takes the total from the
+        # facets (search_facets), so the page query never counts.
+        page = search_profiles(params=_params({"q": text}), seed="bench", total=0)
+        list(page.documents)
         t1 = time.perf_counter()
         list(EscortProfilePage.objects.live().search(text)[:20])
         ours.seconds.append(t1 - t0)
@@ -802,6 +956,12 @@ def _http_timings(label: str, port: int, paths: list[str], concurrency: int) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--profiles", type=int, default=100_000)
+    parser.add_argument(
+        "--built",
+        type=int,
+        default=POOL,
+        help="built through the models; the rest are cloned from them server-side",
+    )
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--suggestions", type=int, default=300)
     parser.add_argument("--compare", type=int, default=100, help="Wagtail backend")
@@ -811,12 +971,15 @@ def main() -> None:
         "--http-queries", type=int, default=300, help="an even sample of the mix"
     )
     args = parser.parse_args()
-    wanted = max(10, min(args.profiles, 200_000))  # bounded whatever is asked
+    wanted = max(10, min(args.profiles, 1_000_000))  # bounded whatever is asked
     queries = max(10, min(args.queries, 5000))
 
-    prepare_corpus(wanted)
+    prepare_corpus(
+        wanted, pool=max(1, min(args.built, wanted)), wagtail_index=args.compare > 0
+    )
     rng = random.Random(7)  # noqa: S311 - a fixed, reproducible mix
     mix = query_mix(rng, queries)
+    choose_rollup_words(mix)
     terms = suggestion_terms(rng, max(10, min(args.suggestions, 5000)))
     _warm_up(mix[:30], terms[:30])
     base = run_baseline(min(200, len(mix)))
@@ -824,13 +987,8 @@ def main() -> None:
     rows.append(run_suggestions(terms))
     print_table(f"In-process, {len(mix)} queries, one thread", [base, *rows], base)
 
-    texts = [q.params["q"] for q in mix if q.kind == "text"][: max(1, args.compare)]
-    comparison = run_wagtail_comparison(texts)
-    print_table(
-        "Text only, first 20 results: search index vs Wagtail", comparison, base
-    )
-    ratio = comparison[1].percentile(50) / comparison[0].percentile(50)
-    print(f"Wagtail DB backend p50 / search index p50 = {ratio:.1f}x")
+    if args.compare > 0:
+        compare(mix, args.compare, base)
 
     if args.http:
         concurrency = max(1, min(args.concurrency, 8))
@@ -841,19 +999,52 @@ def main() -> None:
     print(f"\nload average at the end {load_average()} (1, 5, 15 min)")
 
 
-def prepare_corpus(wanted: int) -> None:
+def compare(mix: list[Query], count: int, base: Timings) -> None:
+    texts = [q.params["q"] for q in mix if q.kind == "text"][:count]
+    comparison = run_wagtail_comparison(texts)
+    print_table(
+        "Text only, first 20 results: search index vs Wagtail", comparison, base
+    )
+    ratio = comparison[1].percentile(50) / comparison[0].percentile(50)
+    print(f"Wagtail DB backend p50 / search index p50 = {ratio:.1f}x")
+
+
+def prepare_corpus(
+    wanted: int, *, pool: int = POOL, wagtail_index: bool = True
+) -> None:
     """Migrate, add the profiles missing up to ``wanted``, say what it measures on."""
     print(f"database {connection.settings_dict['NAME']} (only this benchmark's data)")
     call_command("migrate", verbosity=0)
     have = bench_profiles()
     if have < wanted:
         print(f"generating {wanted - have:,} live profiles (have {have:,})")
-        made = generate(wanted - have)
+        made = generate(wanted - have, pool=pool, wagtail_index=wagtail_index)
         print(f"generated {made.profiles:,} in {made.seconds:.1f} s")
     live = ProfileSearchDocument.objects.count()
     print(
         f"{live:,} profiles in the search index; {os.cpu_count()} CPUs, "
         f"load average {load_average()} (1, 5, 15 min); Django {django.get_version()}"
+    )
+
+
+def choose_rollup_words(mix: list[Query]) -> None:
+    """The site picks the words that get facet rollups from its query log
+    (search.rollups): the bench's log is yesterday's searches, the texts of
+    its own mix, as a site would have logged them."""
+    if not SearchQueryLog.objects.exists():
+        yesterday = timezone.now() - dt.timedelta(days=1)
+        logs = [
+            SearchQueryLog(query=q.params["q"].lower(), result_count=0, latency_ms=0)
+            for q in mix
+            if q.params.get("q")
+        ]
+        SearchQueryLog.objects.bulk_create(logs)
+        SearchQueryLog.objects.update(created_at=yesterday)
+    t0 = time.perf_counter()
+    words = rollup_terms_choose()
+    print(
+        f"rollup words ({time.perf_counter() - t0:.1f} s, recount included): "
+        f"{', '.join(words) or '-'}"
     )
 
 

@@ -21,11 +21,12 @@ from core.db_routing import replica_reads_for
 from core.exceptions import ValidationFailed
 from directory.apis.public import RatingSerializer
 from directory.selectors import rotation_seed
+from search.facets import search_facets
 from search.impressions import impressions_record_search
 from search.models import ProfileSearchDocument, SearchQueryLog
 from search.params import SearchParams, SearchQuerySerializer, params_from_query
 from search.ranking import band
-from search.selectors import search_facets, search_profiles, search_suggestions
+from search.selectors import search_profiles, search_suggestions
 
 _NOT_LOGGED = {"q", "cursor", "service_ids", "page_size"}
 # Logged under the query-string names, which is what a visitor chose.

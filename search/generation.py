@@ -1,6 +1,6 @@
 """The index generation: bumped after every committed write that can change
 search results (document rows, bookable times). Cached facet counts are keyed by
-it (search.selectors.search_facets), so they are never read across a change."""
+it (search.facets.search_facets), so they are never read across a change."""
 
 from __future__ import annotations
 

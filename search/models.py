@@ -22,6 +22,11 @@ NO_PRICE = 2**31 - 1  # profiles without rates sort after every priced one
 PRICE_ASC_KEY = Coalesce("min_hourly_eur", Value(NO_PRICE))
 PRICE_DESC_KEY = Coalesce("max_hourly_eur", Value(-1))
 RATING_KEY = Coalesce("rating_avg", Value(Decimal("-1")))
+# The columns a city's filters and facet counts read.
+FACET_INCLUDE = [
+    "is_verified", "is_vip", "min_hourly_eur", "max_hourly_eur", "rating_avg",
+    "service_ids", "language_codes", "touring_city_ids",
+]  # fmt: skip
 
 
 class ProfileSearchDocument(models.Model):
@@ -61,6 +66,13 @@ class ProfileSearchDocument(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["city", "is_vip"], name="search_doc_city_vip"),
+            # A city's filters and facets read only this index (index-only
+            # scan): the rows themselves are wide (the tsvector).
+            models.Index(
+                fields=["city"],
+                include=FACET_INCLUDE,
+                name="search_doc_city_facets",
+            ),
             models.Index(fields=["min_hourly_eur"], name="search_doc_min_price"),
             models.Index(
                 F("published_at").desc(),
@@ -157,3 +169,46 @@ class ProfileImpressionDaily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile_id}@{self.city_id} {self.day}"
+
+
+class SearchFacetRollup(models.Model):
+    """Facet counts kept by the database for the broad filter sets: every city
+    (``city_id`` 0) or one city, with no text (``term`` '') or one common word
+    (a lexeme of SearchRollupTerm). A trigger on the index table
+    (migrations/0009) adds the new row's values and subtracts the old row's in
+    the same transaction as each document write, whoever writes it (the
+    indexer, a cascade delete, a bulk load); search.rollups reads and rebuilds
+    them. ``kind``/``value`` are those of search.facets.search_facets."""
+
+    term = models.CharField(max_length=100, blank=True)
+    city_id = models.IntegerField()
+    kind = models.CharField(max_length=16)
+    value = models.CharField(max_length=32, blank=True)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "search_facetrollup"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "city_id", "kind", "value"],
+                name="search_rollup_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term or '*'}@{self.city_id} {self.kind}={self.value}: {self.n}"
+
+
+class SearchRollupTerm(models.Model):
+    """A common word (an index lexeme) whose facets are kept as rollups, chosen
+    by search.rollups.rollup_terms_choose from the query log and the index."""
+
+    lexeme = models.CharField(max_length=100, primary_key=True)
+    documents = models.PositiveIntegerField(default=0)
+    chosen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "search_rollupterm"
+
+    def __str__(self) -> str:
+        return self.lexeme

@@ -3,15 +3,10 @@ pagination and facet counts for the current filters."""
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import (
     BooleanField,
     F,
@@ -23,9 +18,7 @@ from django.db.models.expressions import RawSQL
 
 from search.availability import available_between
 from search.cursors import _after, cursor_shown, decode_cursor, encode_cursor
-from search.generation import INDEX_GENERATION_KEY
 from search.models import (
-    NO_PRICE,
     PRICE_ASC_KEY,
     PRICE_DESC_KEY,
     RATING_KEY,
@@ -45,22 +38,17 @@ __all__ = [
     "SearchParams",
     "SearchResult",
     "search_converted_currencies",
-    "search_facets",
     "search_profiles",
     "search_suggestions",
 ]
 
-PRICE_BUCKETS = [(0, 15000), (15000, 30000), (30000, 50000), (50000, NO_PRICE)]
 EARTH_KM = 6371.0
-FACETS_TTL = 120
-# Parameters that order or page the results without changing which rows match.
-_NOT_FILTERS = {"cursor", "sort", "page_size"}
 _DOC = "search_profilesearchdocument"
 # The radius's bounding box, served by the GiST index of migrations/0003.
-_BOX_SQL = (
+BOX_SQL = (
     f"point({_DOC}.longitude, {_DOC}.latitude) <@ box(point(%s, %s), point(%s, %s))"
 )
-_DISTANCE_SQL = (
+DISTANCE_SQL = (
     f"2 * %s * asin(sqrt(power(sin(radians({_DOC}.latitude - %s) / 2), 2) + "
     f"cos(radians(%s)) * cos(radians({_DOC}.latitude)) * "
     f"power(sin(radians({_DOC}.longitude - %s) / 2), 2)))"
@@ -89,30 +77,37 @@ def _text_filter(docs: QuerySet, q: str) -> QuerySet:
     ).filter(text_match=True)
 
 
+def radius_box(params: SearchParams) -> list[float]:
+    """The radius's bounding box: it lets the planner drop far rows before the
+    trigonometry."""
+    dlat = params.radius_km / 111.0
+    dlng = params.radius_km / max(111.0 * math.cos(math.radians(params.lat)), 0.01)
+    return [params.lng - dlng, params.lat - dlat, params.lng + dlng, params.lat + dlat]
+
+
+def distance_args(params: SearchParams) -> list[float]:
+    return [EARTH_KM, params.lat, params.lat, params.lng]
+
+
 def _with_distance(docs: QuerySet, params: SearchParams) -> QuerySet:
     docs = docs.annotate(
         distance_km=RawSQL(  # noqa: S611 - constant SQL, values bound as params
-            _DISTANCE_SQL,
-            [EARTH_KM, params.lat, params.lat, params.lng],
+            DISTANCE_SQL,
+            distance_args(params),
             output_field=FloatField(),
         )
     )
     if params.radius_km is None:
         return docs
-    # The box lets the planner drop far rows before the trigonometry.
-    dlat = params.radius_km / 111.0
-    dlng = params.radius_km / max(111.0 * math.cos(math.radians(params.lat)), 0.01)
     in_box = RawSQL(  # noqa: S611 - constant SQL, values bound as params
-        _BOX_SQL,
-        [params.lng - dlng, params.lat - dlat, params.lng + dlng, params.lat + dlat],
-        output_field=BooleanField(),
+        BOX_SQL, radius_box(params), output_field=BooleanField()
     )
     return docs.annotate(in_box=in_box).filter(
         in_box=True, distance_km__lte=params.radius_km
     )
 
 
-def _filtered(params: SearchParams) -> QuerySet[ProfileSearchDocument]:
+def filtered_documents(params: SearchParams) -> QuerySet[ProfileSearchDocument]:
     docs = ProfileSearchDocument.objects.all()
     if params.q:
         docs = _text_filter(docs, params.q)
@@ -187,7 +182,7 @@ def search_profiles(
 ) -> SearchResult:
     """One page in the sort's order. ``total``: the caller's count when it has
     one already (search_facets counts the same filtered rows)."""
-    filtered = _filtered(params)
+    filtered = filtered_documents(params)
     docs, keys = _ordered(filtered, params, seed)
     if params.cursor:
         values = decode_cursor(params.cursor, sort=params.sort, size=len(keys))
@@ -238,83 +233,6 @@ def _documents(page: list[tuple], keys: list) -> list[ProfileSearchDocument]:
                 setattr(doc, name, value)
             rows.append(doc)
     return rows
-
-
-def search_facets(*, params: SearchParams) -> dict:
-    """Counts over the filtered results, so each number is how many of the current
-    results have that value. Broad filters count tens of thousands of rows, so the
-    counts are cached per filter set and index generation: any committed index
-    write starts a new generation, so a cached count is never stale for longer
-    than that write's commit (the TTL only bounds memory and cascade deletes)."""
-    key = _facets_key(params)
-    facets = cache.get(key)
-    if facets is None:
-        facets = _facets(params)
-        cache.set(key, facets, FACETS_TTL)
-    return facets
-
-
-def _facets_key(params: SearchParams) -> str:
-    generation = cache.get(INDEX_GENERATION_KEY, 0)
-    filters = {
-        name: value
-        for name, value in dataclasses.asdict(params).items()
-        if name not in _NOT_FILTERS
-    }
-    digest = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()
-    return f"search:facets:{generation}:{digest[:32]}"
-
-
-_FACET_COLUMNS = ("city_id", "service_ids", "language_codes", "min_hourly_eur")
-_PRICE_CASE = (
-    "CASE "
-    + " ".join(
-        f"WHEN min_hourly_eur < {high} THEN '{low}'" for low, high in PRICE_BUCKETS
-    )
-    + " END"
-)
-# One scan of the filtered rows, every count taken from it: four aggregate
-# queries each re-ran the filter (bitmap scans of the same rows, four times).
-_FACETS_SQL = """
-WITH f AS MATERIALIZED ({filtered})
-SELECT 'total', NULL, count(*) FROM f
-UNION ALL SELECT 'verified', NULL, count(*) FROM f WHERE is_verified
-UNION ALL SELECT 'unpriced', NULL, count(*) FROM f WHERE min_hourly_eur IS NULL
-UNION ALL SELECT 'city', city_id::text, count(*) FROM f GROUP BY city_id
-UNION ALL SELECT 'service', s::text, count(*) FROM f, unnest(f.service_ids) s GROUP BY s
-UNION ALL SELECT 'language', l, count(*) FROM f, unnest(f.language_codes) l GROUP BY l
-UNION ALL SELECT 'price', {price_case}, count(*) FROM f
-    WHERE min_hourly_eur IS NOT NULL GROUP BY 2
-"""
-
-
-def _facets(params: SearchParams) -> dict:
-    filtered = _filtered(params).order_by().values(*_FACET_COLUMNS, "is_verified")
-    sql, sql_params = filtered.query.sql_with_params()
-    counts: dict[str, dict] = defaultdict(dict)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _FACETS_SQL.format(filtered=sql, price_case=_PRICE_CASE), sql_params
-        )
-        for kind, value, n in cursor.fetchall():
-            counts[kind][value] = n
-    prices = counts["price"]
-    return {
-        "total": counts["total"][None],
-        "verified": counts["verified"][None],
-        "cities": counts["city"],
-        "services": counts["service"],
-        "languages": counts["language"],
-        "price_buckets": [
-            {
-                "min_eur": low // 100,
-                "max_eur": None if high == NO_PRICE else high // 100,
-                "count": prices.get(str(low), 0),
-            }
-            for low, high in PRICE_BUCKETS
-        ],
-        "unpriced": counts["unpriced"][None],
-    }
 
 
 def search_converted_currencies(*, profile_ids: list[int]) -> list[str]:

@@ -59,3 +59,12 @@ def refresh_availability_all() -> int:
     from search.availability import availability_refresh_all
 
     return availability_refresh_all()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def choose_rollup_words() -> list[str]:
+    """Nightly: the words searched most in the last 30 days (and matching
+    enough documents) get facet rollups; every rollup is recounted."""
+    from search.rollups import rollup_terms_choose
+
+    return rollup_terms_choose()

@@ -24,6 +24,7 @@ from directory.selectors import city_list, profile_card_list, rotation_seed
 from search.apis import search_log
 from search.availability import profiles_available_today
 from search.facet_links import chosen_links, facet_groups
+from search.facets import search_facets
 from search.impressions import impressions_record_search
 from search.params import (
     SORT_LABELS,
@@ -37,7 +38,6 @@ from search.prices import hourly_price_label as price_label
 from search.selectors import (
     SearchResult,
     search_converted_currencies,
-    search_facets,
     search_profiles,
 )
 

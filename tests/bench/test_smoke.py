@@ -174,6 +174,24 @@ def test_search_bench_on_a_fresh_database(bench_database):
     assert re.search(r"Wagtail DB backend p50 / search index p50 = [\d.]+x", output)
 
 
+def test_search_bench_clones_beyond_the_built_profiles(bench_database):
+    """--built: the first profiles through the models, the rest cloned
+    server-side (the 1M-profile scale run), rollups recounted after."""
+    bench_database("bench_search")
+    output = _run(
+        [
+            "bench/search.py",
+            "--profiles", "30", "--built", "10", "--queries", "10",
+            "--suggestions", "10", "--compare", "2",
+        ],
+        _env(),
+    )  # fmt: skip
+    assert "20 / 20 cloned" in output
+    assert "30 profiles in the search index" in output
+    assert "rollups recounted" in output
+    _percentiles(output, "all (search + facets)")
+
+
 def test_pages_bench(bench_database):
     # --reuse: the bench finds its database cloned from the migrated template
     # (by hand it drops and creates it), seeds a few demo profiles into it, and

@@ -9,7 +9,7 @@ from django.db import connection
 
 from search.params import SearchParams
 from search.ranking import lane_of, recommended_after
-from search.selectors import _filtered, _ordered
+from search.selectors import _ordered, filtered_documents
 from tests.factories.search import live_city, live_profile
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def profiles():
 
 
 def _plan(params: SearchParams, *, after: list | None = None) -> str:
-    docs, keys = _ordered(_filtered(params), params, SEED)
+    docs, keys = _ordered(filtered_documents(params), params, SEED)
     if after is not None:  # as search_profiles applies a recommended cursor
         docs = recommended_after(docs, seed=SEED, values=after)
     names = [name for name, _ in keys]
@@ -58,3 +58,20 @@ def test_a_recommended_cursor_is_an_index_range(profiles):
     plan = _plan(SearchParams(page_size=2), after=[False, 0, 0])
     assert f"search_doc_lane_{lane_of(SEED)}" in plan
     assert "Index Cond" in plan, plan
+
+
+def test_the_city_index_covers_the_facet_and_filter_columns():
+    """A city's filters and facet counts need no row (an index-only scan once
+    vacuumed, measured in docs/search.md): every column they read is in
+    search_doc_city_facets. A new facet or filter column belongs there too."""
+    from search.facets import _FACET_COLUMNS
+    from search.models import FACET_INCLUDE
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef('search_doc_city_facets'::regclass)")
+        definition = cursor.fetchone()[0]
+    assert "(city_id) INCLUDE" in definition
+    read = {*_FACET_COLUMNS, "is_verified", "is_vip", "max_hourly_eur", "rating_avg"}
+    assert read <= {"city_id", *FACET_INCLUDE}
+    for column in FACET_INCLUDE:
+        assert column in definition
