@@ -79,7 +79,11 @@ def start(server: str, port: int, workers: int, log: Path) -> subprocess.Popen:
 
     with log.open("w") as sink:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and args
-            command(server, port, workers), cwd=ROOT, env=os.environ.copy(), stderr=sink
+            command(server, port, workers),
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stdout=sink,  # granian logs to stdout
+            stderr=sink,
         )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
