@@ -48,8 +48,9 @@ os.environ.setdefault("THROTTLE_MESSAGES", "1000000/min")
 os.environ.setdefault("THROTTLE_USER", "1000000/min")
 os.environ.setdefault("THROTTLE_ANON", "1000000/min")
 
-BENCH_DB = "bench_messaging"
-BENCH_REDIS_DB = 13
+# bench/servers.py loads this file for its socket phases on stores of its own.
+BENCH_DB = os.environ.get("BENCH_MESSAGING_DB", "bench_messaging")
+BENCH_REDIS_DB = int(os.environ.get("BENCH_MESSAGING_REDIS_DB", "13"))
 DOMAIN = "@bench-messaging.test"
 MAX_SOCKETS = 1000
 MAX_MESSAGES = 50

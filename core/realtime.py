@@ -1,6 +1,7 @@
 """Per-user WebSocket groups. Every signed-in socket joins its user's group, and
-any app pushes events for that user through ``user_send``: best effort by
-design (docs/architecture.md, invariant 6), since what matters is already in the
+any app pushes events for that user through ``user_send`` (sync code) or
+``users_send`` (a consumer, on the event loop): best effort by design
+(docs/architecture.md, invariant 6), since what matters is already in the
 database."""
 
 from __future__ import annotations
@@ -21,18 +22,44 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+def _paused(layer: object) -> bool:
+    return _paused_until.get(id(layer), 0.0) > time.monotonic()
+
+
+def _failed(layer: object, user_id: int) -> None:
+    """A layer failure pauses sending for a few seconds: a write that notifies
+    several users must not wait for a connect timeout per user while Redis is
+    down."""
+    _paused_until[id(layer)] = time.monotonic() + PAUSE_SECONDS
+    logger.warning("event not delivered to user %s", user_id, exc_info=True)
+
+
 def user_send(user_id: int, event: dict) -> bool:
-    """Send one event to a user's sockets; a layer failure is logged, not raised,
-    and pauses sending for a few seconds (a write that notifies several users
-    must not wait for a connect timeout per user while Redis is down)."""
+    """Send one event to a user's sockets; a layer failure is logged, not raised."""
     layer = get_channel_layer()
-    key = id(layer)
-    if _paused_until.get(key, 0.0) > time.monotonic():
+    if _paused(layer):
         return False
     try:
         async_to_sync(layer.group_send)(user_group(user_id), event)
     except Exception:  # noqa: BLE001 - best effort by design
-        _paused_until[key] = time.monotonic() + PAUSE_SECONDS
-        logger.warning("event not delivered to user %s", user_id, exc_info=True)
+        _failed(layer, user_id)
         return False
     return True
+
+
+async def users_send(sends: list[tuple[int, dict]]) -> int:
+    """``user_send`` from the event loop, for (user id, event) pairs collected
+    by a store that has committed (messaging.fanout.fanout_deferred), in their
+    order. Returns how many were handed to the layer."""
+    layer = get_channel_layer()
+    sent = 0
+    for user_id, event in sends:
+        if _paused(layer):
+            break
+        try:
+            await layer.group_send(user_group(user_id), event)
+        except Exception:  # noqa: BLE001 - best effort by design
+            _failed(layer, user_id)
+            break
+        sent += 1
+    return sent

@@ -91,23 +91,35 @@ def _clean_message(message: str, *, required: bool) -> str:
     return message
 
 
-def away_reply_after(*, thread: Thread, message: Message) -> Message | None:
+def away_reply_after(
+    *, thread: Thread, message: Message, user_ids: set[int] | None = None
+) -> Message | None:
     """Called by the message store with ``thread`` row-locked, after a message
     was saved in it. Answers a client's message when the profile's reply is
     active, nobody blocked anybody (the store refused the message then), the
     conversation is open (the profile live) and no automatic reply went out in
     the last REPLY_EVERY. The sender is the profile's owner, or, for a profile
-    without one, the person who set the reply."""
+    without one, the person who set the reply. ``user_ids``: the participants,
+    when the store already read them (fanned out to without a query)."""
     if message.automatic or message.sender_id != thread.client_id:
         return None  # the provider side writing never triggers it
     now = timezone.now()
-    reply = AwayReply.objects.filter(profile_id=thread.profile_id).first()
+    reply = _reply_of(thread.profile)
     if reply is None or not reply.is_active_at(now) or not thread.profile.live:
         return None
     sender = _sender_of(thread.profile, reply)
     if sender is None or _replied_since(thread, now - REPLY_EVERY):
         return None
-    return _store(thread=thread, sender=sender, body=reply.message)
+    return _store(thread=thread, sender=sender, body=reply.message, user_ids=user_ids)
+
+
+def _reply_of(profile: EscortProfilePage) -> AwayReply | None:
+    """The profile's reply: joined in by the message store's locking read
+    (messaging.services), read here otherwise."""
+    try:
+        return profile.away_reply
+    except AwayReply.DoesNotExist:
+        return None
 
 
 def _sender_of(profile: EscortProfilePage, reply: AwayReply) -> User | None:
@@ -123,7 +135,9 @@ def _replied_since(thread: Thread, since: dt.datetime) -> bool:
     ).exists()
 
 
-def _store(*, thread: Thread, sender: User, body: str) -> Message:
+def _store(
+    *, thread: Thread, sender: User, body: str, user_ids: set[int] | None
+) -> Message:
     automatic = Message.objects.create(
         thread=thread,
         sender=sender,
@@ -136,5 +150,7 @@ def _store(*, thread: Thread, sender: User, body: str) -> Message:
     # The same path as any message: the notice recorded with it, the sockets
     # after commit (best effort).
     outbox_enqueue(notify_new_message, automatic.pk)
-    transaction.on_commit(lambda: message_created_fanout(message_id=automatic.pk))
+    transaction.on_commit(
+        lambda: message_created_fanout(message=automatic, user_ids=user_ids)
+    )
     return automatic

@@ -5,7 +5,8 @@ messaging.fanout sends a new message only to the participants it reads from the
 database, as a Fernet token (the channel layer never holds the text): the socket
 decrypts, with no query per recipient. Receipts and typing are re-read through
 the scoped selectors. Sending goes through the same service as the REST API:
-stored first, fanned out after commit."""
+stored first, fanned out after commit: the store runs in the database thread
+and hands back the events, which the consumer sends from the event loop."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from channels.db import database_sync_to_async
 from core import crypto
 from core.consumers import CLOSE_BAD_FRAME, CLOSE_UNAUTHENTICATED, UserGroupConsumer
 from core.exceptions import ApplicationError
-from core.realtime import user_group
-from messaging.fanout import participants_send
+from core.realtime import user_group, users_send
+from messaging.fanout import Sends, fanout_deferred, participants_send
 from messaging.selectors import thread_get_for
 from messaging.services import message_send, thread_mark_read
 from notifications.consumers import NotificationEventsMixin
@@ -68,9 +69,15 @@ class MessagesConsumer(NotificationEventsMixin, UserGroupConsumer):
         if not isinstance(body, str):
             await self._error("validation_error", "A message needs a text body.")
             return
-        await database_sync_to_async(message_send)(
-            thread_id=thread_id, sender=self.user, body=body
-        )
+        sends = await database_sync_to_async(self._store)(thread_id, body)
+        await users_send(sends)
+
+    def _store(self, thread_id: int, body: str) -> Sends:
+        """Stored and committed here, in the database thread; the fan-out is
+        collected and sent by the caller from the event loop (messaging.fanout)."""
+        with fanout_deferred() as sends:
+            message_send(thread_id=thread_id, sender=self.user, body=body)
+        return sends
 
     async def _read(self, thread_id: int, frame: dict) -> None:
         try:
@@ -78,26 +85,29 @@ class MessagesConsumer(NotificationEventsMixin, UserGroupConsumer):
         except (TypeError, ValueError):
             await self._error("validation_error", "up_to must be a message id.")
             return
-        thread = await database_sync_to_async(thread_mark_read)(
-            thread_id=thread_id, user=self.user, up_to_id=up_to
-        )
-        await database_sync_to_async(participants_send)(
-            thread=thread,
-            event={"type": "read.receipt", "thread": thread.pk, "by": self.user.pk},
-            exclude=self.user.pk,
-        )
+        sends = await database_sync_to_async(self._mark_read)(thread_id, up_to)
+        await users_send(sends)
+
+    def _mark_read(self, thread_id: int, up_to: int) -> Sends:
+        with fanout_deferred() as sends:
+            thread = thread_mark_read(
+                thread_id=thread_id, user=self.user, up_to_id=up_to
+            )
+            event = {"type": "read.receipt", "thread": thread.pk, "by": self.user.pk}
+            participants_send(thread=thread, event=event, exclude=self.user.pk)
+        return sends
 
     async def _typing(self, thread_id: int, frame: dict) -> None:
-        thread = await database_sync_to_async(self._thread)(thread_id)
-        await database_sync_to_async(participants_send)(
-            thread=thread,
-            event={"type": "typing", "thread": thread.pk, "by": self.user.pk},
-            exclude=self.user.pk,
-        )
+        sends = await database_sync_to_async(self._typing_sends)(thread_id)
+        await users_send(sends)
 
-    def _thread(self, thread_id: int):  # noqa: ANN202
-        thread = thread_get_for(user=self.user, thread_id=thread_id)
-        return thread
+    def _typing_sends(self, thread_id: int) -> Sends:
+        """One trip to the database thread: the scoped read and the recipients."""
+        with fanout_deferred() as sends:
+            thread = thread_get_for(user=self.user, thread_id=thread_id)
+            event = {"type": "typing", "thread": thread.pk, "by": self.user.pk}
+            participants_send(thread=thread, event=event, exclude=self.user.pk)
+        return sends
 
     # --- events from the channel layer: ids only, re-read under the user's scope
 

@@ -38,7 +38,12 @@ from messaging.models import (
     MessagingGate,
     Thread,
 )
-from messaging.selectors import messaging_gate_for, side_of, thread_get_for
+from messaging.selectors import (
+    messaging_gate_for,
+    side_of,
+    thread_get_for,
+    threads_for,
+)
 from messaging.tasks import notify_new_message
 from moderation.checks import (
     FIRST_MESSAGE,
@@ -73,10 +78,10 @@ def provider_users(profile: EscortProfilePage) -> QuerySet[User]:
     return profile_provider_users(profile=profile)
 
 
-def _blocked_between(user: User, thread: Thread) -> bool:
-    """Either side blocked the other: the client and any provider-side user."""
-    providers = list(provider_users(thread.profile).values_list("pk", flat=True))
-    other = [thread.client_id] if user.pk != thread.client_id else providers
+def _blocked_between(user: User, thread: Thread, providers: set[int]) -> bool:
+    """Either side blocked the other: the client and any provider-side user
+    (``providers``, read once per message and reused for its fan-out)."""
+    other = [thread.client_id] if user.pk != thread.client_id else list(providers)
     return Block.objects.filter(
         Q(blocker=user, blocked_id__in=other) | Q(blocker_id__in=other, blocked=user)
     ).exists()
@@ -200,13 +205,9 @@ def _clean_image(image: UploadedFile | None) -> CleanImage | None:
 def _message_store(
     *, thread_id: int, sender: User, body: str, image: CleanImage | None
 ) -> Message:
-    thread = thread_get_for(user=sender, thread_id=thread_id)
-    thread = (
-        Thread.objects.select_for_update(of=("self",))
-        .select_related("profile__owner")
-        .get(pk=thread.pk)
-    )
-    if sender.is_suspended or _blocked_between(sender, thread):
+    thread = _thread_locked_for(user=sender, thread_id=thread_id)
+    providers = set(provider_users(thread.profile).values_list("pk", flat=True))
+    if sender.is_suspended or _blocked_between(sender, thread, providers):
         raise PermissionDenied(NEUTRAL_REFUSAL)
     owner = thread.profile.owner
     if sender.pk == thread.client_id and owner is not None and owner.is_suspended:
@@ -236,17 +237,44 @@ def _message_store(
     # A new message brings an archived conversation back for the other side.
     other = "provider" if side == "client" else "client"
     setattr(thread, f"{other}_archived", False)
-    thread.save()
-    if image is not None:
-        # Last, so that no earlier refusal leaves a file behind.
-        _attach(message, image)
-    # The notice is recorded with the message; the sockets are best effort.
+    thread.save(update_fields=_THREAD_ON_MESSAGE[side])
+    # Last, so that no earlier refusal leaves a file behind.
+    attachment = _attach(message, image) if image is not None else None
+    # The notice is recorded with the message; the sockets are best effort,
+    # sent after commit to the participants read above.
     outbox_enqueue(notify_new_message, message.pk)
-    transaction.on_commit(lambda: message_created_fanout(message_id=message.pk))
+    participants = {thread.client_id, *providers}
+    transaction.on_commit(
+        lambda: message_created_fanout(
+            message=message, attachment=attachment, user_ids=participants
+        )
+    )
     # Under the thread's lock taken above: one away reply per day, even when
     # two client messages arrive at once (messaging.away).
-    away_reply_after(thread=thread, message=message)
+    away_reply_after(thread=thread, message=message, user_ids=participants)
     return message
+
+
+_THREAD_ON_MESSAGE = {
+    side: ["last_message_at", f"{side}_last_read_id", f"{other}_archived", "updated_at"]
+    for side, other in (("client", "provider"), ("provider", "client"))
+}
+
+
+def _thread_locked_for(*, user: User, thread_id: int) -> Thread:
+    """The user's thread (404 for anyone else's), row-locked for the message,
+    with what the store reads joined in one query: the profile, its owner and
+    its away reply (messaging.away)."""
+    thread = (
+        threads_for(user=user)
+        .select_for_update(of=("self",))
+        .select_related("profile__owner", "profile__away_reply")
+        .filter(pk=thread_id)
+        .first()
+    )
+    if thread is None:
+        raise NotFound("Conversation not found.")
+    return thread
 
 
 def _first_contact_flags(*, thread: Thread, sender: User, body: str) -> list:

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN_ID = os.environ.get("TEST_RUN_ID", "")
 SUFFIX = re.sub(r"\W", "_", f"smoke_{RUN_ID}" if RUN_ID else "smoke").lower()
 TEMPLATE = f"bench_template_{SUFFIX}"
-BENCH_REDIS_DBS = (8, 12, 13, 14, 15)  # pages, search, messaging, bookings, payments
+BENCH_REDIS_DBS = (7, 8, 12, 13, 14, 15)  # servers, pages, search, messaging, bookings, payments
 # A hard bound per run: a hung server or socket fails the test instead of the
 # suite. Each run takes 5-20 s on 2 busy cores.
 RUN_TIMEOUT = 120
@@ -276,6 +276,33 @@ def test_messaging_bench(bench_database):
         output,
     )
     assert summary, output[-4000:]
+
+
+def test_servers_bench_runs_both_servers(bench_database):
+    # --keep-data: the clone of the migrated template instead of a fresh
+    # database, which would cost a migrate of its own.
+    bench_database("bench_servers")
+    output = _run(
+        [
+            "bench/servers.py", "--keep-data", "--workers", "1",
+            "--requests", "4", "--warmup", "1", "--concurrency", "2",
+            "--sockets", "4", "--messages", "2",
+        ],
+        _env(),
+    )  # fmt: skip
+
+    assert re.search(r"load average [\d.]+, [\d.]+, [\d.]+", output)
+    assert "API /api/v1/escorts: 200, 2 items on page 1" in output
+    runs = output.split("\n\nuvicorn, 1 worker(s)")[1].split("\n\ngranian, 1 worker(s)")
+    assert len(runs) == 2, output[-4000:]
+    for run in runs:
+        assert re.search(r"RSS MB per worker \[[\d.]+\]", run), run
+        for label in ("/healthz", "city page", "API escorts", "ws echo"):
+            count, *_ = _percentiles(run, label)
+            assert count == (4 if label != "ws echo" else 8)
+        count, *_ = _percentiles(run, "ws delivery")
+        assert count == 4  # 2 pairs x 2 messages, all delivered
+    assert re.search(r"granian x1: delivery p95 / echo p95 = [\d.]+", output)
 
 
 def test_payments_bench(bench_database):
