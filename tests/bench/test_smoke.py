@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN_ID = os.environ.get("TEST_RUN_ID", "")
 SUFFIX = re.sub(r"\W", "_", f"smoke_{RUN_ID}" if RUN_ID else "smoke").lower()
 TEMPLATE = f"bench_template_{SUFFIX}"
-BENCH_REDIS_DBS = (7, 8, 12, 13, 14, 15)  # servers, pages, search, messaging, bookings, payments
+# servers, pages, search, messaging, bookings, payments (tests use 9-11)
+BENCH_REDIS_DBS = (7, 8, 12, 13, 14, 15)
 # A hard bound per run: a hung server or socket fails the test instead of the
 # suite. Each run takes 5-20 s on 2 busy cores.
 RUN_TIMEOUT = 120
