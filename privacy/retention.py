@@ -413,6 +413,7 @@ NOT_SCHEDULED: dict[str, str] = {
     "directory.Favourite": _WITH_ACCOUNT,
     "search.ProfileSearchDocument": "Derived from live profiles, rebuilt at will.",
     "search.ProfileAvailability": "Derived from availability, recomputed.",
+    "search.SearchRollupTerm": "Words chosen for facet rollups; names no one.",
     "payments.GatewayOperation": _ACCOUNTING,
     "payments.Payment": _ACCOUNTING,
     "payments.Refund": _ACCOUNTING,
