@@ -8,7 +8,7 @@ search-index write, which covers profile pauses, suspensions and
 verifications; cms_pages/page_cache_signals.py). Old entries are never read
 again and expire on their own.
 
-Why not wagtail-cache (installed, evaluated): its fetch middleware answers
+Why not wagtail-cache (evaluated, not installed): its fetch middleware answers
 before Wagtail's ``before_serve_page`` hooks, so a hit would not count a
 profile view; it caches 301/302/404 too, keys by URL only (no content version:
 invalidation is a regex purge over one shared "keyring" value that every miss

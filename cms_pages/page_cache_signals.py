@@ -18,9 +18,9 @@ listings elsewhere catch up within ``PAGE_CACHE_S_MAXAGE``."""
 
 from __future__ import annotations
 
-from functools import cache as memoize
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
@@ -37,13 +37,32 @@ from cms_pages.page_cache import page_content_changed
 
 
 def connect_receivers() -> None:
-    """Called from CmsPagesConfig.ready(): no sender, so every page type and
-    every content model is covered, present and future."""
+    """Called from CmsPagesConfig.ready(). Row signals are connected per content
+    model, never without a sender: a receiver for every model would make Django
+    fetch the rows of every bulk delete in the project (retention jobs, session
+    ends) instead of deleting them in one statement."""
     page_published.connect(_page_published, dispatch_uid="page_cache.published")
     page_unpublished.connect(_page_published, dispatch_uid="page_cache.unpublished")
     post_page_move.connect(_page_moved, dispatch_uid="page_cache.moved")
-    post_save.connect(_row_saved, dispatch_uid="page_cache.saved")
-    post_delete.connect(_row_deleted, dispatch_uid="page_cache.deleted")
+    for model in content_models():
+        uid = f"page_cache.{model._meta.label_lower}"
+        post_delete.connect(_row_changed, sender=model, dispatch_uid=f"{uid}.deleted")
+        if not issubclass(model, Page):  # a page save may be a draft: publish counts
+            post_save.connect(_row_changed, sender=model, dispatch_uid=f"{uid}.saved")
+
+
+def content_models() -> list[type[Model]]:
+    """Every concrete model a page can show: page types, snippets, site
+    settings, sites, images and documents. ``get_snippet_models`` imports the
+    apps' wagtail_hooks, where snippets are registered; every model is loaded
+    by the time an app's ready() runs."""
+    bases = (Page, BaseSiteSetting, Site, get_image_model(), get_document_model())
+    snippets = set(get_snippet_models())
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, bases) or model in snippets
+    ]
 
 
 def _page_published(sender: type[Page], instance: Page, **kwargs: Any) -> None:
@@ -55,29 +74,8 @@ def _page_moved(sender: type[Page], instance: Page, **kwargs: Any) -> None:
     page_content_changed()
 
 
-def _row_saved(sender: type[Model], **kwargs: Any) -> None:
-    if _is_content_model(sender):
-        page_content_changed()
-
-
-def _row_deleted(sender: type[Model], **kwargs: Any) -> None:
-    if issubclass(sender, Page) or _is_content_model(sender):
-        page_content_changed()
-
-
-def _is_content_model(model: type[Model]) -> bool:
-    return issubclass(model, _content_bases()) or model in _snippet_models()
-
-
-@memoize
-def _content_bases() -> tuple[type[Model], ...]:
-    return (BaseSiteSetting, Site, get_image_model(), get_document_model())
-
-
-@memoize
-def _snippet_models() -> frozenset[type[Model]]:
-    # Read on the first save, after every app's wagtail_hooks registered theirs.
-    return frozenset(get_snippet_models())
+def _row_changed(sender: type[Model], **kwargs: Any) -> None:
+    page_content_changed()
 
 
 def _purge_frontend(page: Page) -> None:

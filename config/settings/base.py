@@ -573,6 +573,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.tasks.rotate_daily",
         "schedule": crontab(hour=0, minute=1),
     },
+    "search-choose-rollup-words": {
+        "task": "search.tasks.choose_rollup_words",
+        "schedule": crontab(hour=0, minute=40),
+    },
     "search-flush-impressions": {
         "task": "search.tasks.flush_impressions",
         "schedule": 300.0,
