@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any
 
-from django.db import models
+from django.db import connection, models, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Replace
 
 from accounts.models import User
 from audit.models import AuditEntry
@@ -41,3 +44,53 @@ def _label_of(actor: User | None) -> str:
     if actor is None or not actor.pk:
         return "platform"
     return actor.email
+
+
+@transaction.atomic
+def audit_labels_pseudonymise(
+    *,
+    user: User,
+    address: str,
+    label: str,
+    targets: Mapping[str, tuple[Collection[int], str]],
+) -> int:
+    """Kept entries stop naming a closed account's person: where they acted,
+    where they were the target, and where a label quotes their ``address``, the
+    label becomes ``label``; entries about ``targets`` (model label: ids and
+    their new label, e.g. their deleted profiles) get that label. Only labels
+    change: the trigger of migration 0003 lets nothing else through, and only
+    while ``audit.pseudonymise`` is on in this transaction. The change is
+    itself audited. Returns how many labels were rewritten."""
+    entries = AuditEntry.objects.all()
+    _pseudonymise_allowed(True)
+    try:
+        changed = entries.filter(actor_id=user.pk).update(actor_label=label)
+        changed += entries.filter(
+            target_type=User._meta.label_lower, target_id=user.pk
+        ).update(target_label=label)
+        for target_type, (ids, target_label) in targets.items():
+            changed += entries.filter(
+                target_type=target_type, target_id__in=list(ids)
+            ).update(target_label=target_label)
+        for column in ("actor_label", "target_label"):
+            quoting = entries.filter(**{f"{column}__contains": address})
+            changed += quoting.update(
+                **{column: Replace(F(column), Value(address), Value(label))}
+            )
+    finally:
+        _pseudonymise_allowed(False)
+    audit_record(  # the row as it is now (a tombstone), not the caller's copy
+        actor=None,
+        action="audit.labels_pseudonymised",
+        target=User.objects.get(pk=user.pk),
+        data={"labels": changed},
+    )
+    return changed
+
+
+def _pseudonymise_allowed(allowed: bool) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('audit.pseudonymise', %s, true)",
+            ["on" if allowed else "off"],
+        )

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.sessions import user_sessions_end
-from directory.models import Agency, AgencyMembership, ProfilePhoto
+from audit.services import audit_labels_pseudonymise
+from directory.models import Agency, AgencyMembership, EscortProfilePage, ProfilePhoto
 from messaging.models import Message, MessageAttachment, Thread
 from privacy.erasure import pages
 from privacy.erasure.events import closure_completed_event
@@ -78,10 +79,19 @@ def account_erase(
 
 def _erase(*, closure: AccountClosure) -> AccountClosure:
     user, address = closure.user, closure.user.email
+    profile_ids = list(
+        EscortProfilePage.objects.filter(owner=user).values_list("pk", flat=True)
+    )
     tally = Tally()
     _content_erase(user=user, tally=tally)
     _plan_apply(user=user, tally=tally)
     _tombstone(user=user)
+    audit_labels_pseudonymise(
+        user=user,
+        address=address,
+        label=_tombstone_email(user),
+        targets={EscortProfilePage._meta.label_lower: (profile_ids, pages.STUB_TITLE)},
+    )
     closure.status = AccountClosure.Status.COMPLETED
     closure.completed_at = timezone.now()
     closure.receipt = {
@@ -200,7 +210,7 @@ def _tombstone(*, user: User) -> None:
     """The row stays (payments, consents and audit entries point at it) but
     names nobody: no address, no name, no way to sign in."""
     User.objects.filter(pk=user.pk).update(
-        email=f"erased-{user.pk}@invalid.example",
+        email=_tombstone_email(user),
         display_name=TOMBSTONE_NAME,
         password=make_password(None),
         is_active=False,
@@ -210,6 +220,10 @@ def _tombstone(*, user: User) -> None:
         age_verified_at=None,
         last_login=None,
     )
+
+
+def _tombstone_email(user: User) -> str:
+    return f"erased-{user.pk}@invalid.example"
 
 
 def _class_name(model: type[Model]) -> str:

@@ -5,7 +5,7 @@ from django.db import IntegrityError, connection, transaction
 
 from audit.models import AuditEntry
 from audit.selectors import audit_entries_for
-from audit.services import audit_record
+from audit.services import audit_labels_pseudonymise, audit_record
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +51,60 @@ def test_the_database_refuses_to_change_or_remove_an_entry(statement: str) -> No
     ):
         cursor.execute(statement)
     assert AuditEntry.objects.filter(action="role.changed").count() == 1
+
+
+def _pseudonymising(cursor) -> None:  # noqa: ANN001
+    cursor.execute("SELECT set_config('audit.pseudonymise', 'on', true)")
+
+
+def test_only_labels_change_and_only_while_pseudonymising_is_on() -> None:
+    person = UserFactory()
+    audit_record(actor=person, action="role.changed", target=person)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _pseudonymising(cursor)
+        cursor.execute("UPDATE audit_auditentry SET actor_label = 'closed'")
+    assert AuditEntry.objects.get(action="role.changed").actor_label == "closed"
+    for statement in (
+        "UPDATE audit_auditentry SET reason = 'rewritten'",
+        "UPDATE audit_auditentry SET actor_label = 'x', data = '{\"x\": 1}'::jsonb",
+        "UPDATE audit_auditentry SET target_id = NULL",
+        "DELETE FROM audit_auditentry",
+    ):
+        with (
+            pytest.raises(IntegrityError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            _pseudonymising(cursor)
+            cursor.execute(statement)
+    assert AuditEntry.objects.filter(action="role.changed").count() == 1
+
+
+def test_pseudonymising_rewrites_the_persons_labels_and_audits_itself() -> None:
+    person, moderator = UserFactory(), UserFactory()
+    audit_record(actor=person, action="a.acted", target=moderator)
+    audit_record(actor=moderator, action="a.checked", target=person)
+    audit_record(actor=moderator, action="a.other", target=moderator)
+
+    changed = audit_labels_pseudonymise(
+        user=person, address=person.email, label="closed-1", targets={}
+    )
+
+    labels = dict(AuditEntry.objects.values_list("action", "actor_label"))
+    targets = dict(AuditEntry.objects.values_list("action", "target_label"))
+    assert changed == 2
+    assert (labels["a.acted"], targets["a.checked"]) == ("closed-1", "closed-1")
+    assert labels["a.checked"] == targets["a.other"] == moderator.email
+    assert targets["a.acted"] == moderator.email
+    record = AuditEntry.objects.get(action="audit.labels_pseudonymised")
+    assert (record.target_id, record.data) == (person.pk, {"labels": 2})
+    # The window closed behind it: a plain label change is refused again.
+    with (
+        pytest.raises(IntegrityError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE audit_auditentry SET actor_label = 'again'")
 
 
 def test_the_orm_cannot_change_an_entry_either() -> None:

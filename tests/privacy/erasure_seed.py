@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Consent, Role, User
 from accounts.services import consent_record
 from analytics.models import UserActiveDay
+from audit.models import AuditEntry
 from audit.services import audit_record
 from bookings.models import Booking, BookingEvent
 from core.crypto import encrypt
@@ -66,6 +67,7 @@ def seed_rich_user(password: str = "a-long-password-1") -> Seeded:  # noqa: S107
     _bookings(seeded)
     _conversations(seeded)
     _cases(seeded)
+    _audit(seeded)
     return seeded
 
 
@@ -112,6 +114,23 @@ def _account(user: User) -> None:
         decided_at=timezone.now(),
         submitted_at=timezone.now(),
     )
+
+
+def _audit(seeded: Seeded) -> None:
+    user = seeded.user
+    # A moderator's entries about her, her profile, and one quoting her address.
+    moderator = UserFactory(is_staff=True, email="moderator.kept@example.com")
+    audit_record(actor=moderator, action="test.verified", target=user)
+    audit_record(actor=moderator, action="test.approved", target=seeded.profile)
+    AuditEntry.objects.create(
+        actor=moderator,
+        actor_label=moderator.email,
+        action="test.invited",
+        target_type="directory.agencyinvitation",
+        target_id=1,
+        target_label=f"Invitation for {EMAIL}",
+    )
+    audit_record(actor=moderator, action="test.other", target=seeded.neighbour)
 
 
 def _content(seeded: Seeded) -> None:

@@ -84,13 +84,34 @@ def test_kept_rows_hold_no_personal_text(erased) -> None:  # noqa: ANN001
             continue
         for row in reference.rows_for(seeded.user.pk):
             text = repr(model_to_dict(row)).lower()
-            if isinstance(row, AuditEntry):
-                # Append-only: labels written before the erasure stay as they
-                # were (docs/privacy.md, "Erasure", known limits); the details
-                # and reasons hold none of the person's words.
-                text = repr([row.reason, row.data]).lower()
             for needle in (EMAIL, NAME.lower(), PRIVATE):
                 assert needle not in text, (reference.key, row.pk, needle)
+
+
+def test_audit_entries_name_a_closed_account_not_the_person(erased) -> None:  # noqa: ANN001
+    seeded, _, _ = erased
+    pseudonym = f"erased-{seeded.user.pk}@invalid.example"
+    for entry in AuditEntry.objects.all():
+        labels = f"{entry.actor_label} {entry.target_label}".lower()
+        assert EMAIL not in labels and NAME.lower() not in labels, entry.action
+    about = {
+        entry.action: (entry.actor_label, entry.target_label)
+        for entry in AuditEntry.objects.filter(action__startswith="test.")
+    }
+    assert about["test.acted"] == (pseudonym, pseudonym)
+    assert about["test.verified"] == ("moderator.kept@example.com", pseudonym)
+    assert about["test.approved"][1] == "Closed profile"
+    assert about["test.invited"][1] == f"Invitation for {pseudonym}"
+    # The neighbour's entry and the moderator's own label are untouched.
+    assert about["test.other"] == (
+        "moderator.kept@example.com",
+        seeded.neighbour.email,
+    )
+    done = AuditEntry.objects.get(action="audit.labels_pseudonymised")
+    assert (done.actor_id, done.target_id) == (None, seeded.user.pk)
+    # acted (both labels), verified, approved, invited, and her closure request
+    assert done.data["labels"] >= 5
+    assert done.target_label == pseudonym
 
 
 def test_the_user_row_is_a_tombstone(erased) -> None:  # noqa: ANN001
