@@ -17,6 +17,22 @@ from tests.localstripe import localstripe_server, stripe_local  # noqa: F401 - f
 from tests.mfa import login_with_mfa
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):  # noqa: ANN001, ANN201
+    """pytest-django's, plus the bench smoke runs' template copied from the
+    freshly migrated test database when those tests are selected
+    (tests/bench/template.py); dropped at the end of the session."""
+    from tests.bench import template
+
+    if not template.smoke_selected(request.session.items):
+        yield
+        return
+    with django_db_blocker.unblock():
+        template.template_create()
+    yield
+    template.drop(template.TEMPLATE)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     # Rate limits (allauth, DRF throttles) live in the cache: no test inherits

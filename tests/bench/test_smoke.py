@@ -3,8 +3,9 @@ starts it, so a change that breaks one fails the suite instead of the next
 measurement (bench/search.py failed on a fresh database for days after
 search/migrations/0005 added a NOT NULL column its bulk insert did not fill).
 
-Each run gets a database of its own, cloned from one migrated template per test
-session (one ``migrate`` instead of four) and named with this run's TEST_RUN_ID
+Each run gets a database of its own, cloned from one template per test session
+(a copy of the freshly migrated test database, tests/bench/template.py: no
+``migrate`` of its own) and named with this run's TEST_RUN_ID
 (``BENCH_SUFFIX``, bench/own_stores.py), and dropped afterwards with the
 template. Redis keys carry the run id too (tests/bench/smoke_settings.py) and are
 deleted at the end. A run passes when it exits 0 and printed its result rows
@@ -21,19 +22,16 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 import redis
 from django.conf import settings
 
 from tests.bench.smoke_settings import SMOKE_TAG
+from tests.bench.template import SUFFIX, TEMPLATE, admin, drop, server_url
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-RUN_ID = os.environ.get("TEST_RUN_ID", "")
-SUFFIX = re.sub(r"\W", "_", f"smoke_{RUN_ID}" if RUN_ID else "smoke").lower()
-TEMPLATE = f"bench_template_{SUFFIX}"
 # servers, pages, search, messaging, bookings, payments (tests use 9-11)
 BENCH_REDIS_DBS = (7, 8, 12, 13, 14, 15)
 # A hard bound per run: a hung server or socket fails the test instead of the
@@ -41,28 +39,11 @@ BENCH_REDIS_DBS = (7, 8, 12, 13, 14, 15)
 RUN_TIMEOUT = 120
 
 
-def _server_url(database: str) -> str:
-    db = settings.DATABASES["default"]
-    host = db["HOST"]
-    if host.startswith("/"):  # embedded server: Unix socket directory
-        return f"postgres://{db['USER']}@/{database}?host={host}"
-    return f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{database}"
-
-
-def _admin(sql: str) -> None:
-    with psycopg.connect(_server_url("postgres"), autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def _drop(database: str) -> None:
-    _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-
-
 def _env(**extra: str) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.bench.smoke_settings",
-        "DATABASE_URL": _server_url("postgres"),
+        "DATABASE_URL": server_url("postgres"),
         "REDIS_URL": settings.REDIS_URL,
         "BENCH_SUFFIX": SUFFIX,
         **extra,
@@ -85,19 +66,11 @@ def _run(command: list[str], env: dict[str, str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def template() -> Iterator[str]:
-    """One migrated database per session; each bench starts from a copy."""
-    _drop(TEMPLATE)
-    _admin(f'CREATE DATABASE "{TEMPLATE}"')
-    try:
-        _run(
-            ["manage.py", "migrate", "--verbosity", "0"],
-            _env(DATABASE_URL=_server_url(TEMPLATE)),
-        )
-        yield TEMPLATE
-    finally:
-        _drop(TEMPLATE)
-        _forget_redis_keys()
+def template(django_db_setup) -> Iterator[str]:  # noqa: ANN001
+    """The migrated template (tests/bench/template.py, made when the test
+    database was); this module's Redis keys go at its end."""
+    yield TEMPLATE
+    _forget_redis_keys()
 
 
 def _forget_redis_keys() -> None:
@@ -117,14 +90,14 @@ def bench_database(template: str) -> Iterator[Callable[[str], str]]:
 
     def clone(name: str) -> str:
         database = f"{name}_{SUFFIX}"
-        _drop(database)
-        _admin(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+        drop(database)
+        admin(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
         made.append(database)
         return database
 
     yield clone
     for database in made:
-        _drop(database)
+        drop(database)
 
 
 def _percentiles(
