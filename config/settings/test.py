@@ -98,12 +98,3 @@ PAGE_CACHE_ENABLED = False
 # Likewise renewal of changed terms: factory users have no consent rows
 # (tests/accounts/test_consent_renewal.py turns it on).
 CONSENT_RENEWAL_ENABLED = False
-
-# Wagtail's own search index (the admin's page and snippet search) is not kept
-# up to date on every save here: that task cost ~28 ms per page save, a fifth
-# of a typical test. The site's search is search.ProfileSearchDocument, kept by
-# the project's indexer either way; the admin listings' searches tested here
-# fall back to database filters.
-WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}
-}
