@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Replace
+from django.db.models import F, Func, Value
 
 from accounts.models import User
 from audit.models import AuditEntry
@@ -72,10 +72,21 @@ def audit_labels_pseudonymise(
             changed += entries.filter(
                 target_type=target_type, target_id__in=list(ids)
             ).update(target_label=target_label)
+        # The whole address only: "ana@x.example" must not rewrite the middle of
+        # "diana@x.example" (characters an address may hold bound the match).
+        quoted = rf"(^|[^\w.%+-]){re.escape(address)}($|[^\w.-])"
         for column in ("actor_label", "target_label"):
-            quoting = entries.filter(**{f"{column}__contains": address})
+            quoting = entries.filter(**{f"{column}__regex": quoted})
             changed += quoting.update(
-                **{column: Replace(F(column), Value(address), Value(label))}
+                **{
+                    column: Func(
+                        F(column),
+                        Value(quoted),
+                        Value(rf"\1{label}\2"),
+                        Value("g"),
+                        function="regexp_replace",
+                    )
+                }
             )
     finally:
         _pseudonymise_allowed(False)

@@ -107,6 +107,30 @@ def test_pseudonymising_rewrites_the_persons_labels_and_audits_itself() -> None:
         cursor.execute("UPDATE audit_auditentry SET actor_label = 'again'")
 
 
+def test_only_the_whole_address_is_replaced_in_a_quoting_label() -> None:
+    person = UserFactory(email="ana@example.com")
+    for address in ("ana@example.com", "diana@example.com", "ana@example.com.au"):
+        AuditEntry.objects.create(
+            action="a.invited",
+            target_type="directory.agencyinvitation",
+            target_label=f"Invitation for {address}",
+        )
+
+    audit_labels_pseudonymise(
+        user=person, address=person.email, label="closed-1", targets={}
+    )
+
+    assert sorted(
+        AuditEntry.objects.filter(action="a.invited").values_list(
+            "target_label", flat=True
+        )
+    ) == [
+        "Invitation for ana@example.com.au",
+        "Invitation for closed-1",
+        "Invitation for diana@example.com",
+    ]
+
+
 def test_the_orm_cannot_change_an_entry_either() -> None:
     entry = audit_record(actor=None, action="role.changed", target=UserFactory())
     entry.reason = "rewritten"
