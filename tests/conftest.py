@@ -7,6 +7,7 @@ from celery._state import _set_task_join_will_block
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key, validate_django_db
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
@@ -31,6 +32,51 @@ def django_db_setup(django_db_setup, django_db_blocker, request):  # noqa: ANN00
         template.template_create()
     yield
     template.drop(template.TEMPLATE)
+
+
+# --- Data after a transactional test -------------------------------------------
+# A transactional test ends with a flush, which also empties what the data
+# migrations created (site, home page, city index, groups). pytest-django runs
+# every such test after the others, so nothing used to need those rows again;
+# but with xdist's worksteal an idle worker takes queued plain tests from the
+# busy one after its own transactional ones, and those started on an empty
+# database ("CityIndexPage matching query does not exist"). So the first plain
+# test after a flush gets the migrated data back first, outside its transaction,
+# from the copy Django serialised when it created the test database.
+_flushed_by_transactional_test = False
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if marker is not None:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    return bool(fixtures & {"transactional_db", "live_server"})
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item):  # noqa: ANN201 - a hook wrapper
+    global _flushed_by_transactional_test
+    if _flushed_by_transactional_test and not _transactional(item):
+        from django.db import connections
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all(initialized_only=False):
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+        _flushed_by_transactional_test = False
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # noqa: ANN201
+    global _flushed_by_transactional_test
+    yield
+    if _transactional(item):
+        _flushed_by_transactional_test = True
 
 
 @pytest.fixture(autouse=True)
