@@ -9,5 +9,8 @@ class CmsPagesConfig(AppConfig):
         from cms_pages.page_cache_signals import connect_receivers
 
         connect_receivers()
-        # The private sections' cache is forgotten on every restriction change.
-        from cms_pages import restrictions  # noqa: F401
+        # The private sections' cache is forgotten on every restriction change,
+        # the alias list on every alias saved or deleted.
+        from cms_pages import restrictions
+
+        restrictions.connect_alias_receivers()

@@ -37,6 +37,7 @@ from wagtail.search import index
 from cms_pages.blocks import BaseStreamBlock
 from cms_pages.listings import ListingPageMixin
 from cms_pages.metadata import strip_metadata
+from cms_pages.restrictions import PrivateSectionsMixin
 from cms_pages.seo import plain_text, truncate_description
 from cms_pages.storages import PENDING_PREFIX, image_storage, is_pending_name
 
@@ -165,7 +166,7 @@ class SeoMixin(models.Model):
         return None
 
 
-class HomePage(ListingPageMixin, SeoMixin, Page):
+class HomePage(PrivateSectionsMixin, ListingPageMixin, SeoMixin, Page):
     intro = models.CharField(_("intro"), max_length=255, blank=True)
     body = StreamField(BaseStreamBlock(), blank=True, use_json_field=True)
 
@@ -200,7 +201,7 @@ class HomePage(ListingPageMixin, SeoMixin, Page):
         return {"@type": "WebSite", "name": settings.WAGTAIL_SITE_NAME, "url": url}
 
 
-class StandardPage(SeoMixin, Page):
+class StandardPage(PrivateSectionsMixin, SeoMixin, Page):
     """About, safety, terms, privacy, cookies: plain editorial pages."""
 
     intro = models.CharField(_("intro"), max_length=255, blank=True)

@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts import headless_urls, mfa_urls
 from bookings import deposit_views
 from cms_pages import age_gate
+from cms_pages import routing as page_routing
 from cms_pages import views as cms_views
 from cms_pages.api_v2 import api_router
 from core import metrics as core_metrics
@@ -105,6 +106,9 @@ urlpatterns += [
     path("age-check/leave/", age_gate.age_leave, name="age_leave"),
     path("search/", include("search.urls")),
     path("styleguide/", core_views.styleguide, name="styleguide"),
+    # Wagtail's serve view, routed by URL path in one query (cms_pages/routing.py);
+    # before wagtail_urls, whose own pattern it shadows.
+    re_path(wagtail_urls.serve_pattern, page_routing.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
 ]
 

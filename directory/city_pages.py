@@ -34,11 +34,11 @@ from cms_pages.blocks import BaseStreamBlock
 from cms_pages.listings import ListingPageMixin
 from cms_pages.models import CustomImage, HomePage, SeoMixin, validate_time_zone
 from cms_pages.renditions import CITY_HERO
-from cms_pages.restrictions import PublicPageManager
+from cms_pages.restrictions import PrivateSectionsMixin, PublicPageManager
 from cms_pages.seo import plain_text
 
 
-class CityIndexPage(ListingPageMixin, SeoMixin, Page):
+class CityIndexPage(PrivateSectionsMixin, ListingPageMixin, SeoMixin, Page):
     # The template kept its path when the model moved from cms_pages.
     template = "cms_pages/city_index_page.html"
 
@@ -60,7 +60,7 @@ class CityIndexPage(ListingPageMixin, SeoMixin, Page):
         )
 
 
-class CityPage(ListingPageMixin, SeoMixin, Page):
+class CityPage(PrivateSectionsMixin, ListingPageMixin, SeoMixin, Page):
     """A city: the SEO landing page listing the live profiles based or touring there."""
 
     # The template kept its path when the model moved from cms_pages.
@@ -165,7 +165,7 @@ class CityPage(ListingPageMixin, SeoMixin, Page):
         }
 
 
-class FeaturedCollectionPage(ListingPageMixin, SeoMixin, Page):
+class FeaturedCollectionPage(PrivateSectionsMixin, ListingPageMixin, SeoMixin, Page):
     """An editor-ordered selection of profiles, e.g. "New in Berlin"."""
 
     # The template kept its path when the model moved from cms_pages.

@@ -27,7 +27,7 @@ from accounts.selectors import may_have_live_profile_q
 from cms_pages.listings import ListingPageMixin
 from cms_pages.models import CustomImage, SeoMixin
 from cms_pages.renditions import PROFILE_LARGE, PROFILE_THUMBNAIL
-from cms_pages.restrictions import PublicPageQuerySet
+from cms_pages.restrictions import PrivateSectionsMixin, PublicPageQuerySet
 from core.formatting import format_money
 from core.models import TimestampedModel
 from directory.admin_panels import ModerationBadgesPanel
@@ -328,7 +328,7 @@ class ServiceAPISerializer(serializers.ModelSerializer):
         fields = ["name", "slug", "category"]
 
 
-class ProfileIndexPage(ListingPageMixin, SeoMixin, Page):
+class ProfileIndexPage(PrivateSectionsMixin, ListingPageMixin, SeoMixin, Page):
     """Parent of every profile; the "Profile review" workflow is attached here.
     Its listing comes from ``directory.listings`` like the cms_pages listings."""
 
@@ -375,7 +375,7 @@ class EscortProfileQuerySet(PublicPageQuerySet):
         )
 
 
-class EscortProfilePage(SeoMixin, Page):
+class EscortProfilePage(PrivateSectionsMixin, SeoMixin, Page):
     """A provider's public profile. Owners edit through services that save revisions;
     moderators publish them. ``title`` is the display name."""
 

@@ -38,9 +38,9 @@ CARD = '<article class="profile-card'
 # one for the card renditions (shared by a page's listings). Private sections
 # (cms_pages.restrictions), the site settings and the city filter form's services
 # and languages come from the cache (docs/page-speed.md).
-HOME_QUERIES = 15  # was 20
-CITY_QUERIES = 15  # was 23: the touring cards share the listing's prefetches
-COLLECTION_QUERIES = 12  # was 14
+HOME_QUERIES = 13  # was 20, then 15 before routing by URL path (cms_pages/routing.py)
+CITY_QUERIES = 9  # was 23, then 15 before routing by URL path (cms_pages/routing.py)
+COLLECTION_QUERIES = 8  # was 14, then 12 before routing by URL path
 
 
 def section(html: str, heading_id: str) -> str:

@@ -31,7 +31,7 @@ CARD = '<article class="profile-card'
 # Whatever the number of photos, rates, tours, services: routing and site lookups,
 # one query per relation, one for the gallery renditions, one for the og:image,
 # and the availability calendar (tests/directory/test_profile_page.py).
-PROFILE_QUERIES = 22  # was 26 (docs/page-speed.md)
+PROFILE_QUERIES = 16  # was 26, then 22 before routing by URL path (docs/page-speed.md)
 
 
 def section(html: str, heading_id: str) -> str:
