@@ -100,7 +100,10 @@ def _specific_page(url_path: str) -> Page | None:
 
 
 def _read(content_type_id: int, url_path: str) -> Page | None:
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ContentType.DoesNotExist:  # a hint older than a removed page type
+        return None
     if model is None or not issubclass(model, Page):
         return None
     # _base_manager, as Wagtail's .specific does: no default filtering.

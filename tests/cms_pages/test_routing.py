@@ -101,6 +101,11 @@ def test_a_stale_model_hint_still_finds_the_page(client, berlin):
     assert cache.get(_hint_key(berlin.url_path)) == berlin.content_type_id
 
 
+def test_a_hint_naming_a_removed_page_type_is_ignored(client, berlin):
+    cache.set(_hint_key(berlin.url_path), 987_654)  # no such content type
+    assert client.get("/cities/berlin/").status_code == 200
+
+
 def test_a_renamed_page_moves_with_its_slug(client, berlin):
     assert client.get("/cities/berlin/").status_code == 200
     berlin.slug = "berlin-mitte"
