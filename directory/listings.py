@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, QuerySet, Window, prefetch_related_objects
 from django.http import HttpRequest
 
 from cms_pages.listings import register_listing
@@ -110,11 +110,28 @@ def _paginate(
     cards: bool = True,
 ) -> Listing:
     """One page of ``queryset``; with ``cards=False`` the caller prefetches the
-    cards (``as_cards``), e.g. together with another listing of the page."""
-    paginator = Paginator(queryset[: PROFILES_PER_PAGE * MAX_PAGES], PROFILES_PER_PAGE)
-    # get_page turns a malformed number into page 1 and an out-of-range one into
-    # the last page: a bad ?page= never answers 500.
-    page = paginator.get_page(request.GET.get("page") if request else None)
+    cards (``as_cards``), e.g. together with another listing of the page.
+
+    The page's rows carry the listing's total (a window count), so the usual case
+    is one query instead of Django's ``COUNT`` and then the page; a number past
+    the end, or an empty listing, takes Django's own path (count, then the last
+    page), so a bad ``?page=`` is answered exactly as ``Paginator.get_page``
+    answers it and never with a 500."""
+    cap = PROFILES_PER_PAGE * MAX_PAGES
+    paginator = Paginator(queryset[:cap], PROFILES_PER_PAGE)
+    raw = request.GET.get("page") if request else None
+    number = _page_number(raw)
+    rows: list[EscortProfilePage] = []
+    if 1 <= number <= MAX_PAGES:
+        start = (number - 1) * PROFILES_PER_PAGE
+        counted = queryset.annotate(listing_total=Window(Count("pk")))
+        rows = list(counted[start : start + PROFILES_PER_PAGE])
+    if rows:
+        # Paginator.count is a cached_property: the window's total fills it.
+        paginator.count = min(rows[0].listing_total, cap)
+        page = paginator._get_page(rows, number, paginator)
+    else:
+        page = paginator.get_page(raw)
     page_range = paginator.get_elided_page_range(page.number, on_each_side=2)
     profiles = list(page.object_list)
     return Listing(
@@ -122,6 +139,16 @@ def _paginate(
         profiles=with_card_renditions(profiles) if cards else profiles,
         page_range=list(page_range),
     )
+
+
+def _page_number(raw: str | None) -> int:
+    """The requested page when it is a whole number of at least 1, else 0 (which
+    no page has: Django's path then decides, as for any other bad value)."""
+    try:
+        number = int(raw) if raw is not None else 1
+    except ValueError:
+        return 0
+    return number if number >= 1 else 0
 
 
 def _session_key(request: HttpRequest | None) -> str | None:

@@ -9,6 +9,8 @@ import re
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
@@ -39,7 +41,7 @@ CARD = '<article class="profile-card'
 # (cms_pages.restrictions), the site settings and the city filter form's services
 # and languages come from the cache (docs/page-speed.md).
 HOME_QUERIES = 13  # was 20, then 15 before routing by URL path (cms_pages/routing.py)
-CITY_QUERIES = 9  # was 23, then 15 before routing by URL path (cms_pages/routing.py)
+CITY_QUERIES = 8  # was 23; 15 before routing by URL path, 9 before the window count
 COLLECTION_QUERIES = 8  # was 14, then 12 before routing by URL path
 
 
@@ -242,6 +244,19 @@ def test_city_page_paginates_24_per_page(client, berlin):
     on_first = set(re.findall(r">(Profile \d+)</a>", first))
     on_second = set(re.findall(r">(Profile \d+)</a>", second))
     assert len(on_first | on_second) == 30 and not on_first & on_second
+
+
+def test_city_page_counts_its_listing_with_the_page_rows(client, berlin):
+    """The total comes with the page (a window count): no separate COUNT query
+    while the page exists; pages past the end take Django's path (below)."""
+    make_profiles(berlin, 30)
+    for number in ("1", "2"):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/cities/berlin/", {"page": number}).content.decode()
+        assert f'<span aria-current="page">{number}</span>' in html
+        assert 'href="?page=2"' in html or 'rel="prev"' in html
+        assert not [q for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+        assert [q for q in queries if "COUNT(" in q["sql"] and "OVER ()" in q["sql"]]
 
 
 @pytest.mark.parametrize(
