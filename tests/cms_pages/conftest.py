@@ -1,4 +1,6 @@
-"""Fixtures of the full-page cache tests (tests/cms_pages/test_page_cache*.py)."""
+"""Fixtures of the cms_pages tests: the full-page cache tests
+(tests/cms_pages/test_page_cache*.py) and a plain live city (``berlin``; a module
+that needs other fields defines its own)."""
 
 from __future__ import annotations
 
@@ -6,12 +8,18 @@ import pytest
 from django.test import Client
 
 from directory.models import CityPage, EscortProfilePage
+from tests.factories.pages import make_city
 from tests.factories.search import live_city, live_profile
 
 BROWSER = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.4 Safari/605.1.15"
 )
+
+
+@pytest.fixture
+def berlin(db) -> CityPage:  # noqa: ANN001
+    return make_city("Berlin")
 
 
 @pytest.fixture

@@ -23,11 +23,6 @@ from tests.factories.pages import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def berlin() -> CityPage:
-    return make_city("Berlin")
-
-
 def _restrict(page) -> PageViewRestriction:  # noqa: ANN001
     return PageViewRestriction.objects.create(
         page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"

@@ -12,7 +12,7 @@ from wagtail.models import Page, PageViewRestriction, get_page_models
 
 from cms_pages.restrictions import PrivateSectionsMixin
 from cms_pages.routing import _hint_key, page_for_path, routes_by_itself
-from directory.models import CityPage, EscortProfilePage
+from directory.models import EscortProfilePage
 from tests.factories.pages import (
     city_index_page,
     home_page,
@@ -21,11 +21,6 @@ from tests.factories.pages import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def berlin() -> CityPage:
-    return make_city("Berlin")
 
 
 def _wagtails_route(rf, path: str) -> Page | None:
