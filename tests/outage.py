@@ -21,7 +21,7 @@ class Outage:
         cache_config = {"default": {**settings.CACHES["default"], "LOCATION": CLOSED}}
         layers = {
             "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
                 "CONFIG": {"hosts": [CLOSED], "prefix": "down"},
             }
         }

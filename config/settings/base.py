@@ -272,9 +272,15 @@ VERIFICATION_MAX_UPLOAD_SIZE = env.int(
     "VERIFICATION_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024
 )
 
+# Redis pub/sub, not channels_redis's list-based core layer: at 200 sockets per
+# two workers the core layer's receive loop (four Redis round trips per message,
+# one at a time per process) fell behind, timed out on Redis and lost 51-131 of
+# 1,000 echoes; pub/sub lost none (bench/messaging.py, docs/operations.md). Its
+# delivery is at most once, which is all the sockets need: messages are stored
+# first and clients resync by last id (docs/architecture.md, invariant 6).
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {
             # redis-py's pools stop at 100 connections by default: a burst of
             # group_send calls from a few hundred sockets in one process raised

@@ -59,7 +59,7 @@ CACHES = {
 }
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {"hosts": [TEST_CHANNELS_URL], "prefix": f"ped-test-ws{_SUFFIX}"},
     }
 }

@@ -29,7 +29,7 @@ def _session_cookie(user) -> bytes:  # noqa: ANN001
 
 def test_channel_layer_is_redis():
     backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
-    assert backend == "channels_redis.core.RedisChannelLayer"
+    assert backend == "channels_redis.pubsub.RedisPubSubChannelLayer"
 
 
 def test_echo_fans_out_through_the_channel_layer():
