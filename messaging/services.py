@@ -264,17 +264,20 @@ _THREAD_ON_MESSAGE = {
 def _thread_locked_for(*, user: User, thread_id: int) -> Thread:
     """The user's thread (404 for anyone else's), row-locked for the message,
     with what the store reads joined in one query: the profile, its owner and
-    its away reply (messaging.away)."""
-    thread = (
+    its away reply (messaging.away). Not the client's row, which the store never
+    reads, and a slice rather than ``first()``: no ordering to build or sort for
+    one row by key (bench/messaging.py: 9.5 -> 6 ms a message)."""
+    rows = (
         threads_for(user=user)
-        .select_for_update(of=("self",))
+        .select_related(None)
         .select_related("profile__owner", "profile__away_reply")
+        .select_for_update(of=("self",))
         .filter(pk=thread_id)
-        .first()
+        .order_by()[:1]
     )
-    if thread is None:
-        raise NotFound("Conversation not found.")
-    return thread
+    for thread in rows:
+        return thread
+    raise NotFound("Conversation not found.")
 
 
 def _first_contact_flags(*, thread: Thread, sender: User, body: str) -> list:
