@@ -59,3 +59,22 @@ def test_a_wrong_command_still_raises(settings):
     cache.set("text", "not a number")
     with pytest.raises(Exception, match="not an integer"):
         cache.incr("text")
+
+
+def test_one_redis_client_per_server_for_every_cache_object(settings):
+    """Django makes a cache object per thread and per asyncio context; each used
+    to build a ``redis.Redis`` (and, per object, its pools) for every call."""
+    params = {"OPTIONS": {"socket_connect_timeout": 0.2}}
+    location = settings.CACHES["default"]["LOCATION"]
+    first = FailOpenRedisCache(location, params)
+    second = FailOpenRedisCache(location, params)
+    client = first._cache.get_client(write=True)
+    assert second._cache.get_client(write=True) is client
+    assert first._cache.get_client() is client  # one server: reads use it too
+    # It is a working client, and another server or other options get their own.
+    first.set("shared-client-check", 41)
+    assert second.get("shared-client-check") == 41
+    other = FailOpenRedisCache(CLOSED, params)
+    assert other._cache.get_client(write=True) is not client
+    slower = FailOpenRedisCache(location, {"OPTIONS": {"socket_connect_timeout": 1}})
+    assert slower._cache.get_client(write=True) is not client
