@@ -27,6 +27,7 @@ from cms_pages.models import CustomImage
 from cms_pages.renditions import PROFILE_CARD, PROFILE_THUMBNAIL
 from core.exceptions import NotFound
 from directory.models import (
+    CARD_PHOTOS,
     Agency,
     AgencyMembership,
     CityPage,
@@ -85,7 +86,10 @@ def profile_card_list() -> QuerySet[EscortProfilePage]:
 
 
 def _card_lookups() -> tuple[Prefetch | str, ...]:
-    return (_photos(), "rates")
+    # A card shows one photo: the primary one only, not the whole gallery (a
+    # third of the rows and model objects of a city page's photos).
+    primary = ProfilePhoto.objects.primary_only().select_related("image")
+    return (Prefetch("photos", queryset=primary, to_attr=CARD_PHOTOS), "rates")
 
 
 def prefetch_cards(profiles: list[EscortProfilePage]) -> None:
