@@ -14,3 +14,6 @@ class CmsPagesConfig(AppConfig):
         from cms_pages import restrictions
 
         restrictions.connect_alias_receivers()
+        # The cached site list (cms_pages.sites) is forgotten on every site saved
+        # or deleted; importing the module connects its receivers.
+        from cms_pages import sites  # noqa: F401

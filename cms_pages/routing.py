@@ -33,6 +33,8 @@ from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
 from wagtail.url_routing import RouteResult
 
+from cms_pages.sites import site_for_request
+
 HINT_SECONDS = 24 * 60 * 60
 
 
@@ -48,7 +50,7 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
 def page_for_path(request: HttpRequest, path: str) -> Page | None:
     """The live, specific page at ``path`` of the request's site, or None when
     Wagtail's own walk must decide."""
-    site = Site.find_for_request(request)
+    site = site_for_request(request)  # Site.find_for_request's answer, cached
     if site is None:
         return None
     root_path = _root_url_path(site)

@@ -40,9 +40,11 @@ CARD = '<article class="profile-card'
 # one for the card renditions (shared by a page's listings). Private sections
 # (cms_pages.restrictions), the site settings and the city filter form's services
 # and languages come from the cache (docs/page-speed.md).
-HOME_QUERIES = 13  # was 20, then 15 before routing by URL path (cms_pages/routing.py)
-CITY_QUERIES = 8  # was 23; 15 before routing by URL path, 9 before the window count
-COLLECTION_QUERIES = 8  # was 14, then 12 before routing by URL path
+# Before: 20, 15 (routing by URL path), 13 (cms_pages.sites) for the home page;
+# 23, 15, 9 (the window count), 8 for a city; 14, 12, 8 for a collection.
+HOME_QUERIES = 12
+CITY_QUERIES = 7
+COLLECTION_QUERIES = 7
 
 
 def section(html: str, heading_id: str) -> str:

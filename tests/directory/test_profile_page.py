@@ -32,7 +32,9 @@ pytestmark = pytest.mark.django_db
 # renditions, one for the og:image, and the one availability computation (six
 # queries for all 14 days): 24 today, + the site settings (one, cached on the
 # request). A query per day or per photo breaks it.
-PROFILE_QUERIES = 18  # was 27, then 24 before routing by URL path (docs/page-speed.md)
+# Was 27, then 24 before routing by URL path, 18 before cms_pages.sites
+# (docs/page-speed.md).
+PROFILE_QUERIES = 17
 
 
 def section(html: str, heading_id: str) -> str:
