@@ -59,12 +59,15 @@ def _photos() -> Prefetch:
     )
 
 
-def profile_public_list(*, tours: bool = True) -> QuerySet[EscortProfilePage]:
+def profile_public_list(
+    *, tours: bool = True, primary_photo_only: bool = False
+) -> QuerySet[EscortProfilePage]:
     """Live profiles with what a list item or the API shows: city, agency,
     photos (with their image), rates, services, languages, and (unless
-    ``tours=False``, for lists that show none) public tours."""
+    ``tours=False``, for lists that show none) public tours. A list that shows
+    one photo per profile asks for ``primary_photo_only`` (``card_photos``)."""
     lookups: list[Prefetch | str] = [
-        _photos(),
+        _primary_photo() if primary_photo_only else _photos(),
         Prefetch("rates", queryset=ProfileRate.objects.order_by("sort_order")),
         "services",
         "languages",
@@ -86,10 +89,14 @@ def profile_card_list() -> QuerySet[EscortProfilePage]:
 
 
 def _card_lookups() -> tuple[Prefetch | str, ...]:
+    return (_primary_photo(), "rates")
+
+
+def _primary_photo() -> Prefetch:
     # A card shows one photo: the primary one only, not the whole gallery (a
     # third of the rows and model objects of a city page's photos).
     primary = ProfilePhoto.objects.primary_only().select_related("image")
-    return (Prefetch("photos", queryset=primary, to_attr=CARD_PHOTOS), "rates")
+    return Prefetch("photos", queryset=primary, to_attr=CARD_PHOTOS)
 
 
 def prefetch_cards(profiles: list[EscortProfilePage]) -> None:
@@ -146,8 +153,9 @@ def profile_list(
     verified: bool | None = None,
     vip: bool | None = None,
     tours: bool = True,
+    primary_photo_only: bool = False,
 ) -> QuerySet[EscortProfilePage]:
-    profiles = profile_public_list(tours=tours)
+    profiles = profile_public_list(tours=tours, primary_photo_only=primary_photo_only)
     if city_id is not None:
         profiles = profiles.filter(home_city_id=city_id)
     if verified is not None:

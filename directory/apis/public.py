@@ -27,6 +27,7 @@ from core.exceptions import NotFound
 from core.ids import MAX_PAGE_ID
 from core.pagination import PageQuerySerializer, paginated
 from directory.models import (
+    CARD_PHOTOS,
     Agency,
     CityPage,
     EscortProfilePage,
@@ -67,9 +68,10 @@ def _public_cities() -> QuerySet[CityPage]:
 
 def _public_profiles(*specs: str, **filters: Any) -> QuerySet[EscortProfilePage]:
     # The public rating rides along as annotations (directory.ratings): no
-    # query per profile.
+    # query per profile. A list (primary_photo_only) reads one photo a profile.
     profiles = with_public_rating(profile_list(**filters))
-    return _with_renditions(profiles, "photos__image__renditions", *specs)
+    photos = CARD_PHOTOS if filters.get("primary_photo_only") else "photos"
+    return _with_renditions(profiles, f"{photos}__image__renditions", *specs)
 
 
 def _public_agencies() -> QuerySet[Agency]:
@@ -328,6 +330,7 @@ class EscortListApi(APIView):
             verified=query["verified"],
             vip=query["vip"],
             tours=False,  # the list shows none: one query less
+            primary_photo_only=True,  # and one photo per profile
         )
         return paginated(
             request=request,

@@ -6,6 +6,7 @@ photo (directory.selectors ``_card_lookups``): the rule is the same in SQL
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from directory.models import CARD_PHOTOS, EscortProfilePage
 from directory.selectors import profile_card_list
@@ -47,3 +48,14 @@ def test_a_card_listing_leaves_the_gallery_relation_alone(profile):
     # card_photos holds one photo; photos.all() is still the whole gallery.
     assert len(card.__dict__[CARD_PHOTOS]) == 1
     assert len(card.photos.all()) == 2
+
+
+def test_the_api_list_shows_the_primary_photo_read_alone(profile, city):
+    add_photo(profile, caption="first")
+    add_photo(profile, caption="marked", is_primary=True)
+    add_photo(profile, caption="last")
+    response = Client().get("/api/v1/escorts", {"city": city.pk})
+    assert response.status_code == 200
+    (item,) = [i for i in response.json()["results"] if i["id"] == profile.pk]
+    assert item["photo"]["caption"] == "marked"
+    assert item["photo"]["thumbnail"].endswith(".webp")
