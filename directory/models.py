@@ -579,13 +579,12 @@ class EscortProfilePage(PrivateSectionsMixin, SeoMixin, Page):
 
     @property
     def primary_photo(self) -> ProfilePhoto | None:
-        """The photo marked primary, else the first (ProfilePhotoQuerySet.
-        primary_first holds the rule). A card listing prefetches only that one
-        (``card_photos``, directory.selectors); anything else reads them all."""
+        """The photo marked primary, else the first (``primary_of``). A card
+        listing prefetches only that one (``card_photos``, directory.selectors);
+        anything else reads them all."""
         if (chosen := self.__dict__.get(CARD_PHOTOS)) is not None:
             return chosen[0] if chosen else None
-        photos = list(self.photos.all())
-        return min(photos, key=primary_first_key, default=None)
+        return primary_of(list(self.photos.all()))
 
     def get_context(self, request, *args, **kwargs) -> dict:  # noqa: ANN001
         # Imported here: directory.profile_page reads these models at import time.
@@ -732,19 +731,17 @@ class ProfileRate(Orderable):
 CARD_PHOTOS = "card_photos"
 
 
-def primary_first_key(photo: ProfilePhoto) -> tuple[bool, int | None]:
-    """The order that makes a profile's first photo its primary one: the photo
-    marked primary, then the editor's order. ``primary_first`` is the same rule
-    in SQL."""
-    return (not photo.is_primary, photo.sort_order)
+def primary_of(photos: list[ProfilePhoto]) -> ProfilePhoto | None:
+    """A profile's primary photo among ``photos`` (in the editor's order): the
+    one marked primary, else the first. ``ProfilePhotoQuerySet.primary_only`` is
+    the same rule in SQL. No comparison of ``sort_order``: a preview's photos
+    held in memory may not have one yet."""
+    return next((p for p in photos if p.is_primary), photos[0] if photos else None)
 
 
 class ProfilePhotoQuerySet(models.QuerySet):
-    def primary_first(self) -> ProfilePhotoQuerySet:
-        return self.order_by("-is_primary", "sort_order")
-
     def primary_only(self) -> ProfilePhotoQuerySet:
-        """One row per profile: its primary photo (``primary_first_key``)."""
+        """One row per profile: its primary photo (``primary_of``)."""
         return self.order_by("page_id", "-is_primary", "sort_order").distinct("page_id")
 
     def with_verification(self) -> ProfilePhotoQuerySet:
