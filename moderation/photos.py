@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 
 import imagehash
-from django.db.models import F, Func, IntegerField, Value
+from django.db.models import BigIntegerField, F, Func, IntegerField, Value
 from PIL import Image, UnidentifiedImageError
 
 from accounts.models import User
@@ -58,7 +58,9 @@ class _HammingDistance(Func):
     output_field = IntegerField()
 
     def __init__(self, field: str, value: int) -> None:
-        super().__init__(F(field), Value(value))
+        # A bigint value: with server-side binding Django sends an IntegerField
+        # Value as int4, which a 64-bit hash overflows.
+        super().__init__(F(field), Value(value, output_field=BigIntegerField()))
 
     def as_sql(self, compiler, connection, **extra):  # noqa: ANN001, ANN003, ANN201
         field_sql, field_params = compiler.compile(self.source_expressions[0])

@@ -198,6 +198,24 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+
+def use_prepared_statements(database: dict) -> None:
+    """Server-side binding, and statements prepared from their second run on a
+    connection: a page's queries are the same on every request, so PostgreSQL
+    plans each once per connection instead of on every request (several ms for
+    a city listing's joins and subqueries; docs/page-speed.md, "Query
+    planning"). Django leaves psycopg's preparation off (``prepare_threshold``
+    None) unless asked. Off with ``DB_SERVER_SIDE_BINDING=false``, e.g. behind
+    PgBouncer before 1.21 in transaction mode, which cannot keep prepared
+    statements on a connection (docs/operations.md)."""
+    if env.bool("DB_SERVER_SIDE_BINDING", default=True):
+        database.setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=2
+        )
+
+
+use_prepared_statements(DATABASES["default"])
+
 # Read scale-out (core/db_routing.py): public search and listing reads of
 # visitors go to a streaming replica when one is configured; all else stays on
 # the primary. Without DATABASE_REPLICA_URL the router sends everything there.
@@ -208,6 +226,7 @@ if _replica_url := env("DATABASE_REPLICA_URL", default=""):
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": True,
     }
+    use_prepared_statements(DATABASES["replica"])
     DATABASE_REPLICA_ALIAS = "replica"
 DATABASE_ROUTERS = ["core.db_routing.ReadReplicaRouter"]
 
