@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 from celery._state import _set_task_join_will_block
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from pytest_django.plugin import blocking_manager_key, validate_django_db
 from rest_framework.test import APIClient
@@ -88,6 +88,9 @@ def _fresh_cache() -> None:
     keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     if keys:
         client.delete(*keys)
+    # Card fragments are keyed on their content and never stale, but a test's
+    # query counts should not depend on which cards an earlier test rendered.
+    caches["fragments"].clear()
     # The feature switches' snapshot, as a running site's cache holds it (a fresh
     # test database has no row: the defaults). Without it the first request of a
     # test would read the row, and query counts would depend on warm-up requests.

@@ -18,7 +18,11 @@ class Outage:
 
     def __init__(self) -> None:
         self.working_broker = app.conf.broker_url
-        cache_config = {"default": {**settings.CACHES["default"], "LOCATION": CLOSED}}
+        # The fragment cache is in-process memory, not Redis: it stays.
+        cache_config = {
+            **settings.CACHES,
+            "default": {**settings.CACHES["default"], "LOCATION": CLOSED},
+        }
         layers = {
             "default": {
                 "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",

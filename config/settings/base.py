@@ -260,13 +260,23 @@ REDIS_CACHE_OPTIONS = {
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "breaker_seconds": env.float("REDIS_BREAKER_SECONDS", default=5),
 }
+FRAGMENT_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
 CACHES = {
     "default": {
         "BACKEND": "core.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "ped",
         "OPTIONS": REDIS_CACHE_OPTIONS,
-    }
+    },
+    # Rendered fragments keyed on their content (the profile cards,
+    # templates/includes/profile_card.html): never invalidated, so each process
+    # may keep its own, with no network round trip per card.
+    "fragments": FRAGMENT_CACHE,
 }
 
 # Message bodies at rest: Fernet keys, comma-separated, the first one encrypts

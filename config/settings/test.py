@@ -4,7 +4,7 @@ import copy
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_CACHE_OPTIONS, REDIS_URL, VAR_DIR
+from .base import DATABASES, FRAGMENT_CACHE, REDIS_CACHE_OPTIONS, REDIS_URL, VAR_DIR
 
 # Several test runs may share one machine (parallel work, a CI run beside a dev run):
 # TEST_RUN_ID keeps their databases, cache keys, channel groups and media apart.
@@ -55,7 +55,8 @@ CACHES = {
         "LOCATION": TEST_REDIS_URL,
         "KEY_PREFIX": f"ped-test{_SUFFIX}",
         "OPTIONS": REDIS_CACHE_OPTIONS,
-    }
+    },
+    "fragments": FRAGMENT_CACHE,
 }
 CHANNEL_LAYERS = {
     "default": {

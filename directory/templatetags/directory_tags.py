@@ -21,6 +21,7 @@ from wagtail.whitelist import Whitelister, allow_without_attributes
 from cms_pages.models import SeoMixin, SiteSettings
 from cms_pages.renditions import SOCIAL_SHARE
 from core.formatting import format_duration
+from core.templatetags.design_tags import card_from_price
 from directory.models import BIO_TAGS
 from directory.ratings import PublicRating, annotated_rating
 
@@ -64,6 +65,50 @@ def card_rating(profile: Any) -> PublicRating | None:
     never queried per card; nothing when reviews are off or none is public."""
     rating = annotated_rating(profile)
     return rating if rating is not None and rating.count else None
+
+
+@register.filter
+def card_fingerprint(profile: Any) -> str:
+    """Everything the cached part of a card shows (templates/includes/
+    profile_card.html: its photo and text), as the key of its fragment: a change
+    to any of it is a new key, so a card is never invalidated and never stale.
+    Whatever that part of the card starts to show is added here too (the test
+    renders a card, changes each of these, and compares)."""
+    photo = profile.primary_photo
+    image = photo.image if photo is not None else None
+    rating = card_rating(profile)
+    city = profile.home_city if profile.home_city_id else None
+    return repr(
+        (
+            profile.pk,
+            profile.title,
+            profile.url_path,
+            profile.age,
+            profile.tagline,
+            profile.is_vip,
+            city.title if city is not None else None,
+            getattr(profile, "price_from_label", ""),
+            card_from_price(profile),
+            (rating.average, rating.count) if rating is not None else None,
+            profile.available_today,
+            profile.is_verified,
+            photo.caption if photo is not None else None,
+            _image_fingerprint(image),
+        )
+    )
+
+
+def _image_fingerprint(image: Any) -> tuple | None:
+    # What a rendition's URL and crop depend on: the file and the focal point.
+    if image is None:
+        return None
+    focal = (
+        image.focal_point_x,
+        image.focal_point_y,
+        image.focal_point_width,
+        image.focal_point_height,
+    )
+    return (image.pk, image.file.name, image.width, image.height, focal)
 
 
 # --- Images above the fold -------------------------------------------------------

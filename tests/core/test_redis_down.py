@@ -108,7 +108,10 @@ def test_a_socket_ticket_cannot_be_replayed_while_the_cache_is_down():
 
     user = UserFactory()
     ticket = socket_ticket_issue(user=user, session_key=signed_in_session_key(user))
-    closed = {"default": {**settings.CACHES["default"], "LOCATION": CLOSED}}
+    closed = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": CLOSED},
+    }
     with override_settings(CACHES=closed):
         # The cache's add() fails open ("added"); the claim must not.
         assert socket_ticket_redeem(ticket=ticket) is None
