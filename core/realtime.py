@@ -6,6 +6,7 @@ database."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -35,14 +36,29 @@ def _failed(layer: object, user_id: int) -> None:
 
 
 def user_send(user_id: int, event: dict) -> bool:
-    """Send one event to a user's sockets; a layer failure is logged, not raised."""
+    """Send one event to a user's sockets; a layer failure is logged, not raised.
+
+    Called from a thread that runs an event loop, the send cannot wait on it
+    (async code uses ``users_send``): that is skipped and logged, but it is not
+    the layer failing, so it does not pause sending for everyone else."""
     layer = get_channel_layer()
     if _paused(layer):
+        return False
+    if _loop_running_here():
+        logger.warning("event for user %s not sent: called on an event loop", user_id)
         return False
     try:
         async_to_sync(layer.group_send)(user_group(user_id), event)
     except Exception:  # noqa: BLE001 - best effort by design
         _failed(layer, user_id)
+        return False
+    return True
+
+
+def _loop_running_here() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
         return False
     return True
 

@@ -6,6 +6,7 @@ best-effort breaker."""
 
 from __future__ import annotations
 
+import asyncio
 from unittest import mock
 
 import pytest
@@ -164,3 +165,18 @@ def test_users_send_delivers_in_order_and_pauses_after_a_failure():
         assert layer.group_send.call_count == 1  # the breaker stops the rest
     assert async_to_sync(realtime.users_send)([(1, {"type": "x"})]) == 0  # paused
     realtime._paused_until.clear()
+
+
+def test_a_send_from_an_event_loop_thread_does_not_pause_the_layer():
+    """Sync code on a thread that runs an event loop (a test's browser driver)
+    cannot send; that must not pause everyone's sends as a Redis failure does."""
+    layer = get_channel_layer()
+    realtime._paused_until.clear()
+
+    async def sync_call_on_the_loop() -> bool:
+        return realtime.user_send(4242, {"type": "x", "n": 0})
+
+    assert asyncio.run(sync_call_on_the_loop()) is False
+    assert not realtime._paused(layer)
+    sends = [(4242, {"type": "x", "n": 1})]
+    assert async_to_sync(_round_trip)(layer, sends) == (1, [1])
