@@ -11,6 +11,7 @@ from pytest_django.plugin import blocking_manager_key, validate_django_db
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
+from core import cache as fail_open_cache
 from core import switches
 from tests.factories import UserFactory
 from tests.ledger import ledger_balanced  # noqa: F401 - fixture (payments, subscriptions, deposits)
@@ -91,6 +92,10 @@ def _fresh_cache() -> None:
     # Card fragments are keyed on their content and never stale, but a test's
     # query counts should not depend on which cards an earlier test rendered.
     caches["fragments"].clear()
+    # Nor inherit an open breaker: a Redis timeout in an earlier test (a loaded
+    # machine) would have every cache call of the next five seconds skipped,
+    # and a throttle that counts nothing lets a fourth request through.
+    fail_open_cache._paused_until.clear()
     # The feature switches' snapshot, as a running site's cache holds it (a fresh
     # test database has no row: the defaults). Without it the first request of a
     # test would read the row, and query counts would depend on warm-up requests.
