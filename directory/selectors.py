@@ -185,10 +185,11 @@ def provider_side_q(*, user: User, prefix: str = "") -> Q:
     return Q(**{f"{prefix}owner": user}) | Q(**{f"{prefix}agency_id__in": managed})
 
 
-def profile_provider_users(*, profile: EscortProfilePage) -> QuerySet[User]:
-    """The other direction of provider_side_q: everyone on the provider side of
-    ``profile``. (Filtering memberships by a None agency id would match every
-    user without a membership: the agency branch must not run for independents.)"""
+def profile_provider_user_ids(*, profile: EscortProfilePage) -> set[int]:
+    """The other direction of provider_side_q: the ids of everyone on the
+    provider side of ``profile``. An independent's is its owner, read with no
+    query. (Filtering memberships by a None agency id would match every user
+    without a membership: the agency branch must not run for independents.)"""
     ids = {profile.owner_id} - {None}
     if profile.agency_id is not None:
         ids |= set(
@@ -196,7 +197,12 @@ def profile_provider_users(*, profile: EscortProfilePage) -> QuerySet[User]:
                 "user_id", flat=True
             )
         )
-    return User.objects.filter(pk__in=ids)
+    return ids
+
+
+def profile_provider_users(*, profile: EscortProfilePage) -> QuerySet[User]:
+    """Everyone on the provider side of ``profile``, as users."""
+    return User.objects.filter(pk__in=profile_provider_user_ids(profile=profile))
 
 
 def profiles_editable_by(*, user: User) -> QuerySet[EscortProfilePage]:

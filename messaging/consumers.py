@@ -4,27 +4,108 @@ Each socket joins its user's group. Only the server writes to those groups, and
 messaging.fanout sends a new message only to the participants it reads from the
 database, as a Fernet token (the channel layer never holds the text): the socket
 decrypts, with no query per recipient. Receipts and typing are re-read through
-the scoped selectors. Sending goes through the same service as the REST API:
-stored first, fanned out after commit: the store runs in the database thread
-and hands back the events, which the consumer sends from the event loop."""
+the scoped selectors. Sending goes through the same rules as the REST API
+(messaging.services): stored first, fanned out after commit. The store runs in
+the database thread and hands back the events, which are sent from the event
+loop. Messages that arrive on a process's sockets while its database thread is
+storing earlier ones wait in ``MessageStoreQueue`` and are stored together, in
+one transaction (``messages_send``): one trip to that thread and one commit for
+the lot instead of one each (bench/messaging.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import weakref
 
 from channels.db import database_sync_to_async
+from django.db import DatabaseError
 
 from core import crypto
 from core.consumers import CLOSE_BAD_FRAME, CLOSE_UNAUTHENTICATED, UserGroupConsumer
 from core.exceptions import ApplicationError
 from core.realtime import user_group, users_send
 from messaging.fanout import Sends, fanout_deferred, participants_send
+from messaging.models import Message
 from messaging.selectors import thread_get_for
-from messaging.services import message_send, thread_mark_read
+from messaging.services import MessageDraft, messages_send, thread_mark_read
 from notifications.consumers import NotificationEventsMixin
 
 __all__ = ["CLOSE_BAD_FRAME", "CLOSE_UNAUTHENTICATED", "MessagesConsumer"]
 MAX_FRAME_BYTES = 16_384  # messages are longer than the echo's frames
+# At most this many messages per transaction: bounds how long one batch holds
+# its threads' row locks.
+MAX_BATCH = 50
+
+Outcome = Message | ApplicationError | DatabaseError
+
+
+class MessageStoreQueue:
+    """One per event loop (that is, per server process). ``store`` waits while
+    the batch before it is in the database thread; whatever queued up meanwhile
+    goes next, together. No timer: a lone message is stored at once."""
+
+    def __init__(self) -> None:
+        self._waiting: list[tuple[MessageDraft, asyncio.Future[Outcome]]] = []
+        self._draining = False
+        self._task: asyncio.Task | None = None  # a reference keeps it alive
+
+    async def store(self, draft: MessageDraft) -> Message:
+        """The stored message, after its fan-out was handed to the layer; a
+        refusal is raised as the ApplicationError message_send would raise."""
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.append((draft, future))
+        if not self._draining:
+            self._draining = True
+            self._task = asyncio.ensure_future(self._drain())
+        outcome = await future
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    async def _drain(self) -> None:
+        try:
+            while self._waiting:
+                batch = self._waiting[:MAX_BATCH]
+                del self._waiting[:MAX_BATCH]
+                await self._store_batch(batch)
+        finally:
+            self._draining = False
+
+    @staticmethod
+    async def _store_batch(
+        batch: list[tuple[MessageDraft, asyncio.Future[Outcome]]],
+    ) -> None:
+        try:
+            outcomes, sends = await database_sync_to_async(_store)(
+                [draft for draft, _ in batch]
+            )
+        except Exception as error:  # noqa: BLE001 - handed to every waiting socket
+            outcomes, sends = [error] * len(batch), []
+        await users_send(sends)
+        for (_, future), outcome in zip(batch, outcomes, strict=True):
+            if not future.done():
+                future.set_result(outcome)
+
+
+def _store(drafts: list[MessageDraft]) -> tuple[list[Outcome], Sends]:
+    """Stored and committed here, in the database thread; the fan-out is
+    collected and sent by the caller from the event loop (messaging.fanout)."""
+    with fanout_deferred() as sends:
+        outcomes = messages_send(drafts=drafts)
+    return outcomes, sends
+
+
+_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, MessageStoreQueue] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def store_queue() -> MessageStoreQueue:
+    loop = asyncio.get_running_loop()
+    if loop not in _queues:
+        _queues[loop] = MessageStoreQueue()
+    return _queues[loop]
 
 
 class MessagesConsumer(NotificationEventsMixin, UserGroupConsumer):
@@ -69,15 +150,9 @@ class MessagesConsumer(NotificationEventsMixin, UserGroupConsumer):
         if not isinstance(body, str):
             await self._error("validation_error", "A message needs a text body.")
             return
-        sends = await database_sync_to_async(self._store)(thread_id, body)
-        await users_send(sends)
-
-    def _store(self, thread_id: int, body: str) -> Sends:
-        """Stored and committed here, in the database thread; the fan-out is
-        collected and sent by the caller from the event loop (messaging.fanout)."""
-        with fanout_deferred() as sends:
-            message_send(thread_id=thread_id, sender=self.user, body=body)
-        return sends
+        await store_queue().store(
+            MessageDraft(thread_id=thread_id, sender=self.user, body=body)
+        )
 
     async def _read(self, thread_id: int, frame: dict) -> None:
         try:

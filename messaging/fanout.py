@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from django.db import transaction
 
 from core.realtime import user_send
+from directory.selectors import profile_provider_user_ids
 from messaging.models import Message, MessageAttachment, Thread
 from messaging.selectors import attachment_data
 
@@ -25,10 +26,7 @@ _deferred: ContextVar[Sends | None] = ContextVar("fanout_deferred", default=None
 
 
 def participant_ids(thread: Thread) -> set[int]:
-    from messaging.services import provider_users
-
-    providers = provider_users(thread.profile).values_list("pk", flat=True)
-    return {thread.client_id, *providers}
+    return {thread.client_id, *profile_provider_user_ids(profile=thread.profile)}
 
 
 @contextmanager

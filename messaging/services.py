@@ -5,6 +5,8 @@ effort."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -20,12 +22,18 @@ from bookings.models import Booking
 from bookings.screening import screening_refusal
 from cms_pages.uploads import CleanImage, image_clean
 from core import crypto
-from core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from core.exceptions import (
+    ApplicationError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from core.outbox import outbox_enqueue
 from core.validators import has_control_characters
 from directory.models import EscortProfilePage
 from directory.selectors import (
     profile_editable_get,
+    profile_provider_user_ids,
     profile_provider_users,
     profile_public_list,
 )
@@ -205,8 +213,82 @@ def _clean_image(image: UploadedFile | None) -> CleanImage | None:
 def _message_store(
     *, thread_id: int, sender: User, body: str, image: CleanImage | None
 ) -> Message:
+    allowed = _message_allowed(thread_id=thread_id, sender=sender, body=body)
+    return _message_write(allowed, body=body, image=image)
+
+
+@dataclass(frozen=True)
+class MessageDraft:
+    """A text message a socket sent (messaging.consumers), before it is stored."""
+
+    thread_id: int
+    sender: User
+    body: str
+
+
+def messages_send(
+    *, drafts: Sequence[MessageDraft]
+) -> list[Message | ApplicationError | DatabaseError]:
+    """Text messages from many senders in one transaction: what a process's
+    sockets sent while its database thread stored the previous ones
+    (messaging.consumers; bench/messaging.py). Each draft is refused or stored
+    exactly as ``message_send`` would. A refusal happens before its draft writes
+    anything, so it costs the others nothing. Threads are locked in id order, so
+    two batches never wait on each other in a cycle. A database error rolls the
+    batch back and stores each draft on its own, so it stays with its draft.
+    Results are in the drafts' order."""
+    order = sorted(range(len(drafts)), key=lambda i: drafts[i].thread_id)
+    results: list[Message | ApplicationError | DatabaseError] = [None] * len(drafts)
+    try:
+        with transaction.atomic():
+            for i in order:
+                results[i] = _draft_store(drafts[i])
+    except DatabaseError:
+        if len(drafts) == 1:
+            raise
+        return [_draft_store_alone(draft) for draft in drafts]
+    return results
+
+
+def _draft_store(draft: MessageDraft) -> Message | ApplicationError:
+    """Inside the batch's transaction: a refusal is returned, never raised, and
+    comes before any write of this draft (``_message_allowed``)."""
+    try:
+        body = _clean_body(draft.body)
+        allowed = _message_allowed(
+            thread_id=draft.thread_id, sender=draft.sender, body=body
+        )
+    except ApplicationError as refusal:
+        return refusal
+    return _message_write(allowed, body=body, image=None)
+
+
+def _draft_store_alone(
+    draft: MessageDraft,
+) -> Message | ApplicationError | DatabaseError:
+    try:
+        return message_send(
+            thread_id=draft.thread_id, sender=draft.sender, body=draft.body
+        )
+    except (ApplicationError, DatabaseError) as error:
+        return error
+
+
+@dataclass(frozen=True)
+class _Allowed:
+    """What the checks read, for the write: the locked thread, the provider
+    side's users (also the fan-out's recipients) and the text check's flags."""
+
+    thread: Thread
+    sender: User
+    providers: set[int]
+    flags: list
+
+
+def _message_allowed(*, thread_id: int, sender: User, body: str) -> _Allowed:
+    """Every refusal of a message, before anything is written."""
     thread = _thread_locked_for(user=sender, thread_id=thread_id)
-    providers = set(provider_users(thread.profile).values_list("pk", flat=True))
+    providers = profile_provider_user_ids(profile=thread.profile)
     if sender.is_suspended or _blocked_between(sender, thread, providers):
         raise PermissionDenied(NEUTRAL_REFUSAL)
     owner = thread.profile.owner
@@ -215,10 +297,17 @@ def _message_store(
         # conversations take no new messages either (moderation.decisions).
         raise PermissionDenied(NEUTRAL_REFUSAL)
     flags = _first_contact_flags(thread=thread, sender=sender, body=body)
+    return _Allowed(thread=thread, sender=sender, providers=providers, flags=flags)
+
+
+def _message_write(
+    allowed: _Allowed, *, body: str, image: CleanImage | None
+) -> Message:
+    thread, sender = allowed.thread, allowed.sender
     message = Message.objects.create(
         thread=thread, sender=sender, body_encrypted=crypto.encrypt(body)
     )
-    if to_review := review_flags(flags):
+    if to_review := review_flags(allowed.flags):
         flags_report(
             target=message,
             subject_user=sender,
@@ -243,7 +332,7 @@ def _message_store(
     # The notice is recorded with the message; the sockets are best effort,
     # sent after commit to the participants read above.
     outbox_enqueue(notify_new_message, message.pk)
-    participants = {thread.client_id, *providers}
+    participants = {thread.client_id, *allowed.providers}
     transaction.on_commit(
         lambda: message_created_fanout(
             message=message, attachment=attachment, user_ids=participants
