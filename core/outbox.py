@@ -82,6 +82,23 @@ def outbox_enqueue(task: Task, *args: Any) -> OutboxEntry:
     return entry
 
 
+def outbox_enqueue_each(task: Task, calls: list[tuple]) -> list[OutboxEntry]:
+    """``outbox_enqueue`` for several calls of one task: one insert, and one
+    broker message for all of them after commit (``outbox_deliver_all``), as
+    for a batch of chat messages (messaging.store). Each entry still runs, and
+    is retried by the sweep, on its own."""
+    from core.tasks import outbox_deliver_all
+
+    due_at = timezone.now() + FIRST_SWEEP_AFTER
+    entries = OutboxEntry.objects.bulk_create(
+        [OutboxEntry(task=task.name, args=list(args), due_at=due_at) for args in calls]
+    )
+    ids = [entry.pk for entry in entries]
+    if ids:
+        transaction.on_commit(lambda: task_send(outbox_deliver_all, ids))
+    return entries
+
+
 def outbox_run(*, entry_id: int) -> bool:
     """Run one pending entry; True when this call delivered it. The row lock
     (skip_locked: a concurrent run of the same entry just leaves) and the

@@ -19,6 +19,25 @@ def outbox_deliver(entry_id: int) -> bool:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
+def outbox_deliver_all(entry_ids: list[int]) -> int:
+    """Run several outbox entries (core.outbox.outbox_enqueue_each), each in its
+    own transaction: one that fails is recorded for the sweep and does not stop
+    the others; the first failure is raised once all were tried. Returns how
+    many this call delivered."""
+    from core.outbox import outbox_run
+
+    delivered, failure = 0, None
+    for entry_id in entry_ids:
+        try:
+            delivered += outbox_run(entry_id=entry_id)
+        except Exception as exc:  # noqa: BLE001 - recorded by outbox_run, raised below
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+    return delivered
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def deliver_pending() -> dict[str, int]:
     """Every minute: what Redis lost (or never got) is sent again from its
     record in PostgreSQL: outbox entries here, and whatever the receivers of

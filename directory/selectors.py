@@ -4,6 +4,7 @@ so list pages and endpoints run a constant number of queries."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -187,17 +188,29 @@ def provider_side_q(*, user: User, prefix: str = "") -> Q:
 
 def profile_provider_user_ids(*, profile: EscortProfilePage) -> set[int]:
     """The other direction of provider_side_q: the ids of everyone on the
-    provider side of ``profile``. An independent's is its owner, read with no
-    query. (Filtering memberships by a None agency id would match every user
-    without a membership: the agency branch must not run for independents.)"""
-    ids = {profile.owner_id} - {None}
-    if profile.agency_id is not None:
-        ids |= set(
-            AgencyMembership.objects.filter(agency_id=profile.agency_id).values_list(
-                "user_id", flat=True
-            )
-        )
-    return ids
+    provider side of ``profile``."""
+    return profiles_provider_user_ids(profiles=[profile])[profile.pk]
+
+
+def profiles_provider_user_ids(
+    *, profiles: Iterable[EscortProfilePage]
+) -> dict[int, set[int]]:
+    """``profile_provider_user_ids`` for many profiles, by profile id, in at
+    most one query: an independent's side is its owner, read with none.
+    (Filtering memberships by a None agency id would match every user without
+    a membership: the agency branch must not run for independents.)"""
+    profiles = list(profiles)
+    sides = {profile.pk: {profile.owner_id} - {None} for profile in profiles}
+    agencies = {profile.agency_id for profile in profiles} - {None}
+    if agencies:
+        members: dict[int, set[int]] = {}
+        for agency_id, user_id in AgencyMembership.objects.filter(
+            agency_id__in=agencies
+        ).values_list("agency_id", "user_id"):
+            members.setdefault(agency_id, set()).add(user_id)
+        for profile in profiles:
+            sides[profile.pk] |= members.get(profile.agency_id, set())
+    return sides
 
 
 def profile_provider_users(*, profile: EscortProfilePage) -> QuerySet[User]:

@@ -5,7 +5,7 @@ commit like every other (docs/architecture.md, invariant 6).
 
 At most one automatic reply per conversation in REPLY_EVERY: the check runs
 inside the client's message transaction, which holds the thread's row lock
-(messaging.services._message_store), so two client messages at once are
+(messaging.store), so two client messages at once are
 serialised and the second sees the first's reply."""
 
 from __future__ import annotations
@@ -147,6 +147,9 @@ def _store(
     Thread.objects.filter(pk=thread.pk).update(
         last_message_at=automatic.created_at, client_archived=False
     )
+    # The store may write this thread again in the same transaction, from
+    # the row it locked (messaging.store, rounds): keep that row current.
+    thread.last_message_at, thread.client_archived = automatic.created_at, False
     # The same path as any message: the notice recorded with it, the sockets
     # after commit (best effort).
     outbox_enqueue(notify_new_message, automatic.pk)

@@ -5,7 +5,7 @@ messaging.fanout sends a new message only to the participants it reads from the
 database, as a Fernet token (the channel layer never holds the text): the socket
 decrypts, with no query per recipient. Receipts and typing are re-read through
 the scoped selectors. Sending goes through the same rules as the REST API
-(messaging.services): stored first, fanned out after commit. The store runs in
+(messaging.store): stored first, fanned out after commit. The store runs in
 the database thread and hands back the events, which are sent from the event
 loop. Messages that arrive on a process's sockets while its database thread is
 storing earlier ones wait in ``MessageStoreQueue`` and are stored together, in
@@ -28,7 +28,8 @@ from core.realtime import user_group, users_send
 from messaging.fanout import Sends, fanout_deferred, participants_send
 from messaging.models import Message
 from messaging.selectors import thread_get_for
-from messaging.services import MessageDraft, messages_send, thread_mark_read
+from messaging.services import thread_mark_read
+from messaging.store import MessageDraft, messages_send
 from notifications.consumers import NotificationEventsMixin
 
 __all__ = ["CLOSE_BAD_FRAME", "CLOSE_UNAUTHENTICATED", "MessagesConsumer"]

@@ -69,7 +69,7 @@ def template_staff_agency(*, user: User) -> int | None:
 
 
 def _clean(title: str, body: str) -> tuple[str, str]:
-    """The messages' own cleaning (messaging.services._clean_body): line ends
+    """The messages' own cleaning (messaging.store.message_body_clean): line ends
     normalised, outer space trimmed, no control characters; the title is one
     line."""
     title = " ".join(title.split())

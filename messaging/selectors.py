@@ -4,7 +4,9 @@ side (owner, agency members); anything else is 404."""
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 
 from accounts.models import User
 from core import crypto
@@ -30,6 +32,26 @@ def threads_for(*, user: User, archived: bool | None = None) -> QuerySet[Thread]
         .select_related("client", "profile")
         .order_by("-last_message_at", "-id")
     )
+
+
+def threads_allowed(*, pairs: Iterable[tuple[User, int]]) -> set[tuple[int, int]]:
+    """The (user id, thread id) pairs of ``pairs`` whose thread is one of the
+    user's (``threads_for``), for many users in one query: a union of each
+    user's scoped ids."""
+    wanted: dict[int, tuple[User, set[int]]] = {}
+    for user, thread_id in pairs:
+        wanted.setdefault(user.pk, (user, set()))[1].add(thread_id)
+    parts = [
+        threads_for(user=user)
+        .filter(pk__in=ids)
+        .order_by()
+        .annotate(user_id=Value(user.pk, output_field=IntegerField()))
+        .values_list("user_id", "pk")
+        for user, ids in wanted.values()
+    ]
+    if not parts:
+        return set()
+    return set(parts[0].union(*parts[1:], all=True))
 
 
 def thread_get_for(*, user: User, thread_id: int) -> Thread:

@@ -5,16 +5,13 @@ effort."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -23,22 +20,17 @@ from bookings.screening import screening_refusal
 from cms_pages.uploads import CleanImage, image_clean
 from core import crypto
 from core.exceptions import (
-    ApplicationError,
     NotFound,
     PermissionDenied,
     ValidationFailed,
 )
-from core.outbox import outbox_enqueue
-from core.validators import has_control_characters
 from directory.models import EscortProfilePage
 from directory.selectors import (
     profile_editable_get,
-    profile_provider_user_ids,
     profile_provider_users,
     profile_public_list,
 )
-from messaging.away import away_reply_after
-from messaging.fanout import message_created_fanout, thread_changed_fanout
+from messaging.fanout import thread_changed_fanout
 from messaging.models import (
     Block,
     Message,
@@ -50,49 +42,26 @@ from messaging.selectors import (
     messaging_gate_for,
     side_of,
     thread_get_for,
-    threads_for,
 )
-from messaging.tasks import notify_new_message
+from messaging.store import (
+    MessageDraft,
+    message_body_clean,
+    message_store,
+    refuse_blocked_words,
+)
 from moderation.checks import (
     FIRST_MESSAGE,
-    blocking_errors,
-    flags_report,
-    review_flags,
     text_flags,
 )
 from moderation.models import Report
 from moderation.services import report_create
 from notifications.services import notifications_mark_read
 
-NEUTRAL_REFUSAL = "You cannot send messages in this conversation."
-
-
-def _clean_body(body: str, *, required: bool = True) -> str:
-    body = body.replace("\r\n", "\n").strip()
-    if not body and required:
-        raise ValidationFailed(fields={"body": ["Write a message."]})
-    if len(body) > settings.MESSAGE_MAX_LENGTH:
-        raise ValidationFailed(
-            fields={"body": [f"At most {settings.MESSAGE_MAX_LENGTH} characters."]}
-        )
-    if has_control_characters(body):
-        raise ValidationFailed(fields={"body": ["Control characters are not allowed."]})
-    return body
-
 
 def provider_users(profile: EscortProfilePage) -> QuerySet[User]:
     """Who gets the provider side's notices and blocks: one home,
     directory.selectors.profile_provider_users."""
     return profile_provider_users(profile=profile)
-
-
-def _blocked_between(user: User, thread: Thread, providers: set[int]) -> bool:
-    """Either side blocked the other: the client and any provider-side user
-    (``providers``, read once per message and reused for its fan-out)."""
-    other = [thread.client_id] if user.pk != thread.client_id else list(providers)
-    return Block.objects.filter(
-        Q(blocker=user, blocked_id__in=other) | Q(blocker_id__in=other, blocked=user)
-    ).exists()
 
 
 def messaging_gate_set(
@@ -150,7 +119,7 @@ def thread_start(
     the first message. Providers answer in threads clients started.
     ``booking_id``: one of the client's bookings with this profile, which the
     conversation is then about."""
-    body = _clean_body(body)
+    body = message_body_clean(body)
     profile = profile_public_list().prefetch_related(None).filter(pk=profile_id).first()
     if profile is None:
         raise NotFound("Profile not found.")
@@ -161,7 +130,7 @@ def thread_start(
     _check_screening(client=client, profile=profile)
     if not Thread.objects.filter(client=client, profile=profile).exists():
         # Refused words refuse before the conversation exists: no empty thread.
-        _refuse_blocked_words(text_flags(body, context=FIRST_MESSAGE, where="body"))
+        refuse_blocked_words(text_flags(body, context=FIRST_MESSAGE, where="body"))
     try:
         with transaction.atomic():
             thread, _ = Thread.objects.get_or_create(client=client, profile=profile)
@@ -192,10 +161,12 @@ def message_send(
     *, thread_id: int, sender: User, body: str, image: UploadedFile | None = None
 ) -> Message:
     """Text, an image, or both. The image is checked and re-encoded without
-    metadata before anything is written: a bad one saves neither row nor file."""
+    metadata before anything is written: a bad one saves neither row nor file.
+    The message store (messaging.store) holds every rule of sending."""
     clean = _clean_image(image)
-    body = _clean_body(body, required=clean is None)
-    return _message_store(thread_id=thread_id, sender=sender, body=body, image=clean)
+    return message_store(
+        draft=MessageDraft(thread_id=thread_id, sender=sender, body=body, image=clean)
+    )
 
 
 def _clean_image(image: UploadedFile | None) -> CleanImage | None:
@@ -207,203 +178,6 @@ def _clean_image(image: UploadedFile | None) -> CleanImage | None:
         raise ValidationFailed(
             "The file is not an acceptable image.", fields={"image": exc.messages}
         ) from exc
-
-
-@transaction.atomic
-def _message_store(
-    *, thread_id: int, sender: User, body: str, image: CleanImage | None
-) -> Message:
-    allowed = _message_allowed(thread_id=thread_id, sender=sender, body=body)
-    return _message_write(allowed, body=body, image=image)
-
-
-@dataclass(frozen=True)
-class MessageDraft:
-    """A text message a socket sent (messaging.consumers), before it is stored."""
-
-    thread_id: int
-    sender: User
-    body: str
-
-
-def messages_send(
-    *, drafts: Sequence[MessageDraft]
-) -> list[Message | ApplicationError | DatabaseError]:
-    """Text messages from many senders in one transaction: what a process's
-    sockets sent while its database thread stored the previous ones
-    (messaging.consumers; bench/messaging.py). Each draft is refused or stored
-    exactly as ``message_send`` would. A refusal happens before its draft writes
-    anything, so it costs the others nothing. Threads are locked in id order, so
-    two batches never wait on each other in a cycle. A database error rolls the
-    batch back and stores each draft on its own, so it stays with its draft.
-    Results are in the drafts' order."""
-    order = sorted(range(len(drafts)), key=lambda i: drafts[i].thread_id)
-    results: list[Message | ApplicationError | DatabaseError] = [None] * len(drafts)
-    try:
-        with transaction.atomic():
-            for i in order:
-                results[i] = _draft_store(drafts[i])
-    except DatabaseError:
-        if len(drafts) == 1:
-            raise
-        return [_draft_store_alone(draft) for draft in drafts]
-    return results
-
-
-def _draft_store(draft: MessageDraft) -> Message | ApplicationError:
-    """Inside the batch's transaction: a refusal is returned, never raised, and
-    comes before any write of this draft (``_message_allowed``)."""
-    try:
-        body = _clean_body(draft.body)
-        allowed = _message_allowed(
-            thread_id=draft.thread_id, sender=draft.sender, body=body
-        )
-    except ApplicationError as refusal:
-        return refusal
-    return _message_write(allowed, body=body, image=None)
-
-
-def _draft_store_alone(
-    draft: MessageDraft,
-) -> Message | ApplicationError | DatabaseError:
-    try:
-        return message_send(
-            thread_id=draft.thread_id, sender=draft.sender, body=draft.body
-        )
-    except (ApplicationError, DatabaseError) as error:
-        return error
-
-
-@dataclass(frozen=True)
-class _Allowed:
-    """What the checks read, for the write: the locked thread, the provider
-    side's users (also the fan-out's recipients) and the text check's flags."""
-
-    thread: Thread
-    sender: User
-    providers: set[int]
-    flags: list
-
-
-def _message_allowed(*, thread_id: int, sender: User, body: str) -> _Allowed:
-    """Every refusal of a message, before anything is written."""
-    thread = _thread_locked_for(user=sender, thread_id=thread_id)
-    providers = profile_provider_user_ids(profile=thread.profile)
-    if sender.is_suspended or _blocked_between(sender, thread, providers):
-        raise PermissionDenied(NEUTRAL_REFUSAL)
-    owner = thread.profile.owner
-    if sender.pk == thread.client_id and owner is not None and owner.is_suspended:
-        # A suspended provider's profile is off the directory; its open
-        # conversations take no new messages either (moderation.decisions).
-        raise PermissionDenied(NEUTRAL_REFUSAL)
-    flags = _first_contact_flags(thread=thread, sender=sender, body=body)
-    return _Allowed(thread=thread, sender=sender, providers=providers, flags=flags)
-
-
-def _message_write(
-    allowed: _Allowed, *, body: str, image: CleanImage | None
-) -> Message:
-    thread, sender = allowed.thread, allowed.sender
-    message = Message.objects.create(
-        thread=thread, sender=sender, body_encrypted=crypto.encrypt(body)
-    )
-    if to_review := review_flags(allowed.flags):
-        flags_report(
-            target=message,
-            subject_user=sender,
-            flags=to_review,
-            what="a first message to a provider",
-            context={
-                "thread_id": thread.pk,
-                "profile_id": thread.profile_id,
-                "message_id": message.pk,
-                "body": body,
-            },
-        )
-    side = side_of(thread=thread, user=sender)
-    thread.last_message_at = message.created_at
-    setattr(thread, f"{side}_last_read_id", message.pk)
-    # A new message brings an archived conversation back for the other side.
-    other = "provider" if side == "client" else "client"
-    setattr(thread, f"{other}_archived", False)
-    thread.save(update_fields=_THREAD_ON_MESSAGE[side])
-    # Last, so that no earlier refusal leaves a file behind.
-    attachment = _attach(message, image) if image is not None else None
-    # The notice is recorded with the message; the sockets are best effort,
-    # sent after commit to the participants read above.
-    outbox_enqueue(notify_new_message, message.pk)
-    participants = {thread.client_id, *allowed.providers}
-    transaction.on_commit(
-        lambda: message_created_fanout(
-            message=message, attachment=attachment, user_ids=participants
-        )
-    )
-    # Under the thread's lock taken above: one away reply per day, even when
-    # two client messages arrive at once (messaging.away).
-    away_reply_after(thread=thread, message=message, user_ids=participants)
-    return message
-
-
-_THREAD_ON_MESSAGE = {
-    side: ["last_message_at", f"{side}_last_read_id", f"{other}_archived", "updated_at"]
-    for side, other in (("client", "provider"), ("provider", "client"))
-}
-
-
-def _thread_locked_for(*, user: User, thread_id: int) -> Thread:
-    """The user's thread (404 for anyone else's), row-locked for the message,
-    with what the store reads joined in one query: the profile, its owner and
-    its away reply (messaging.away). Not the client's row, which the store never
-    reads, and a slice rather than ``first()``: no ordering to build or sort for
-    one row by key (bench/messaging.py: 9.5 -> 6 ms a message)."""
-    rows = (
-        threads_for(user=user)
-        .select_related(None)
-        .select_related("profile__owner", "profile__away_reply")
-        .select_for_update(of=("self",))
-        .filter(pk=thread_id)
-        .order_by()[:1]
-    )
-    for thread in rows:
-        return thread
-    raise NotFound("Conversation not found.")
-
-
-def _first_contact_flags(*, thread: Thread, sender: User, body: str) -> list:
-    """The automated text check of a client's messages until the provider
-    first answers (docs/automated-checks.md, "First messages"): banned or
-    explicit wording is refused with the reason; contact details and watched
-    terms are sent, and flagged for the moderators."""
-    if not body or sender.pk != thread.client_id:
-        return []
-    if thread.messages.exclude(sender_id=thread.client_id).exists():
-        return []  # the provider answered: the conversation is established
-    flags = text_flags(body, context=FIRST_MESSAGE, where="body")
-    _refuse_blocked_words(flags)
-    return flags
-
-
-def _refuse_blocked_words(flags: list) -> None:
-    if errors := blocking_errors(flags):
-        raise ValidationFailed("This message cannot be sent as written.", fields=errors)
-
-
-def _attach(message: Message, image: CleanImage) -> MessageAttachment:
-    attachment = MessageAttachment(
-        message=message,
-        content_type=image.content_type,
-        width=image.width,
-        height=image.height,
-        size=len(image.data),
-    )
-    attachment.file.save(f"image.{image.extension}", ContentFile(image.data), False)
-    try:
-        attachment.save()
-    except DatabaseError:
-        # The file is written before its row; a row that fails takes it along.
-        attachment.file.delete(save=False)
-        raise
-    return attachment
 
 
 def thread_mark_read(*, thread_id: int, user: User, up_to_id: int) -> Thread:

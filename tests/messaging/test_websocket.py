@@ -253,3 +253,61 @@ def test_both_sides_hear_when_a_conversation_is_wiped_or_blocked(world):
         {"type": "thread", "thread": thread.pk, "change": "blocked"},
     ]
     assert not Message.objects.filter(thread=thread).exists()
+
+
+def test_messages_sent_at_once_are_stored_together_and_all_arrive(world, monkeypatch):
+    """Sockets of one process that send while a store is running are stored in
+    one batch (messaging.consumers.MessageStoreQueue); every message arrives at
+    its provider, and a refused one is answered on its own socket only."""
+    from messaging import consumers
+
+    pairs = [(world["client"], world["provider"], world["thread"])]
+    for number in range(3):
+        provider = EscortOwnerFactory()
+        profile = make_profile(
+            f"Batch {number}", city=world["thread"].profile.home_city, owner=provider
+        )
+        client = UserFactory(role=Role.CLIENT)
+        pairs.append(
+            (client, provider, Thread.objects.create(client=client, profile=profile))
+        )
+    Block.objects.create(blocker=pairs[3][1], blocked=pairs[3][0])
+    cookies = [(_cookie(c), _cookie(p)) for c, p, _ in pairs]
+    sizes: list[int] = []
+    real = consumers.messages_send
+
+    def counted(*, drafts):  # noqa: ANN001, ANN202
+        sizes.append(len(drafts))
+        return real(drafts=drafts)
+
+    monkeypatch.setattr(consumers, "messages_send", counted)
+
+    async def scenario() -> list[dict]:
+        sockets = [(_socket(c), _socket(p)) for c, p in cookies]
+        for mine, theirs in sockets:
+            assert (await mine.connect(timeout=5))[0]
+            assert (await theirs.connect(timeout=5))[0]
+        for (mine, _), (_, _, thread) in zip(sockets, pairs, strict=True):
+            await mine.send_json_to(
+                {"type": "send", "thread": thread.pk, "body": f"At once {thread.pk}"}
+            )
+        heard = [await _next(theirs) for _, theirs in sockets[:3]]
+        refusal = await _next(sockets[3][0])
+        assert await sockets[3][1].receive_nothing(timeout=0.3)
+        for mine, theirs in sockets:
+            await mine.disconnect()
+            await theirs.disconnect()
+        return [*heard, refusal]
+
+    *heard, refusal = async_to_sync(scenario)()
+    assert [frame["body"] for frame in heard] == [
+        f"At once {thread.pk}" for _, _, thread in pairs[:3]
+    ]
+    assert refusal == {
+        "type": "error",
+        "code": "permission_denied",
+        "message": "You cannot send messages in this conversation.",
+        "fields": {},
+    }
+    assert max(sizes) > 1 and sum(sizes) == 4
+    assert not Message.objects.filter(thread=pairs[3][2]).exists()
