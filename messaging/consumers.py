@@ -41,15 +41,21 @@ MAX_BATCH = 50
 Outcome = Message | ApplicationError | DatabaseError
 
 
+Waiting = list[tuple[MessageDraft, asyncio.Future[Outcome]]]
+
+
 class MessageStoreQueue:
     """One per event loop (that is, per server process). ``store`` waits while
     the batch before it is in the database thread; whatever queued up meanwhile
-    goes next, together. No timer: a lone message is stored at once."""
+    goes next, together. No timer: a lone message is stored at once. A stored
+    batch's events are sent while the next batch is stored, in batch order."""
 
     def __init__(self) -> None:
-        self._waiting: list[tuple[MessageDraft, asyncio.Future[Outcome]]] = []
+        self._waiting: Waiting = []
         self._draining = False
-        self._task: asyncio.Task | None = None  # a reference keeps it alive
+        # References keep the tasks alive; the last fan-out is the next one's turn.
+        self._drainer: asyncio.Task | None = None
+        self._fanout: asyncio.Task | None = None
 
     async def store(self, draft: MessageDraft) -> Message:
         """The stored message, after its fan-out was handed to the layer; a
@@ -58,7 +64,7 @@ class MessageStoreQueue:
         self._waiting.append((draft, future))
         if not self._draining:
             self._draining = True
-            self._task = asyncio.ensure_future(self._drain())
+            self._drainer = asyncio.ensure_future(self._drain())
         outcome = await future
         if isinstance(outcome, Exception):
             raise outcome
@@ -69,21 +75,30 @@ class MessageStoreQueue:
             while self._waiting:
                 batch = self._waiting[:MAX_BATCH]
                 del self._waiting[:MAX_BATCH]
-                await self._store_batch(batch)
+                try:
+                    outcomes, sends = await database_sync_to_async(_store)(
+                        [draft for draft, _ in batch]
+                    )
+                except Exception as error:  # noqa: BLE001 - to every waiting socket
+                    outcomes, sends = [error] * len(batch), []
+                self._fanout = asyncio.ensure_future(
+                    _deliver(self._fanout, sends, batch, outcomes)
+                )
         finally:
             self._draining = False
 
-    @staticmethod
-    async def _store_batch(
-        batch: list[tuple[MessageDraft, asyncio.Future[Outcome]]],
-    ) -> None:
-        try:
-            outcomes, sends = await database_sync_to_async(_store)(
-                [draft for draft, _ in batch]
-            )
-        except Exception as error:  # noqa: BLE001 - handed to every waiting socket
-            outcomes, sends = [error] * len(batch), []
+
+async def _deliver(
+    before: asyncio.Task | None, sends: Sends, batch: Waiting, outcomes: list
+) -> None:
+    """Send a committed batch's events once the batch before it sent its own
+    (a participant sees messages in the order they were stored), then answer
+    its sockets."""
+    try:
+        if before is not None:
+            await before
         await users_send(sends)
+    finally:
         for (_, future), outcome in zip(batch, outcomes, strict=True):
             if not future.done():
                 future.set_result(outcome)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -284,17 +284,14 @@ def _write(accepted: list[_Accepted], batch: _Batch) -> list[Message]:
     return messages
 
 
-_THREAD_ON_MESSAGE = {
-    side: ["last_message_at", f"{side}_last_read_id", f"{other}_archived", "updated_at"]
-    for side, other in (("client", "provider"), ("provider", "client"))
-}
-
-
 def _threads_update(messages: list[Message], batch: _Batch) -> None:
     """The sender has read up to their message, and a new message brings an
-    archived conversation back for the other side: one update per side."""
+    archived conversation back for the other side. One update per side, each
+    thread's values read from its newest message, which is this round's: the
+    thread is locked, and a round writes one message per thread. (The locked
+    rows in memory are kept the same, for the rounds after this one.)"""
     now = timezone.now()
-    by_side: dict[str, list[Thread]] = {"client": [], "provider": []}
+    by_side: dict[str, list[int]] = {"client": [], "provider": []}
     for message in messages:
         thread = message.thread
         side = side_of(thread=thread, user=message.sender)
@@ -303,12 +300,18 @@ def _threads_update(messages: list[Message], batch: _Batch) -> None:
         setattr(thread, f"{side}_last_read_id", message.pk)
         setattr(thread, f"{other}_archived", False)
         thread.updated_at = now
-        by_side[side].append(thread)
+        by_side[side].append(thread.pk)
         if side == "provider":
             batch.answered.add(thread.pk)
-    for side, threads in by_side.items():
-        if threads:
-            Thread.objects.bulk_update(threads, _THREAD_ON_MESSAGE[side])
+    newest = Message.objects.filter(thread=OuterRef("pk")).order_by("-id")
+    for side, other in (("client", "provider"), ("provider", "client")):
+        if by_side[side]:
+            Thread.objects.filter(pk__in=by_side[side]).update(
+                last_message_at=Subquery(newest.values("created_at")[:1]),
+                **{f"{side}_last_read_id": Subquery(newest.values("id")[:1])},
+                **{f"{other}_archived": False},
+                updated_at=now,
+            )
 
 
 def _report_flags(item: _Accepted, message: Message) -> None:
