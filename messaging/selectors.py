@@ -4,9 +4,7 @@ side (owner, agency members); anything else is 404."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet
 
 from accounts.models import User
 from core import crypto
@@ -34,24 +32,14 @@ def threads_for(*, user: User, archived: bool | None = None) -> QuerySet[Thread]
     )
 
 
-def threads_allowed(*, pairs: Iterable[tuple[User, int]]) -> set[tuple[int, int]]:
-    """The (user id, thread id) pairs of ``pairs`` whose thread is one of the
-    user's (``threads_for``), for many users in one query: a union of each
-    user's scoped ids."""
-    wanted: dict[int, tuple[User, set[int]]] = {}
-    for user, thread_id in pairs:
-        wanted.setdefault(user.pk, (user, set()))[1].add(thread_id)
-    parts = [
-        threads_for(user=user)
-        .filter(pk__in=ids)
-        .order_by()
-        .annotate(user_id=Value(user.pk, output_field=IntegerField()))
-        .values_list("user_id", "pk")
-        for user, ids in wanted.values()
-    ]
-    if not parts:
-        return set()
-    return set(parts[0].union(*parts[1:], all=True))
+def thread_is_for(*, thread: Thread, user_id: int, provider_side: set[int]) -> bool:
+    """``threads_for``'s rule for a thread already read, with its profile's
+    provider side (directory.selectors.profiles_provider_user_ids, the
+    by-profile direction of provider_side_q): its client, or anyone on that
+    side. For the message store, which checks a batch of many senders without
+    a query per sender (messaging.store); tests/messaging/test_store.py holds
+    it equal to ``threads_for`` for every kind of user."""
+    return user_id == thread.client_id or user_id in provider_side
 
 
 def thread_get_for(*, user: User, thread_id: int) -> Thread:

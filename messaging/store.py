@@ -4,9 +4,10 @@ service, is refused or stored here (docs/architecture.md, invariants 6, 8, 11).
 Batch first. A process's sockets hand over what they sent while its database
 thread stored the previous batch (messaging.consumers), and a REST message is a
 batch of one, so each rule of sending has this one home. A batch costs a fixed
-number of queries whatever its size (bench/messaging.py): the threads' scope,
+number of queries whatever its size (bench/messaging.py): the threads with
 their row locks (in id order: two batches never wait on each other in a cycle),
-the provider sides, the blocks and whether the provider side has answered; then
+the provider sides (which also decide the scope, messaging.selectors.
+thread_is_for), the blocks and whether the provider side has answered; then
 per round one insert of the messages, an update of the threads per side and one
 insert of outbox entries.
 
@@ -42,7 +43,7 @@ from directory.selectors import profiles_provider_user_ids
 from messaging.away import away_reply_after
 from messaging.fanout import message_created_fanout
 from messaging.models import Block, Message, MessageAttachment, Thread
-from messaging.selectors import side_of, threads_allowed
+from messaging.selectors import side_of, thread_is_for
 from messaging.tasks import notify_new_message
 from moderation.checks import (
     FIRST_MESSAGE,
@@ -158,7 +159,7 @@ def _rounds(indices: list[int], drafts: Sequence[MessageDraft]) -> list[list[int
 class _Batch:
     """What the checks read, once per batch, the threads row-locked."""
 
-    allowed: set[tuple[int, int]]  # (user id, thread id): threads_for
+    allowed: set[tuple[int, int]]  # (user id, thread id): thread_is_for
     threads: dict[int, Thread]
     providers: dict[int, set[int]]  # by profile id
     blocks: set[tuple[int, int]]  # (blocker id, blocked id) among the batch's users
@@ -166,19 +167,31 @@ class _Batch:
 
     @classmethod
     def read(cls, drafts: list[MessageDraft]) -> _Batch:
-        allowed = threads_allowed(pairs=[(d.sender, d.thread_id) for d in drafts])
+        """The requested threads are locked before the scope check, which needs
+        their profiles: a thread id that is not the sender's locks that row for
+        one batch, and nothing of it is read back to anyone."""
         threads = {
             thread.pk: thread
             for thread in Thread.objects.select_related(
                 "profile__owner", "profile__away_reply"
             )
             .select_for_update(of=("self",))
-            .filter(pk__in={thread_id for _, thread_id in allowed})
+            .filter(pk__in={draft.thread_id for draft in drafts})
             .order_by("pk")
         }
         providers = profiles_provider_user_ids(
             profiles=[thread.profile for thread in threads.values()]
         )
+        allowed = {
+            (draft.sender.pk, draft.thread_id)
+            for draft in drafts
+            if (thread := threads.get(draft.thread_id)) is not None
+            and thread_is_for(
+                thread=thread,
+                user_id=draft.sender.pk,
+                provider_side=providers[thread.profile_id],
+            )
+        }
         people = {d.sender.pk for d in drafts} | {t.client_id for t in threads.values()}
         people |= {user for side in providers.values() for user in side}
         return cls(

@@ -13,11 +13,14 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Role
 from core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from core.models import OutboxEntry
+from directory.models import AgencyMembership, EscortProfilePage
 from messaging import store
 from messaging.models import Block, Message, Thread
+from messaging.selectors import threads_for
 from messaging.store import MessageDraft, messages_send
 from moderation.models import Report
 from tests.factories import UserFactory
+from tests.factories.analytics import make_agency
 from tests.factories.pages import EscortOwnerFactory, make_city, make_profile
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +176,59 @@ def test_a_database_error_stays_with_its_draft(threads, monkeypatch):
         threads[2].pk,
     }
     assert sorted(notices()) == sorted([[outcomes[0].pk], [outcomes[2].pk]])
+
+
+def test_the_batch_scope_is_threads_for_for_every_kind_of_user():
+    """The store decides who may write in a thread from its profile's side
+    (messaging.selectors.thread_is_for); that must be threads_for's answer for
+    the client, the owner, agency owners and managers, and everyone else."""
+    city = make_city("Graz", slug="graz-store")
+    agency, agency_owner = make_agency("Store Agency")
+    manager = UserFactory(role=Role.AGENCY)
+    AgencyMembership.objects.create(agency=agency, user=manager, role="manager")
+    _, other_agency_owner = make_agency("Other Agency")
+    independent = make_profile("Alone", city=city, owner=EscortOwnerFactory())
+    signed = make_profile("Signed", city=city, owner=EscortOwnerFactory())
+    EscortProfilePage.objects.filter(pk=signed.pk).update(agency=agency)
+    client, stranger = UserFactory(role=Role.CLIENT), UserFactory(role=Role.CLIENT)
+    threads = [
+        Thread.objects.create(client=client, profile=profile)
+        for profile in (independent, signed)
+    ]
+    people = [
+        client,
+        stranger,
+        independent.owner,
+        signed.owner,
+        agency_owner,
+        manager,
+        other_agency_owner,
+    ]
+    pairs = [(user, thread) for user in people for thread in threads]
+    outcomes = messages_send(
+        drafts=[
+            MessageDraft(thread_id=thread.pk, sender=user, body="Hello")
+            for user, thread in pairs
+        ]
+    )
+    stored = {
+        (user.pk, thread.pk)
+        for (user, thread), outcome in zip(pairs, outcomes, strict=True)
+        if not isinstance(outcome, NotFound)
+    }
+    scoped = {
+        (user.pk, thread.pk)
+        for user, thread in pairs
+        if threads_for(user=user).filter(pk=thread.pk).exists()
+    }
+    assert stored == scoped
+    # Who that is: the client everywhere, each owner in their own, the agency
+    # side in its profile's only.
+    assert stored == {
+        (client.pk, threads[0].pk),
+        (client.pk, threads[1].pk),
+        (independent.owner.pk, threads[0].pk),
+        (signed.owner.pk, threads[1].pk),
+        (agency_owner.pk, threads[1].pk),
+        (manager.pk, threads[1].pk),
+    }
