@@ -486,9 +486,12 @@ def main() -> None:
         f"{delivery.percentile(95) * 1000:.1f} ms, p99 "
         f"{delivery.percentile(99) * 1000:.1f} ms, {delivery.rate:.1f} msg/s; "
         f"echo {len(echo.seconds)}/{echo.expected}, p50 "
-        f"{echo.percentile(50) * 1000:.1f} ms, {echo.rate:.1f} round trips/s; "
+        f"{echo.percentile(50) * 1000:.1f} ms, p95 "
+        f"{echo.percentile(95) * 1000:.1f} ms, {echo.rate:.1f} round trips/s; "
         f"delivery p50 / echo p50 = "
-        f"{delivery.percentile(50) / echo.percentile(50):.1f}x"
+        f"{delivery.percentile(50) / echo.percentile(50):.1f}x, "
+        f"delivery p95 / echo p95 = "
+        f"{delivery.percentile(95) / echo.percentile(95):.1f}x (target <= 2x)"
     )
 
 
