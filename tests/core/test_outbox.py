@@ -14,11 +14,12 @@ from core.models import OutboxEntry
 from core.outbox import (
     MAX_ATTEMPTS,
     outbox_enqueue,
+    outbox_enqueue_each,
     outbox_purge_delivered,
     outbox_resend_due,
     outbox_run,
 )
-from core.tasks import deliver_pending
+from core.tasks import deliver_pending, outbox_deliver_all
 from directory.tasks import send_review_decision_email
 from notifications.models import EmailDelivery, Kind, Notification
 from notifications.services import Email, notify
@@ -67,6 +68,44 @@ def test_a_failing_task_stays_pending_with_backoff(profile):
     assert entry.last_error == "ValueError: nonsense"
     assert entry.due_at > timezone.now() + dt.timedelta(seconds=50)
     assert not Notification.objects.filter(recipient=profile.owner).exists()
+
+
+def test_entries_enqueued_together_share_one_publish_and_run_alone(
+    profile, django_capture_on_commit_callbacks, monkeypatch
+):
+    """outbox_enqueue_each: one insert, one outbox_deliver_all after commit;
+    an entry that fails is recorded for the sweep and the others still run."""
+    sent = []
+
+    def publish(task, *args):  # noqa: ANN001, ANN202
+        sent.append((task.name, args))
+        return True
+
+    from core import outbox
+
+    calls = [
+        (profile.pk, "approved"),
+        (profile.pk, "nonsense"),
+        (profile.pk, "changes_requested"),
+    ]
+    with django_capture_on_commit_callbacks() as hooks:
+        entries = outbox_enqueue_each(send_review_decision_email, calls)
+    monkeypatch.setattr(outbox, "task_send", publish)
+    for hook in hooks:
+        hook()
+    ids = [entry.pk for entry in entries]
+    assert sent == [("core.tasks.outbox_deliver_all", (ids,))]
+
+    with pytest.raises(ValueError, match="nonsense"):
+        outbox_deliver_all(ids)
+    rows = {row.pk: row for row in OutboxEntry.objects.filter(pk__in=ids)}
+    assert rows[ids[0]].delivered_at is not None
+    assert rows[ids[2]].delivered_at is not None
+    failed = rows[ids[1]]
+    assert failed.delivered_at is None and failed.attempts == 1
+    assert failed.last_error == "ValueError: nonsense"
+    assert Notification.objects.filter(recipient=profile.owner).count() == 2
+    assert outbox_deliver_all([ids[0], ids[2]]) == 0  # delivered once, not again
 
 
 def test_an_entry_that_keeps_failing_is_given_up_loudly(profile, caplog):
