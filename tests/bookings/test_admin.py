@@ -258,7 +258,6 @@ def test_list_query_count_is_constant_for_3_and_20_bookings(
     berlin,
     new_york,
     django_assert_max_num_queries,
-    django_assert_num_queries,
     admin_login,
 ):
     profiles = [bookable_profile(f"P{n}", city=berlin) for n in range(2)]
@@ -277,7 +276,9 @@ def test_list_query_count_is_constant_for_3_and_20_bookings(
     with django_assert_max_num_queries(50) as few:
         assert len(listed(client.get(URL))) == 3
     add(17, first_day=10)
-    with django_assert_num_queries(len(few.captured_queries)):
+    # At most as many: a per-process cache the first measured request happened
+    # to fill (seen once in a full random-order run: 18, then 17) is not growth.
+    with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(listed(client.get(URL))) == 20
 
 
