@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.db.models import (
     CharField,
@@ -16,6 +17,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     prefetch_related_objects,
 )
@@ -61,24 +63,61 @@ def _photos() -> Prefetch:
 
 
 def profile_public_list(
-    *, tours: bool = True, primary_photo_only: bool = False
+    *,
+    tours: bool = True,
+    primary_photo_only: bool = False,
+    lists_annotated: bool = False,
 ) -> QuerySet[EscortProfilePage]:
     """Live profiles with what a list item or the API shows: city, agency,
     photos (with their image), rates, services, languages, and (unless
     ``tours=False``, for lists that show none) public tours. A list that shows
-    one photo per profile asks for ``primary_photo_only`` (``card_photos``)."""
+    one photo per profile asks for ``primary_photo_only`` (``card_photos``).
+    ``lists_annotated``: services, languages and the "from" price come as
+    annotations (``with_profile_lists``) instead of prefetches; the rates are
+    still prefetched where the whole gallery is (a detail)."""
     lookups: list[Prefetch | str] = [
-        _primary_photo() if primary_photo_only else _photos(),
-        Prefetch("rates", queryset=ProfileRate.objects.order_by("sort_order")),
-        "services",
-        "languages",
+        _primary_photo() if primary_photo_only else _photos()
     ]
+    if not (lists_annotated and primary_photo_only):
+        lookups.append(
+            Prefetch("rates", queryset=ProfileRate.objects.order_by("sort_order"))
+        )
+    if not lists_annotated:
+        lookups += ["services", "languages"]
     if tours:
         public_tours = (
             ProfileTour.objects.public().select_related("city").order_by("starts_on")
         )
         lookups.append(Prefetch("tours", queryset=public_tours))
-    return _showable_profiles().prefetch_related(*lookups)
+    profiles = _showable_profiles().prefetch_related(*lookups)
+    return with_profile_lists(profiles) if lists_annotated else profiles
+
+
+# Which rate is a profile's "from" price: the lowest amount, then the rate's
+# own order (card_from_price takes the first lowest of the rates in that order).
+FROM_PRICE_ORDER = ("amount_minor", "sort_order", "pk")
+
+
+def with_profile_lists(
+    profiles: QuerySet[EscortProfilePage],
+) -> QuerySet[EscortProfilePage]:
+    """The API's per-profile lists as annotations, each a correlated subquery
+    instead of a prefetch query and its model objects: ``from_amount_minor``
+    and ``from_currency`` (FROM_PRICE_ORDER; None without rates),
+    ``service_names`` and ``language_codes`` in their models' order."""
+    lowest = ProfileRate.objects.filter(page=OuterRef("pk")).order_by(*FROM_PRICE_ORDER)
+    services = Service.objects.filter(profiles=OuterRef("pk")).order_by(
+        *Service._meta.ordering
+    )
+    languages = Language.objects.filter(profiles=OuterRef("pk")).order_by(
+        *Language._meta.ordering
+    )
+    return profiles.annotate(
+        from_amount_minor=Subquery(lowest.values("amount_minor")[:1]),
+        from_currency=Subquery(lowest.values("currency")[:1]),
+        service_names=ArraySubquery(services.values("name")),
+        language_codes=ArraySubquery(languages.values("code")),
+    )
 
 
 def profile_card_list() -> QuerySet[EscortProfilePage]:
@@ -155,8 +194,13 @@ def profile_list(
     vip: bool | None = None,
     tours: bool = True,
     primary_photo_only: bool = False,
+    lists_annotated: bool = False,
 ) -> QuerySet[EscortProfilePage]:
-    profiles = profile_public_list(tours=tours, primary_photo_only=primary_photo_only)
+    profiles = profile_public_list(
+        tours=tours,
+        primary_photo_only=primary_photo_only,
+        lists_annotated=lists_annotated,
+    )
     if city_id is not None:
         profiles = profiles.filter(home_city_id=city_id)
     if verified is not None:

@@ -69,7 +69,7 @@ def _public_cities() -> QuerySet[CityPage]:
 def _public_profiles(*specs: str, **filters: Any) -> QuerySet[EscortProfilePage]:
     # The public rating rides along as annotations (directory.ratings): no
     # query per profile. A list (primary_photo_only) reads one photo a profile.
-    profiles = with_public_rating(profile_list(**filters))
+    profiles = with_public_rating(profile_list(lists_annotated=True, **filters))
     photos = CARD_PHOTOS if filters.get("primary_photo_only") else "photos"
     return _with_renditions(profiles, f"{photos}__image__renditions", *specs)
 
@@ -297,17 +297,19 @@ class EscortListApi(APIView):
 
         @extend_schema_field(PriceSerializer(allow_null=True))
         def get_from_price(self, profile: EscortProfilePage) -> dict | None:
-            rates = list(profile.rates.all())
-            if not rates:
+            # Annotated by the selector (directory.selectors.with_profile_lists).
+            if profile.from_amount_minor is None:
                 return None
-            lowest = min(rates, key=lambda rate: rate.amount_minor)
-            return {"amount_minor": lowest.amount_minor, "currency": lowest.currency}
+            return {
+                "amount_minor": profile.from_amount_minor,
+                "currency": profile.from_currency,
+            }
 
         def get_services(self, profile: EscortProfilePage) -> list[str]:
-            return [service.name for service in profile.services.all()]
+            return profile.service_names
 
         def get_languages(self, profile: EscortProfilePage) -> list[str]:
-            return [language.code for language in profile.languages.all()]
+            return profile.language_codes
 
         @extend_schema_field(RatingSerializer(allow_null=True))
         def get_rating(self, profile: EscortProfilePage) -> dict | None:
