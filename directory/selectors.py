@@ -98,23 +98,50 @@ def profile_public_list(
 FROM_PRICE_ORDER = ("amount_minor", "sort_order", "pk")
 
 
+def with_from_price(
+    profiles: QuerySet[EscortProfilePage],
+) -> QuerySet[EscortProfilePage]:
+    """A profile's "from" price as ``from_amount_minor`` and ``from_currency``
+    (None without rates): a correlated subquery instead of prefetching every
+    rate. Cards (core card_from_price) and the API read these."""
+    lowest = ProfileRate.objects.filter(page=OuterRef("pk")).order_by(*FROM_PRICE_ORDER)
+    return profiles.annotate(
+        from_amount_minor=Subquery(lowest.values("amount_minor")[:1]),
+        from_currency=Subquery(lowest.values("currency")[:1]),
+    )
+
+
+def from_prices_set(profiles: list[EscortProfilePage]) -> None:
+    """``with_from_price`` for profiles already read: one query (DISTINCT ON)."""
+    lowest = {
+        page_id: (amount, currency)
+        for page_id, amount, currency in ProfileRate.objects.filter(
+            page_id__in={profile.pk for profile in profiles}
+        )
+        .order_by("page_id", *FROM_PRICE_ORDER)
+        .distinct("page_id")
+        .values_list("page_id", "amount_minor", "currency")
+    }
+    for profile in profiles:
+        profile.from_amount_minor, profile.from_currency = lowest.get(
+            profile.pk, (None, None)
+        )
+
+
 def with_profile_lists(
     profiles: QuerySet[EscortProfilePage],
 ) -> QuerySet[EscortProfilePage]:
     """The API's per-profile lists as annotations, each a correlated subquery
-    instead of a prefetch query and its model objects: ``from_amount_minor``
-    and ``from_currency`` (FROM_PRICE_ORDER; None without rates),
-    ``service_names`` and ``language_codes`` in their models' order."""
-    lowest = ProfileRate.objects.filter(page=OuterRef("pk")).order_by(*FROM_PRICE_ORDER)
+    instead of a prefetch query and its model objects: the "from" price
+    (``with_from_price``), ``service_names`` and ``language_codes`` in their
+    models' order."""
     services = Service.objects.filter(profiles=OuterRef("pk")).order_by(
         *Service._meta.ordering
     )
     languages = Language.objects.filter(profiles=OuterRef("pk")).order_by(
         *Language._meta.ordering
     )
-    return profiles.annotate(
-        from_amount_minor=Subquery(lowest.values("amount_minor")[:1]),
-        from_currency=Subquery(lowest.values("currency")[:1]),
+    return with_from_price(profiles).annotate(
         service_names=ArraySubquery(services.values("name")),
         language_codes=ArraySubquery(languages.values("code")),
     )
@@ -122,14 +149,12 @@ def with_profile_lists(
 
 def profile_card_list() -> QuerySet[EscortProfilePage]:
     """Live profiles with only what a card shows (templates/includes/
-    profile_card.html): city, photos and rates (the card's "from" price), and the
-    public rating as annotations (directory.ratings). Grids of cards skip the
-    other prefetches of profile_public_list."""
-    return with_public_rating(_showable_profiles().prefetch_related(*_card_lookups()))
-
-
-def _card_lookups() -> tuple[Prefetch | str, ...]:
-    return (_primary_photo(), "rates")
+    profile_card.html): city, the primary photo, and the "from" price and public
+    rating as annotations (with_from_price, directory.ratings). Grids of cards
+    skip the other prefetches of profile_public_list."""
+    return with_public_rating(
+        with_from_price(_showable_profiles().prefetch_related(_primary_photo()))
+    )
 
 
 def _primary_photo() -> Prefetch:
@@ -142,8 +167,9 @@ def _primary_photo() -> Prefetch:
 def prefetch_cards(profiles: list[EscortProfilePage]) -> None:
     """What ``profile_card_list`` prefetches, for profiles read without it: two
     listings of one page (a city's own profiles and those touring it) share one
-    query per relation instead of one each."""
-    prefetch_related_objects(profiles, *_card_lookups())
+    query for their photos and one for their "from" prices."""
+    prefetch_related_objects(profiles, _primary_photo())
+    from_prices_set(profiles)
 
 
 def rotation_seed(*, session_key: str | None, day: dt.date | None = None) -> str:

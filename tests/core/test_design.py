@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.test import override_settings
 
-from directory.models import EscortProfilePage, ProfileRate
+from directory.models import EscortProfilePage
+from directory.selectors import with_from_price
 from tests.core.test_rundemo import _manage
 from tests.factories.pages import add_rate, make_city, make_profile
 
@@ -228,11 +228,10 @@ def test_profile_card_shows_price_from_and_available_today_without_queries(
     sofia = make_profile("Sofia", city=city, is_vip=True, is_verified=True)
     add_rate(sofia, amount_minor=50000)
     add_rate(sofia, duration_minutes=120, amount_minor=30000)
-    rates = Prefetch("rates", queryset=ProfileRate.objects.order_by("sort_order"))
     profile = (
-        EscortProfilePage.objects.with_photo_badges()  # as listings annotate it
+        with_from_price(EscortProfilePage.objects.with_photo_badges())  # as listings
         .select_related("home_city")
-        .prefetch_related("photos", rates)
+        .prefetch_related("photos")
         .get(pk=sofia.pk)
     )
     profile.available_today = True
