@@ -75,9 +75,8 @@ def outbox_enqueue(task: Task, *args: Any) -> OutboxEntry:
     commit. Arguments must be JSON (ids, short strings)."""
     from core.tasks import outbox_deliver
 
-    entry = OutboxEntry.objects.create(
-        task=task.name, args=list(args), due_at=timezone.now() + FIRST_SWEEP_AFTER
-    )
+    entry = _entry(task, args)
+    entry.save()
     transaction.on_commit(lambda: task_send(outbox_deliver, entry.pk))
     return entry
 
@@ -89,14 +88,17 @@ def outbox_enqueue_each(task: Task, calls: list[tuple]) -> list[OutboxEntry]:
     is retried by the sweep, on its own."""
     from core.tasks import outbox_deliver_all
 
-    due_at = timezone.now() + FIRST_SWEEP_AFTER
-    entries = OutboxEntry.objects.bulk_create(
-        [OutboxEntry(task=task.name, args=list(args), due_at=due_at) for args in calls]
-    )
+    entries = OutboxEntry.objects.bulk_create([_entry(task, args) for args in calls])
     ids = [entry.pk for entry in entries]
     if ids:
         transaction.on_commit(lambda: task_send(outbox_deliver_all, ids))
     return entries
+
+
+def _entry(task: Task, args: tuple) -> OutboxEntry:
+    return OutboxEntry(
+        task=task.name, args=list(args), due_at=timezone.now() + FIRST_SWEEP_AFTER
+    )
 
 
 def outbox_run(*, entry_id: int) -> bool:

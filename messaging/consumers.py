@@ -19,7 +19,6 @@ import json
 import weakref
 
 from channels.db import database_sync_to_async
-from django.db import DatabaseError
 
 from core import crypto
 from core.consumers import CLOSE_BAD_FRAME, CLOSE_UNAUTHENTICATED, UserGroupConsumer
@@ -29,7 +28,7 @@ from messaging.fanout import Sends, fanout_deferred, participants_send
 from messaging.models import Message
 from messaging.selectors import thread_get_for
 from messaging.services import thread_mark_read
-from messaging.store import MessageDraft, messages_send
+from messaging.store import MessageDraft, SendOutcome, messages_send
 from notifications.consumers import NotificationEventsMixin
 
 __all__ = ["CLOSE_BAD_FRAME", "CLOSE_UNAUTHENTICATED", "MessagesConsumer"]
@@ -38,10 +37,7 @@ MAX_FRAME_BYTES = 16_384  # messages are longer than the echo's frames
 # its threads' row locks.
 MAX_BATCH = 50
 
-Outcome = Message | ApplicationError | DatabaseError
-
-
-Waiting = list[tuple[MessageDraft, asyncio.Future[Outcome]]]
+Waiting = list[tuple[MessageDraft, asyncio.Future[SendOutcome]]]
 
 
 class MessageStoreQueue:
@@ -104,7 +100,7 @@ async def _deliver(
                 future.set_result(outcome)
 
 
-def _store(drafts: list[MessageDraft]) -> tuple[list[Outcome], Sends]:
+def _store(drafts: list[MessageDraft]) -> tuple[list[SendOutcome], Sends]:
     """Stored and committed here, in the database thread; the fan-out is
     collected and sent by the caller from the event loop (messaging.fanout)."""
     with fanout_deferred() as sends:

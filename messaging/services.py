@@ -19,11 +19,7 @@ from bookings.models import Booking
 from bookings.screening import screening_refusal
 from cms_pages.uploads import CleanImage, image_clean
 from core import crypto
-from core.exceptions import (
-    NotFound,
-    PermissionDenied,
-    ValidationFailed,
-)
+from core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from directory.models import EscortProfilePage
 from directory.selectors import (
     profile_editable_get,

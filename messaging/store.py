@@ -56,6 +56,8 @@ from moderation.checks import (
 
 NEUTRAL_REFUSAL = "You cannot send messages in this conversation."
 Outcome = Message | ApplicationError
+# messages_send's: a database error stays with its draft.
+SendOutcome = Outcome | DatabaseError
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def message_store(*, draft: MessageDraft) -> Message:
     return outcome
 
 
-def messages_send(*, drafts: Sequence[MessageDraft]) -> list[Outcome | DatabaseError]:
+def messages_send(*, drafts: Sequence[MessageDraft]) -> list[SendOutcome]:
     """A batch in a transaction of its own. A database error rolls it back
     and stores each draft in its own transaction, so the error stays with its
     draft. Outcomes are in the drafts' order."""
@@ -109,7 +111,7 @@ def messages_send(*, drafts: Sequence[MessageDraft]) -> list[Outcome | DatabaseE
     return [_stored_alone(draft) for draft in drafts]
 
 
-def _stored_alone(draft: MessageDraft) -> Outcome | DatabaseError:
+def _stored_alone(draft: MessageDraft) -> SendOutcome:
     try:
         with transaction.atomic():
             return messages_store(drafts=[draft])[0]
