@@ -110,3 +110,29 @@ def _read(content_type_id: int, url_path: str) -> Page | None:
         return None
     # _base_manager, as Wagtail's .specific does: no default filtering.
     return model._base_manager.filter(url_path=url_path).order_by("path").first()
+
+
+class _PageAtPath:
+    """A page known only by its ``url_path``, given Wagtail's own URL methods:
+    ``Page.get_url`` and what it calls read nothing else of the page (and keep
+    the sites' root paths on the request). A list read as values (``.values()``
+    rows) gets the URLs its page objects would give, without building them."""
+
+    __slots__ = ("url_path",)
+
+    get_url = Page.get_url
+    get_url_parts = Page.get_url_parts
+    _get_site_root_paths = Page._get_site_root_paths
+    _get_relevant_site_root_paths = Page._get_relevant_site_root_paths
+
+    def __init__(self, url_path: str) -> None:
+        self.url_path = url_path
+
+
+def page_url(*, url_path: str, request: HttpRequest) -> str | None:
+    """``page.get_url(request=request)`` for the page at ``url_path``: a path
+    on the request's site, a full URL on another, None where no site serves it.
+    The request's site comes from the cached sites (cms_pages.sites), not a
+    query."""
+    site_for_request(request)
+    return _PageAtPath(url_path).get_url(request=request)

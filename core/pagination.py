@@ -5,6 +5,8 @@ every level (notifications, directory, bookings, messaging) list things."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import serializers
@@ -94,6 +96,29 @@ def paginated(
     serializer: type[serializers.Serializer],
     ordering: tuple[str, ...],
 ) -> Response:
+    paginator, page = _page(request, view, queryset, ordering)
+    data = serializer(page, many=True, context={"request": request}).data
+    return paginator.get_paginated_response(data)
+
+
+def paginated_rows(
+    *,
+    request: Request,
+    view: APIView,
+    queryset: QuerySet,
+    present: Callable[[list], list[dict]],
+    ordering: tuple[str, ...],
+) -> Response:
+    """``paginated`` for a list that pages keys first and ``present``s the page
+    (a list of what ``queryset`` yields) as its items itself, without a
+    serializer per item (``directory.apis.public.EscortListApi``)."""
+    paginator, page = _page(request, view, queryset, ordering)
+    return paginator.get_paginated_response(present(page))
+
+
+def _page(
+    request: Request, view: APIView, queryset: QuerySet, ordering: tuple[str, ...]
+) -> tuple[CursorPagination, list]:
     PageQuerySerializer(data=request.query_params).is_valid(raise_exception=True)
     paginator = api_settings.DEFAULT_PAGINATION_CLASS()
     paginator.ordering = ordering
@@ -107,5 +132,4 @@ def paginated(
         raise ValidationFailed(
             fields={"cursor": ["This cursor is not valid."]}
         ) from exc
-    data = serializer(page, many=True, context={"request": request}).data
-    return paginator.get_paginated_response(data)
+    return paginator, page

@@ -739,10 +739,19 @@ def primary_of(photos: list[ProfilePhoto]) -> ProfilePhoto | None:
     return next((p for p in photos if p.is_primary), photos[0] if photos else None)
 
 
+# ``primary_of`` in SQL: the photo marked primary first, then the editor's order.
+PRIMARY_PHOTO_ORDER = ("-is_primary", "sort_order")
+
+
 class ProfilePhotoQuerySet(models.QuerySet):
     def primary_only(self) -> ProfilePhotoQuerySet:
         """One row per profile: its primary photo (``primary_of``)."""
-        return self.order_by("page_id", "-is_primary", "sort_order").distinct("page_id")
+        return self.order_by("page_id", *PRIMARY_PHOTO_ORDER).distinct("page_id")
+
+    def primary_of_page(self, page: Any) -> ProfilePhotoQuerySet:
+        """The primary photo of ``page`` (a profile or an ``OuterRef`` to one)
+        first: ``[:1]`` of it is ``primary_of`` as a correlated subquery."""
+        return self.filter(page=page).order_by(*PRIMARY_PHOTO_ORDER)
 
     def with_verification(self) -> ProfilePhotoQuerySet:
         """Annotates ``photo_verified_at`` (directory.photo_badges): when the

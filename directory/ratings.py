@@ -62,6 +62,12 @@ def annotated_rating(profile: Any) -> PublicRating | None:
     return PublicRating(average=average, count=profile.public_rating_count or 0)
 
 
+def rating_of_row(row: dict[str, Any]) -> PublicRating | None:
+    """``annotated_rating`` of a profile read as values (``.values()`` with the
+    keys of ``rating_annotations``)."""
+    return annotated_rating(_Row(row))
+
+
 def public_rating_of(profile: Any) -> PublicRating | None:
     """The profile's public rating; one query when the instance was neither
     annotated nor primed, then kept on it."""

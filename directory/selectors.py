@@ -28,6 +28,7 @@ from wagtail.models import WorkflowState
 from accounts.models import User
 from cms_pages.models import CustomImage
 from cms_pages.renditions import PROFILE_CARD, PROFILE_THUMBNAIL
+from core.compiled import RowsById
 from core.exceptions import NotFound
 from directory.models import (
     CARD_PHOTOS,
@@ -43,7 +44,7 @@ from directory.models import (
     Service,
 )
 from directory.plan_limits import with_featured
-from directory.ratings import with_public_rating
+from directory.ratings import rating_annotations, with_public_rating
 
 
 def _showable_profiles() -> QuerySet[EscortProfilePage]:
@@ -65,23 +66,18 @@ def _photos() -> Prefetch:
 def profile_public_list(
     *,
     tours: bool = True,
-    primary_photo_only: bool = False,
     lists_annotated: bool = False,
 ) -> QuerySet[EscortProfilePage]:
-    """Live profiles with what a list item or the API shows: city, agency,
-    photos (with their image), rates, services, languages, and (unless
-    ``tours=False``, for lists that show none) public tours. A list that shows
-    one photo per profile asks for ``primary_photo_only`` (``card_photos``).
-    ``lists_annotated``: services, languages and the "from" price come as
-    annotations (``with_profile_lists``) instead of prefetches; the rates are
-    still prefetched where the whole gallery is (a detail)."""
+    """Live profiles with what a profile's page or API detail shows: city,
+    agency, photos (with their image), rates, services, languages, and (unless
+    ``tours=False``) public tours. ``lists_annotated``: services, languages and
+    the "from" price come as annotations (``with_profile_lists``) instead of
+    prefetches. Lists read rows instead (``profile_id_list``, ``profile_rows``)
+    or cards (``profile_card_list``)."""
     lookups: list[Prefetch | str] = [
-        _primary_photo() if primary_photo_only else _photos()
+        _photos(),
+        Prefetch("rates", queryset=ProfileRate.objects.order_by("sort_order")),
     ]
-    if not (lists_annotated and primary_photo_only):
-        lookups.append(
-            Prefetch("rates", queryset=ProfileRate.objects.order_by("sort_order"))
-        )
     if not lists_annotated:
         lookups += ["services", "languages"]
     if tours:
@@ -145,6 +141,57 @@ def with_profile_lists(
         service_names=ArraySubquery(services.values("name")),
         language_codes=ArraySubquery(languages.values("code")),
     )
+
+
+def _profile_row_values() -> QuerySet[EscortProfilePage]:
+    primary = ProfilePhoto.objects.primary_of_page(OuterRef("pk"))
+    # No visibility filter here: the ids come from a showable list
+    # (profile_id_list) in the same request, and a compiled query must not
+    # hold content-dependent parameters (the private sections' paths).
+    profiles = with_public_rating(
+        with_profile_lists(EscortProfilePage.objects.with_photo_badges())
+    )
+    return profiles.annotate(
+        photo_image_id=Subquery(primary.values("image_id")[:1]),
+        photo_caption=Subquery(primary.values("caption")[:1]),
+    ).values(
+        "id",
+        "title",
+        "slug",
+        "url_path",
+        "age",
+        "tagline",
+        "is_vip",
+        "photos_verified_at",
+        "home_city_id",
+        "home_city__title",
+        "agency_id",
+        "agency__name",
+        "agency__slug",
+        "from_amount_minor",
+        "from_currency",
+        "service_names",
+        "language_codes",
+        "photo_image_id",
+        "photo_caption",
+        *rating_annotations(),
+    )
+
+
+# Compiled once per process (core.compiled): the list's rows cost one query
+# whose SQL is never built again.
+_PROFILE_ROWS = RowsById(_profile_row_values)
+
+
+def profile_rows(*, ids: list[int]) -> list[dict]:
+    """What ``profile_list(lists_annotated=True)`` shows of each profile, as
+    plain values for ``ids`` (in their order; an id with no profile is left
+    out): the columns, the city and agency names, the "from" price, services
+    and languages (``with_profile_lists``), the public rating
+    (directory.ratings) and the primary photo's image id and caption. For
+    lists that page ids first (``profile_id_list``, the one home of what may be
+    shown) and read their rows second: it shows whatever ids it is given."""
+    return _PROFILE_ROWS.rows(ids)
 
 
 def profile_card_list() -> QuerySet[EscortProfilePage]:
@@ -219,14 +266,28 @@ def profile_list(
     verified: bool | None = None,
     vip: bool | None = None,
     tours: bool = True,
-    primary_photo_only: bool = False,
     lists_annotated: bool = False,
 ) -> QuerySet[EscortProfilePage]:
-    profiles = profile_public_list(
-        tours=tours,
-        primary_photo_only=primary_photo_only,
-        lists_annotated=lists_annotated,
-    )
+    profiles = profile_public_list(tours=tours, lists_annotated=lists_annotated)
+    return _filtered(profiles, city_id=city_id, verified=verified, vip=vip)
+
+
+def profile_id_list(
+    *, city_id: int | None = None, verified: bool | None = None, vip: bool | None = None
+) -> QuerySet[EscortProfilePage]:
+    """``profile_list``'s profiles as ``{"id": ...}`` values: a list that pages
+    ids and reads their rows with ``profile_rows``."""
+    profiles = EscortProfilePage.objects.showable().with_photo_badges()
+    return _filtered(profiles, city_id=city_id, verified=verified, vip=vip).values("id")
+
+
+def _filtered(
+    profiles: QuerySet[EscortProfilePage],
+    *,
+    city_id: int | None,
+    verified: bool | None,
+    vip: bool | None,
+) -> QuerySet[EscortProfilePage]:
     if city_id is not None:
         profiles = profiles.filter(home_city_id=city_id)
     if verified is not None:

@@ -22,20 +22,26 @@ from wagtail.rich_text import expand_db_html
 
 from cms_pages.models import CustomImage
 from cms_pages.renditions import CITY_HERO, PROFILE_LARGE, PROFILE_THUMBNAIL
+from cms_pages.routing import page_url
 from core.db_routing import replica_reads_for
 from core.exceptions import NotFound
 from core.ids import MAX_PAGE_ID
-from core.pagination import PageQuerySerializer, paginated
+from core.pagination import PageQuerySerializer, paginated, paginated_rows
 from directory.models import (
-    CARD_PHOTOS,
     Agency,
     CityPage,
     EscortProfilePage,
     ProfilePhoto,
     public_tours_of,
 )
-from directory.ratings import annotated_rating, with_public_rating
-from directory.selectors import agency_list, city_list, profile_list
+from directory.ratings import annotated_rating, rating_of_row, with_public_rating
+from directory.selectors import (
+    agency_list,
+    city_list,
+    profile_id_list,
+    profile_list,
+    profile_rows,
+)
 
 # --- Reads on top of the public selectors --------------------------------------
 
@@ -68,10 +74,9 @@ def _public_cities() -> QuerySet[CityPage]:
 
 def _public_profiles(*specs: str, **filters: Any) -> QuerySet[EscortProfilePage]:
     # The public rating rides along as annotations (directory.ratings): no
-    # query per profile. A list (primary_photo_only) reads one photo a profile.
+    # query per profile.
     profiles = with_public_rating(profile_list(lists_annotated=True, **filters))
-    photos = CARD_PHOTOS if filters.get("primary_photo_only") else "photos"
-    return _with_renditions(profiles, f"{photos}__image__renditions", *specs)
+    return _with_renditions(profiles, "photos__image__renditions", *specs)
 
 
 def _public_agencies() -> QuerySet[Agency]:
@@ -326,21 +331,83 @@ class EscortListApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         query = filters.validated_data
-        profiles = _public_profiles(
-            PROFILE_THUMBNAIL,
-            city_id=query.get("city"),
-            verified=query["verified"],
-            vip=query["vip"],
-            tours=False,  # the list shows none: one query less
-            primary_photo_only=True,  # and one photo per profile
+        # Ids are paged first; the page's rows come from one query compiled once
+        # per process (directory.selectors.profile_rows). The items are the
+        # OutputSerializer's shape (tests/directory/test_api_rows.py holds them
+        # equal), built without page objects or a serializer per item.
+        ids = profile_id_list(
+            city_id=query.get("city"), verified=query["verified"], vip=query["vip"]
         )
-        return paginated(
+        return paginated_rows(
             request=request,
             view=self,
-            queryset=profiles,
-            serializer=self.OutputSerializer,
+            queryset=ids,
+            present=lambda page: _escort_items(request, [row["id"] for row in page]),
             ordering=("-id",),
         )
+
+
+def _escort_items(request: Request, ids: list[int]) -> list[dict]:
+    rows = profile_rows(ids=ids)
+    thumbnails = _thumbnail_urls(request, {row["photo_image_id"] for row in rows})
+    return [_escort_item(request, row, thumbnails) for row in rows]
+
+
+def _escort_item(request: Request, row: dict, thumbnails: dict[int, str]) -> dict:
+    rating = rating_of_row(row)
+    image_id = row["photo_image_id"]
+    verified_at = row["photos_verified_at"]
+    return {
+        "id": row["id"],
+        "display_name": row["title"],
+        "slug": row["slug"],
+        "url": _absolute(request, page_url(url_path=row["url_path"], request=request)),
+        "age": row["age"],
+        "city": (
+            {"id": row["home_city_id"], "name": row["home_city__title"]}
+            if row["home_city_id"] is not None
+            else None
+        ),
+        "tagline": row["tagline"],
+        "is_verified": verified_at is not None,
+        "photos_verified_at": _DATETIME.to_representation(verified_at)
+        if verified_at is not None
+        else None,
+        "is_vip": row["is_vip"],
+        "agency": (
+            {"name": row["agency__name"], "slug": row["agency__slug"]}
+            if row["agency_id"] is not None
+            else None
+        ),
+        "photo": (
+            {"thumbnail": thumbnails[image_id], "caption": row["photo_caption"]}
+            if image_id is not None
+            else None
+        ),
+        "from_price": (
+            {"amount_minor": row["from_amount_minor"], "currency": row["from_currency"]}
+            if row["from_amount_minor"] is not None
+            else None
+        ),
+        "services": row["service_names"],
+        "languages": row["language_codes"],
+        "rating": rating.as_dict() if rating is not None else None,
+    }
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _thumbnail_urls(request: Request, image_ids: set[int | None]) -> dict[int, str]:
+    images = _with_renditions(
+        CustomImage.objects.filter(pk__in=image_ids - {None}),
+        "renditions",
+        PROFILE_THUMBNAIL,
+    )
+    return {
+        image.pk: _rendition_urls(request, image, PROFILE_THUMBNAIL)[0]
+        for image in images
+    }
 
 
 class EscortDetailApi(APIView):

@@ -8,10 +8,10 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page, PageViewRestriction, get_page_models
+from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 
 from cms_pages.restrictions import PrivateSectionsMixin
-from cms_pages.routing import _hint_key, page_for_path, routes_by_itself
+from cms_pages.routing import _hint_key, page_for_path, page_url, routes_by_itself
 from directory.models import EscortProfilePage
 from tests.factories.pages import (
     city_index_page,
@@ -158,3 +158,29 @@ def test_an_alias_answers_with_its_sources_restriction(client, berlin):
     )
     assert _asks_to_sign_in(client.get("/munich-alias/"))
     assert client.get("/cities/berlin/").status_code == 200
+
+
+def test_page_url_is_wagtails_url_of_the_page_at_that_path(rf, berlin):
+    """cms_pages.routing.page_url gives a page known by its url_path the URL its
+    page object would give, with one site and with two."""
+    amelie = make_profile("Amelie", city=berlin)
+    pages = [home_page(), city_index_page(), berlin, amelie]
+
+    def agree() -> list[str | None]:
+        urls = []
+        for host in ("testserver", "localhost"):
+            for page in pages:
+                request = rf.get("/", HTTP_HOST=host)
+                ours = page_url(url_path=page.url_path, request=request)
+                assert ours == page.get_url(request=rf.get("/", HTTP_HOST=host))
+                urls.append(ours)
+        return urls
+
+    assert "/escorts/amelie/" in agree()
+    # A second site: from the first, its pages are full URLs.
+    other = Page.get_first_root_node().add_child(
+        instance=Page(title="Other site", slug="other-site")
+    )
+    Site.objects.create(hostname="other.example", root_page=other)
+    pages.append(other)
+    assert "http://other.example/" in agree()

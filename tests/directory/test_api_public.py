@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
+from cms_pages.renditions import PROFILE_THUMBNAIL
+from directory.apis.public import EscortListApi, _public_profiles
 from directory.models import Agency, CityPage, EscortProfilePage, ProfileRate
 from tests.assertions import assert_error_shape
 from tests.factories.pages import (
@@ -23,6 +28,7 @@ from tests.factories.pages import (
     service,
     verify_photo,
 )
+from tests.factories.reviews import add_review, set_reviews
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +201,36 @@ def test_escort_without_photo_rates_or_agency_has_nulls(api_client, berlin):
     assert item["from_price"] is None
     assert item["agency"] is None
     assert item["services"] == [] and item["languages"] == []
+
+
+def test_list_items_are_what_the_serializer_makes_of_the_profiles(
+    api_client, full_profile, berlin, paris
+):
+    """The list builds its items from values rows (directory.selectors.
+    profile_rows) without a serializer: they must be, byte for byte, what the
+    documented ``OutputSerializer`` makes of the page objects."""
+    rated = live_profile("Clara", city=paris, tagline="Gallery mornings")
+    add_photo(rated, caption="")
+    add_rate(rated, duration_minutes=60, amount_minor=42000, currency="GBP")
+    set_reviews(rated, enabled=True)
+    for stars in (5, 4, 4):
+        add_review(rated, stars)
+    live_profile("Bea", city=berlin)
+    request = Request(APIRequestFactory().get("/api/v1/escorts"))
+    objects = _public_profiles(PROFILE_THUMBNAIL).order_by("-id")
+    expected = EscortListApi.OutputSerializer(
+        objects, many=True, context={"request": request}
+    ).data
+
+    response = api_client.get("/api/v1/escorts")
+
+    items = response.json()["results"]
+    assert len(items) == 3
+    assert items[1]["rating"] == {"average": 4.33, "count": 3}
+    assert items[1]["from_price"] == {"amount_minor": 42000, "currency": "GBP"}
+    assert response.content == JSONRenderer().render(
+        {"next": None, "previous": None, "results": expected}
+    )
 
 
 @pytest.fixture
