@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cms_pages.routing import page_url
 from core.db_routing import replica_reads_for
 from core.exceptions import ValidationFailed
 from directory.apis.public import RatingSerializer
@@ -78,7 +79,7 @@ class SearchApi(APIView):
         id = serializers.IntegerField(source="profile_id")
         display_name = serializers.CharField()
         url = serializers.SerializerMethodField()
-        city = serializers.CharField(source="city.title")
+        city = serializers.CharField(source="city_title")
         city_id = serializers.IntegerField()
         band = serializers.SerializerMethodField()
         is_verified = serializers.BooleanField()
@@ -91,7 +92,9 @@ class SearchApi(APIView):
         )
 
         def get_url(self, doc: ProfileSearchDocument) -> str | None:
-            return doc.profile.get_url(self.context.get("request"))
+            # The url path rides along (search.selectors._documents): no page.
+            request = self.context["request"]
+            return page_url(url_path=doc.profile_url_path, request=request)
 
         def get_band(self, doc: ProfileSearchDocument) -> str:
             return band(is_vip=doc.is_vip)

@@ -216,12 +216,15 @@ def _page_keys(docs: QuerySet, keys: list, *, size: int) -> list[tuple]:
 
 def _documents(page: list[tuple], keys: list) -> list[ProfileSearchDocument]:
     """The page's rows in key order, with their key annotations (distance_km...)
-    set as the serializers expect. A row deleted in between is skipped."""
+    set as the serializers expect, and the profile's ``profile_url_path`` and
+    the city's ``city_title`` (what a result shows of them: no page objects,
+    the HTML page reads its cards itself). A row deleted in between is
+    skipped."""
     names = [name for name, _ in keys]
     ids = [dict(zip(names, row, strict=True))["profile_id"] for row in page]
     found = (
         ProfileSearchDocument.objects.defer("document")
-        .select_related("city", "profile")
+        .annotate(profile_url_path=F("profile__url_path"), city_title=F("city__title"))
         .in_bulk(ids)
     )
     rows = []
