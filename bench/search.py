@@ -846,7 +846,7 @@ def _timed_search(query: dict, cursor: str | None, seed: str) -> tuple[float, fl
     facets = search_facets(params=params)
     t1 = time.perf_counter()
     result = search_profiles(params=params, seed=seed, total=facets["total"])
-    [doc.profile.url_path for doc in result.documents]  # what a result card reads
+    [doc.profile_url_path for doc in result.documents]  # what a result reads
     return time.perf_counter() - t1, t1 - t0
 
 

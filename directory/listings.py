@@ -39,7 +39,7 @@ from directory.selectors import (
     city_list,
     prefetch_cards,
     profile_card_list,
-    profile_public_list,
+    profile_id_list,
     profiles_for_city,
     profiles_touring_city,
     rotation_seed,
@@ -221,11 +221,9 @@ def collection_listing(
 def _first_public_profile_ids(collection_ids: list[int]) -> dict[int, list[int]]:
     """Per collection, its first few public profiles in the editor's order."""
     items = FeaturedCollectionItem.objects.filter(page_id__in=collection_ids)
-    public = set(
-        profile_public_list()
-        .filter(pk__in=items.values("profile_id"))
-        .values_list("pk", flat=True)
-    )
+    public = {
+        row["id"] for row in profile_id_list().filter(pk__in=items.values("profile_id"))
+    }
     ordered = items.order_by("page_id", "sort_order")
     return {
         page_id: [i.profile_id for i in group if i.profile_id in public][
