@@ -61,6 +61,9 @@ def search_log(*, params: SearchParams, result_count: int, started: float) -> No
     )
 
 
+_AVERAGE = RatingSerializer().fields["average"]
+
+
 class SearchApi(APIView):
     """Search live profiles: filters, fair "recommended" order (VIP band first,
     then a rotation per visitor and day, see docs/ranking.md), keyset pagination
@@ -111,8 +114,12 @@ class SearchApi(APIView):
         def get_rating(self, doc: ProfileSearchDocument) -> dict | None:
             if not doc.rating_count or doc.rating_avg is None:
                 return None
-            rating = {"average": doc.rating_avg, "count": doc.rating_count}
-            return RatingSerializer(rating).data
+            # The shape of RatingSerializer, without building one per result
+            # (a serializer deep-copies its fields when it is made).
+            return {
+                "average": _AVERAGE.to_representation(doc.rating_avg),
+                "count": doc.rating_count,
+            }
 
     @extend_schema(
         parameters=[SearchQuerySerializer],
