@@ -37,11 +37,11 @@ from directory.models import (
 from directory.selectors import (
     city_filter_options,
     city_list,
-    prefetch_cards,
     profile_card_list,
+    profile_cards,
     profile_id_list,
-    profiles_for_city,
-    profiles_touring_city,
+    profile_ids_for_city,
+    profile_ids_touring_city,
     rotation_seed,
 )
 from directory.signals import city_profiles_listed
@@ -95,22 +95,12 @@ def with_card_renditions(
     return profiles
 
 
-def as_cards(*groups: list[EscortProfilePage]) -> None:
-    """Cards of several listings read without their prefetches: photos, rates and
-    card renditions once for all of them."""
-    profiles = [profile for group in groups for profile in group]
-    prefetch_cards(profiles)
-    with_card_renditions(profiles)
-
-
 def _paginate(
-    queryset: QuerySet[EscortProfilePage],
-    request: HttpRequest | None,
-    *,
-    cards: bool = True,
-) -> Listing:
-    """One page of ``queryset``; with ``cards=False`` the caller prefetches the
-    cards (``as_cards``), e.g. together with another listing of the page.
+    ids: QuerySet[EscortProfilePage], request: HttpRequest | None
+) -> tuple[PaginatorPage, list[int | str]]:
+    """One page of ``ids`` (``values()`` rows with the profile's ``id`` and
+    whatever the listing adds, e.g. ``city_featured``); the cards come after
+    (``_cards``), e.g. together with another listing of the page.
 
     The page's rows carry the listing's total (a window count), so the usual case
     is one query instead of Django's ``COUNT`` and then the page; a number past
@@ -118,27 +108,50 @@ def _paginate(
     page), so a bad ``?page=`` is answered exactly as ``Paginator.get_page``
     answers it and never with a 500."""
     cap = PROFILES_PER_PAGE * MAX_PAGES
-    paginator = Paginator(queryset[:cap], PROFILES_PER_PAGE)
+    paginator = Paginator(ids[:cap], PROFILES_PER_PAGE)
     raw = request.GET.get("page") if request else None
     number = _page_number(raw)
-    rows: list[EscortProfilePage] = []
+    rows: list[dict] = []
     if 1 <= number <= MAX_PAGES:
         start = (number - 1) * PROFILES_PER_PAGE
-        counted = queryset.annotate(listing_total=Window(Count("pk")))
+        counted = ids.annotate(listing_total=Window(Count("pk")))
         rows = list(counted[start : start + PROFILES_PER_PAGE])
     if rows:
         # Paginator.count is a cached_property: the window's total fills it.
-        paginator.count = min(rows[0].listing_total, cap)
+        paginator.count = min(rows[0]["listing_total"], cap)
         page = paginator._get_page(rows, number, paginator)
     else:
         page = paginator.get_page(raw)
     page_range = paginator.get_elided_page_range(page.number, on_each_side=2)
-    profiles = list(page.object_list)
-    return Listing(
-        page=page,
-        profiles=with_card_renditions(profiles) if cards else profiles,
-        page_range=list(page_range),
-    )
+    return page, list(page_range)
+
+
+def _cards(*groups: list[dict]) -> list[list[EscortProfilePage]]:
+    """The cards of several listings' rows (``{"id", ...}`` values of showable
+    profiles), read together: one query for the pages (``profile_cards``,
+    compiled once), one for their photos, one for their card renditions. What a
+    row adds besides its id (``city_featured``) is set on its card."""
+    ids = list(dict.fromkeys(row["id"] for rows in groups for row in rows))
+    cards = {card.pk: card for card in profile_cards(ids=ids)}
+    with_card_renditions(cards.values())
+    listed = []
+    for rows in groups:
+        profiles = []
+        for row in rows:
+            if (card := cards.get(row["id"])) is not None:
+                for name, value in row.items():
+                    if name not in ("id", "listing_total"):
+                        setattr(card, name, value)
+                profiles.append(card)
+        listed.append(profiles)
+    return listed
+
+
+def _listing(
+    page: PaginatorPage, page_range: list[int | str], profiles: list
+) -> Listing:
+    page.object_list = profiles  # the page's rows were ids
+    return Listing(page=page, profiles=profiles, page_range=page_range)
 
 
 def _page_number(raw: str | None) -> int:
@@ -166,12 +179,10 @@ def _is_preview(request: HttpRequest | None) -> bool:
 @register_listing(CityPage)
 def city_page_listing(*, page: CityPage, request: HttpRequest) -> dict[str, Any]:
     seed = rotation_seed(session_key=_session_key(request))
-    profiles = profiles_for_city(city=page, seed=seed).prefetch_related(None)
-    listing = _paginate(profiles, request, cards=False)
-    touring = list(
-        profiles_touring_city(city=page).prefetch_related(None)[:TOURING_LIMIT]
-    )
-    as_cards(listing.profiles, touring)
+    paged, page_range = _paginate(profile_ids_for_city(city=page, seed=seed), request)
+    touring_ids = list(profile_ids_touring_city(city=page)[:TOURING_LIMIT])
+    profiles, touring = _cards(list(paged.object_list), touring_ids)
+    listing = _listing(paged, page_range, profiles)
     if not _is_preview(request):
         # An editor's preview is not a visitor's showing: no impressions.
         city_profiles_listed.send(
@@ -198,8 +209,10 @@ def city_index_listing(*, page: CityIndexPage, request: HttpRequest) -> dict[str
 def profile_index_listing(
     *, page: ProfileIndexPage, request: HttpRequest
 ) -> dict[str, Any]:
-    queryset = profile_card_list().order_by("-is_vip", "title", "id")
-    return {"listing": _paginate(queryset, request)}
+    ids = profile_id_list().order_by("-is_vip", "title", "id")
+    paged, page_range = _paginate(ids, request)
+    (profiles,) = _cards(list(paged.object_list))
+    return {"listing": _listing(paged, page_range, profiles)}
 
 
 def _public_profiles(ids: Iterable[int]) -> dict[int, EscortProfilePage]:
@@ -247,8 +260,9 @@ def home_listing(*, page: HomePage, request: HttpRequest) -> dict[str, Any]:
     collection_ids = [item.collection_id for item in page.featured_collections.all()]
     collections = FeaturedCollectionPage.objects.live().public().in_bulk(collection_ids)
     chosen = _first_public_profile_ids(list(collections))
-    profiles = _public_profiles(pk for pks in chosen.values() for pk in pks)
-    with_card_renditions(profiles.values())
+    # The chosen ids are showable (_first_public_profile_ids).
+    (cards,) = _cards([{"id": pk} for pks in chosen.values() for pk in pks])
+    profiles = {card.pk: card for card in cards}
     featured_collections = [
         FeaturedCollection(collections[i], [profiles[pk] for pk in chosen.get(i, [])])
         for i in collection_ids

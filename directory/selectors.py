@@ -19,7 +19,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    prefetch_related_objects,
 )
 from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
@@ -28,7 +27,7 @@ from wagtail.models import WorkflowState
 from accounts.models import User
 from cms_pages.models import CustomImage
 from cms_pages.renditions import PROFILE_CARD, PROFILE_THUMBNAIL
-from core.compiled import RowsById
+from core.compiled import InstancesById, RowsById
 from core.exceptions import NotFound
 from directory.models import (
     CARD_PHOTOS,
@@ -105,23 +104,6 @@ def with_from_price(
         from_amount_minor=Subquery(lowest.values("amount_minor")[:1]),
         from_currency=Subquery(lowest.values("currency")[:1]),
     )
-
-
-def from_prices_set(profiles: list[EscortProfilePage]) -> None:
-    """``with_from_price`` for profiles already read: one query (DISTINCT ON)."""
-    lowest = {
-        page_id: (amount, currency)
-        for page_id, amount, currency in ProfileRate.objects.filter(
-            page_id__in={profile.pk for profile in profiles}
-        )
-        .order_by("page_id", *FROM_PRICE_ORDER)
-        .distinct("page_id")
-        .values_list("page_id", "amount_minor", "currency")
-    }
-    for profile in profiles:
-        profile.from_amount_minor, profile.from_currency = lowest.get(
-            profile.pk, (None, None)
-        )
 
 
 def with_profile_lists(
@@ -201,14 +183,30 @@ def profile_card_list() -> QuerySet[EscortProfilePage]:
     skip the other prefetches of profile_public_list, and read only the columns
     a card shows (``CARD_FIELDS``): a page row and its city's are about a
     hundred columns, each compiled into the query and set on an object."""
-    profiles = (
-        EscortProfilePage.objects.showable()
-        .with_photo_badges()
-        .select_related("home_city")
-        .only(*CARD_FIELDS)
-        .prefetch_related(_primary_photo())
-    )
-    return with_public_rating(with_from_price(profiles))
+    cards = _as_cards(EscortProfilePage.objects.showable())
+    return cards.prefetch_related(_primary_photo())
+
+
+def _as_cards(profiles: QuerySet[EscortProfilePage]) -> QuerySet[EscortProfilePage]:
+    profiles = profiles.with_photo_badges().select_related("home_city")
+    return with_public_rating(with_from_price(profiles.only(*CARD_FIELDS)))
+
+
+# Compiled once per process (core.compiled): no visibility filter, the ids come
+# from a showable list, and a compiled query must not hold content-dependent
+# parameters (the private sections' paths).
+_CARDS = InstancesById(
+    lambda: _as_cards(EscortProfilePage.objects.all()),
+    prefetch=lambda: [_primary_photo()],
+)
+
+
+def profile_cards(*, ids: list[int]) -> list[EscortProfilePage]:
+    """``profile_card_list()``'s objects for ``ids``, in their order, from a
+    query compiled once: for listings that choose their showable profiles first
+    (``profile_id_list`` and the like, the one home of what may be shown) and
+    read their cards second. It shows whatever ids it is given."""
+    return _CARDS.instances(ids)
 
 
 # What a card reads of its page (templates/includes/profile_card.html, its
@@ -233,27 +231,20 @@ def _primary_photo() -> Prefetch:
     return Prefetch("photos", queryset=primary, to_attr=CARD_PHOTOS)
 
 
-def prefetch_cards(profiles: list[EscortProfilePage]) -> None:
-    """What ``profile_card_list`` prefetches, for profiles read without it: two
-    listings of one page (a city's own profiles and those touring it) share one
-    query for their photos and one for their "from" prices."""
-    prefetch_related_objects(profiles, _primary_photo())
-    from_prices_set(profiles)
-
-
 def rotation_seed(*, session_key: str | None, day: dt.date | None = None) -> str:
     """Per visitor and per day: the same visitor pages through a stable order today,
     another visitor (or tomorrow) sees another one."""
     return f"{session_key or 'anonymous'}:{(day or timezone.localdate()).isoformat()}"
 
 
-def profiles_for_city(*, city: CityPage, seed: str) -> QuerySet[EscortProfilePage]:
-    """Profiles based in the city: the featured band first (VIP profiles whose
-    owner's plan includes featured placement: directory.plan_limits), then a
-    fair rotation (a hash of the profile id and the seed) that gives no profile
-    a fixed place."""
+def profile_ids_for_city(*, city: CityPage, seed: str) -> QuerySet[EscortProfilePage]:
+    """Profiles based in the city, as ``{"id", "city_featured"}`` values (the
+    cards come from ``profile_cards``): the featured band first (VIP profiles
+    whose owner's plan includes featured placement: directory.plan_limits),
+    then a fair rotation (a hash of the profile id and the seed) that gives no
+    profile a fixed place."""
     return (
-        with_featured(profile_card_list())
+        with_featured(EscortProfilePage.objects.showable())
         .filter(home_city=city)
         .annotate(
             rotation=MD5(
@@ -261,13 +252,15 @@ def profiles_for_city(*, city: CityPage, seed: str) -> QuerySet[EscortProfilePag
             )
         )
         .order_by(F("city_featured").desc(), "rotation", "id")
+        .values("id", "city_featured")
     )
 
 
-def profiles_touring_city(
+def profile_ids_touring_city(
     *, city: CityPage, on: dt.date | None = None
 ) -> QuerySet[EscortProfilePage]:
-    """Profiles from elsewhere with a public tour in the city covering ``on``."""
+    """Profiles from elsewhere with a public tour in the city covering ``on``,
+    as ``{"id"}`` values (the cards come from ``profile_cards``)."""
     day = on or timezone.localdate()
     # An id subquery instead of a join + DISTINCT: DISTINCT over the wide page rows
     # (bio, JSON) made this the slowest query of the city page.
@@ -275,10 +268,11 @@ def profiles_touring_city(
         ProfileTour.objects.touring_on(day=day).filter(city=city).values("page_id")
     )
     return (
-        profile_card_list()
+        EscortProfilePage.objects.showable()
         .filter(pk__in=touring_ids)
         .exclude(home_city=city)
         .order_by("-is_vip", "title")
+        .values("id")
     )
 
 

@@ -1,4 +1,5 @@
-"""core.compiled.RowsById: a values() queryset compiled once, run for other ids."""
+"""core.compiled: a queryset compiled once, run for other ids, as values
+(RowsById) or model objects (InstancesById)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import DecimalField, F, QuerySet
+from django.db.models import DecimalField, F, Prefetch, QuerySet
 from django.db.models.functions import Cast, Length, Upper
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
-from core.compiled import RowsById
+from core.compiled import InstancesById, RowsById
+from directory.models import ProfilePhoto
 from tests.factories import UserFactory
+from tests.factories.pages import add_photo, make_city, make_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +88,41 @@ def test_rows_must_start_with_the_primary_key():
         RowsById(lambda: User.objects.values("email", "id")).rows([1])
     with pytest.raises(ValueError, match="first is the pk"):
         RowsById(lambda: User.objects.all()).rows([1])
+
+
+def _photos() -> QuerySet[ProfilePhoto]:
+    return (
+        ProfilePhoto.objects.select_related("image")
+        .only("caption", "page", "image__title", "image__file")
+        .annotate(shout=Upper("caption"))
+    )
+
+
+def test_instances_are_the_querysets_objects_in_the_order_asked():
+    city = make_city("Lyon", slug="lyon-compiled")
+    profile = make_profile("Clea", city=city)
+    first, second = add_photo(profile, caption="one"), add_photo(profile, caption="two")
+    instances = InstancesById(_photos, prefetch=lambda: [Prefetch("page__photos")])
+
+    got = instances.instances([second.pk, 987654, first.pk])
+
+    expected = {
+        photo.pk: photo for photo in _photos().filter(pk__in=[1, first.pk, second.pk])
+    }
+    assert [photo.pk for photo in got] == [second.pk, first.pk]
+    for photo in got:
+        reference = expected[photo.pk]
+        assert photo.caption == reference.caption and photo.shout == reference.shout
+        assert photo.get_deferred_fields() == reference.get_deferred_fields()
+        assert {"is_primary", "sort_order"} <= photo.get_deferred_fields()
+    with CaptureQueriesContext(connection) as queries:
+        # select_related and the prefetch were read with the rows: no query.
+        assert got[0].image.title == expected[second.pk].image.title
+        assert {p.pk for p in got[0].page.photos.all()} == {first.pk, second.pk}
+    assert len(queries) == 0
+
+
+def test_instances_refuse_a_queryset_that_prefetches_itself():
+    rows = InstancesById(lambda: ProfilePhoto.objects.prefetch_related("page"))
+    with pytest.raises(ValueError, match="prefetching apart"):
+        rows.instances([1])

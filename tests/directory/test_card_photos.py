@@ -1,16 +1,29 @@
 """A card shows a profile's primary photo, and a card listing reads only that
-photo (directory.selectors ``_card_lookups``): the rule is the same in SQL
+photo (directory.selectors ``_primary_photo``): the rule is the same in SQL
 (``ProfilePhotoQuerySet.primary_only``) and in Python
 (``EscortProfilePage.primary_photo``)."""
 
 from __future__ import annotations
 
-import pytest
-from django.test import Client
+from decimal import Decimal
 
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from core.templatetags.design_tags import card_from_price
 from directory.models import CARD_PHOTOS, EscortProfilePage
-from directory.selectors import profile_card_list
-from tests.factories.pages import add_photo, make_profile
+from directory.ratings import annotated_rating
+from directory.selectors import profile_card_list, profile_cards
+from tests.factories.pages import (
+    add_photo,
+    add_rate,
+    make_city,
+    make_profile,
+    verify_photo,
+)
+from tests.factories.reviews import add_review, set_reviews
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +72,51 @@ def test_the_api_list_shows_the_primary_photo_read_alone(profile, city):
     (item,) = [i for i in response.json()["results"] if i["id"] == profile.pk]
     assert item["photo"]["caption"] == "marked"
     assert item["photo"]["thumbnail"].endswith(".webp")
+
+
+def _card(profile: EscortProfilePage) -> tuple:
+    rating = annotated_rating(profile)
+    photo = profile.primary_photo
+    return (
+        profile.pk,
+        profile.title,
+        profile.url_path,
+        profile.age,
+        profile.tagline,
+        profile.is_vip,
+        profile.home_city.title if profile.home_city_id else None,
+        card_from_price(profile),
+        (rating.average, rating.count) if rating else None,
+        profile.is_verified,
+        photo.pk if photo else None,
+        photo.image.file.name if photo else None,
+        frozenset(profile.get_deferred_fields()),
+    )
+
+
+def test_compiled_cards_are_the_card_listings_objects(profile, city):
+    """directory.selectors.profile_cards reads cards from SQL compiled once per
+    process; every card is what profile_card_list() makes of the same
+    profile, and a second call with other ids answers for those."""
+    verify_photo(add_photo(profile, caption="verified", is_primary=True))
+    add_rate(profile, amount_minor=41000)
+    rated = make_profile("Rated", city=city, is_vip=True, tagline="Gallery days")
+    add_photo(rated, caption="rated")
+    set_reviews(rated, enabled=True)
+    add_review(rated, 5)
+    add_review(rated, 4)
+    elsewhere = make_profile("Elsewhere", city=make_city("Nice", slug="nice-cards"))
+    ids = [rated.pk, profile.pk, elsewhere.pk]
+    reference = profile_card_list().in_bulk(ids)
+
+    with CaptureQueriesContext(connection) as queries:
+        cards = profile_cards(ids=ids)
+        described = [_card(card) for card in cards]
+
+    assert [card.pk for card in cards] == ids
+    assert described == [_card(reference[pk]) for pk in ids]
+    assert described[0][8] == (Decimal("4.50"), 2) and described[1][9] is True
+    assert len(queries) == 2  # the cards, their photos (with images)
+    assert [card.pk for card in profile_cards(ids=[elsewhere.pk, 987654])] == [
+        elsewhere.pk
+    ]
