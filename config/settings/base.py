@@ -488,10 +488,9 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticatedOrReadOnly"
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    # orjson: the same bytes as DRF's JSONRenderer, 12-18x faster to render a
-    # page of 50 escorts (3.7-4.7 ms -> 0.2-0.3 ms; docs/page-speed.md).
-    # Back on DRF's renderer: orjson refused error fields keyed by int and wrote
-    # decimals as strings (21 failures in CI); to retry with those fixed.
+    # DRF's renderer: orjson (drf-orjson-renderer) was tried and dropped, it
+    # refused error fields keyed by int and wrote decimals as strings
+    # (docs/page-speed.md).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.CursorPagination",
     "PAGE_SIZE": 20,
