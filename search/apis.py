@@ -94,32 +94,24 @@ class SearchApi(APIView):
             "(reviews off, or none published yet)."
         )
 
+        # The schema's description of a result; the view builds results with
+        # search_results (the same helpers, no serializer per result), and a
+        # test holds the two equal.
         def get_url(self, doc: ProfileSearchDocument) -> str | None:
-            # The url path rides along (search.selectors._documents): no page.
-            request = self.context["request"]
-            return page_url(url_path=doc.profile_url_path, request=request)
+            return _url(doc, self.context["request"])
 
         def get_band(self, doc: ProfileSearchDocument) -> str:
             return band(is_vip=doc.is_vip)
 
         def get_from_eur_per_hour(self, doc: ProfileSearchDocument) -> int | None:
-            cents = doc.min_hourly_eur
-            return None if cents is None else round(cents / 100)
+            return _from_eur_per_hour(doc)
 
         def get_distance_km(self, doc: ProfileSearchDocument) -> float | None:
-            distance = getattr(doc, "distance_km", None)
-            return None if distance is None else round(distance, 1)
+            return _distance_km(doc)
 
         @extend_schema_field(RatingSerializer(allow_null=True))
         def get_rating(self, doc: ProfileSearchDocument) -> dict | None:
-            if not doc.rating_count or doc.rating_avg is None:
-                return None
-            # The shape of RatingSerializer, without building one per result
-            # (a serializer deep-copies its fields when it is made).
-            return {
-                "average": _AVERAGE.to_representation(doc.rating_avg),
-                "count": doc.rating_count,
-            }
+            return _rating(doc)
 
     @extend_schema(
         parameters=[SearchQuerySerializer],
@@ -144,9 +136,7 @@ class SearchApi(APIView):
         facets = search_facets(params=params)
         result = search_profiles(params=params, seed=seed, total=facets["total"])
         body = {
-            "results": self.OutputSerializer(
-                result.documents, many=True, context={"request": request}
-            ).data,
+            "results": search_results(result.documents, request=request),
             "next": result.next_cursor,
             "total": result.total,
             "facets": facets,
@@ -154,6 +144,53 @@ class SearchApi(APIView):
         search_log(params=params, result_count=result.total, started=started)
         impressions_record_search(city_id=params.city_id, result=result)
         return Response(body)
+
+
+def search_results(
+    documents: list[ProfileSearchDocument], *, request: Request
+) -> list[dict]:
+    """``SearchApi.OutputSerializer``'s shape for each result, built directly:
+    a serializer per result deep-copies its fields."""
+    return [
+        {
+            "id": doc.profile_id,
+            "display_name": doc.display_name,
+            "url": _url(doc, request),
+            "city": doc.city_title,
+            "city_id": doc.city_id,
+            "band": band(is_vip=doc.is_vip),
+            "is_verified": doc.is_verified,
+            "is_vip": doc.is_vip,
+            "from_eur_per_hour": _from_eur_per_hour(doc),
+            "distance_km": _distance_km(doc),
+            "rating": _rating(doc),
+        }
+        for doc in documents
+    ]
+
+
+def _url(doc: ProfileSearchDocument, request: Request) -> str | None:
+    # The url path rides along (search.selectors._documents): no page.
+    return page_url(url_path=doc.profile_url_path, request=request)
+
+
+def _from_eur_per_hour(doc: ProfileSearchDocument) -> int | None:
+    cents = doc.min_hourly_eur
+    return None if cents is None else round(cents / 100)
+
+
+def _distance_km(doc: ProfileSearchDocument) -> float | None:
+    distance = getattr(doc, "distance_km", None)
+    return None if distance is None else round(distance, 1)
+
+
+def _rating(doc: ProfileSearchDocument) -> dict | None:
+    if not doc.rating_count or doc.rating_avg is None:
+        return None
+    return {
+        "average": _AVERAGE.to_representation(doc.rating_avg),
+        "count": doc.rating_count,
+    }
 
 
 class SuggestApi(APIView):

@@ -3,9 +3,20 @@ of suggestions."""
 
 from __future__ import annotations
 
-import pytest
+import json
+from decimal import Decimal
 
+import pytest
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from search.apis import SearchApi, search_results
+from search.indexer import search_documents_refresh
 from search.models import SearchQueryLog
+from search.params import params_from_query
+from search.selectors import search_profiles
+from tests.factories.reviews import add_review, set_reviews
 from tests.factories.search import live_city, live_profile
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +126,34 @@ def test_facet_counts_are_cached_for_the_same_filters(
         body = api_client.get("/api/v1/search", {"city": city.pk}).json()
     assert body["total"] == 1
     assert not any("count(" in q["sql"].lower() for q in captured.captured_queries)
+
+
+def test_results_are_what_the_documented_serializer_makes_of_them(api_client):
+    """The view builds each result without a serializer (search.apis.
+    search_results); it must be what SearchApi.OutputSerializer (the schema)
+    makes of the same documents: here with a distance, a rating and a price."""
+    berlin = live_city("Berlin")
+    rated = live_profile("Ida", city=berlin, is_vip=True, eur_per_hour=250)
+    live_profile("Jo", city=berlin)
+    set_reviews(rated, enabled=True)
+    add_review(rated, 5)
+    add_review(rated, 4)
+    search_documents_refresh(profile_ids=[rated.pk])
+    query = {"sort": "distance", "lat": 52.5, "lng": 13.4, "page_size": 50}
+    request = Request(APIRequestFactory().get(URL, query))
+    params = params_from_query(request.query_params)
+    documents = search_profiles(params=params, seed="test").documents
+
+    ours = search_results(documents, request=request)
+
+    documented = SearchApi.OutputSerializer(
+        documents, many=True, context={"request": request}
+    ).data
+    assert JSONRenderer().render(ours) == JSONRenderer().render(documented)
+    by_name = {row["display_name"]: row for row in ours}
+    assert by_name["Ida"]["rating"] == {"average": Decimal("4.50"), "count": 2}
+    assert by_name["Ida"]["distance_km"] is not None
+    assert by_name["Ida"]["from_eur_per_hour"] == 250
+    assert api_client.get(URL, query).json()["results"] == json.loads(
+        JSONRenderer().render(ours)
+    )
