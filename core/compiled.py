@@ -47,15 +47,16 @@ class _Ids(list):
 
 
 class _AnyOf(Lookup):
-    """``lhs = ANY(%s::integer[])``: one parameter whatever the number of ids
+    """``lhs = ANY(%s::<type>[])``: one parameter whatever the number of ids
     (``__in`` writes one placeholder per id, so its SQL would change with it)."""
 
     lookup_name = "any_of"
     prepare_rhs = False
+    array_type = "integer"
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::integer[])", [*lhs_params, self.rhs]
+        return f"{lhs} = ANY(%s::{self.array_type}[])", [*lhs_params, self.rhs]
 
 
 @dataclass(frozen=True)
@@ -202,9 +203,21 @@ class InstancesById(_ById):
         )
 
 
+def _integer_type(model: type[Model], alias: str) -> str:
+    """The SQL type of the model's integer primary key (a parent link reads its
+    parent's): the ids go to PostgreSQL as one array of it."""
+    pk = model._meta.pk
+    pk = getattr(pk, "target_field", pk)
+    if not pk.get_internal_type().endswith(("AutoField", "IntegerField")):
+        raise ValueError(f"Compiled querysets need integer keys, not {pk!r}.")
+    return pk.cast_db_type(connections[alias])
+
+
 def _statement(queryset: QuerySet, alias: str) -> tuple[_Statement, Any]:
     placeholder = _Ids([0])
-    query = queryset.filter(_AnyOf(F("pk"), placeholder)).query
+    ids = _AnyOf(F("pk"), placeholder)
+    ids.array_type = _integer_type(queryset.model, alias)
+    query = queryset.filter(ids).query
     compiler = query.get_compiler(using=alias)
     sql, params = compiler.as_sql()
     at = [i for i, param in enumerate(params) if param is placeholder]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.compiled import InstancesById, RowsById
 from directory.models import ProfilePhoto
+from search.models import SearchRollupTerm
 from tests.factories import UserFactory
 from tests.factories.pages import add_photo, make_city, make_profile
 
@@ -72,7 +73,7 @@ def test_the_queryset_is_built_and_compiled_once():
     assert len(builds) == built  # nothing built again
     first, second = statements
     assert first == second  # one statement, whatever the ids
-    assert "ANY(%s::integer[])" in first
+    assert "ANY(%s::bigint[])" in first  # User has a 64-bit key
 
 
 def test_a_queryset_with_a_clock_in_it_is_refused():
@@ -126,3 +127,9 @@ def test_instances_refuse_a_queryset_that_prefetches_itself():
     rows = InstancesById(lambda: ProfilePhoto.objects.prefetch_related("page"))
     with pytest.raises(ValueError, match="prefetching apart"):
         rows.instances([1])
+
+
+def test_only_integer_keys_are_compiled():
+    # The ids travel as one integer[] or bigint[]; a text key is refused.
+    with pytest.raises(ValueError, match="integer keys"):
+        RowsById(lambda: SearchRollupTerm.objects.values("pk")).rows(["dinner"])
