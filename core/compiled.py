@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -86,7 +87,7 @@ class _Statement:
         return rows
 
 
-class _ById:
+class _ById(ABC):
     """What ``RowsById`` and ``InstancesById`` share: the queryset built once,
     compiled once per database alias, run for the ids asked."""
 
@@ -109,8 +110,9 @@ class _ById:
                 self._plans[alias] = self._compile(self._build(), alias)
             return self._plans[alias]
 
+    @abstractmethod
     def _compile(self, queryset: QuerySet, alias: str) -> Any:
-        raise NotImplementedError
+        """The plan: the statement and how to read its rows."""
 
 
 @dataclass(frozen=True)

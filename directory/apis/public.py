@@ -109,6 +109,13 @@ def _page_url(request: Request, page: Any) -> str | None:
     return _absolute(request, page.get_url(request=request))
 
 
+def _from_price(amount_minor: int | None, currency: str | None) -> dict | None:
+    """An item's "from" price, for the serializer and the list's rows alike."""
+    if amount_minor is None:
+        return None
+    return {"amount_minor": amount_minor, "currency": currency}
+
+
 def _page_of(name: str, item: type[serializers.Serializer]) -> serializers.Serializer:
     return inline_serializer(
         name=name,
@@ -303,12 +310,7 @@ class EscortListApi(APIView):
         @extend_schema_field(PriceSerializer(allow_null=True))
         def get_from_price(self, profile: EscortProfilePage) -> dict | None:
             # Annotated by the selector (directory.selectors.with_profile_lists).
-            if profile.from_amount_minor is None:
-                return None
-            return {
-                "amount_minor": profile.from_amount_minor,
-                "currency": profile.from_currency,
-            }
+            return _from_price(profile.from_amount_minor, profile.from_currency)
 
         def get_services(self, profile: EscortProfilePage) -> list[str]:
             return profile.service_names
@@ -384,11 +386,7 @@ def _escort_item(request: Request, row: dict, thumbnails: dict[int, str]) -> dic
             if image_id is not None
             else None
         ),
-        "from_price": (
-            {"amount_minor": row["from_amount_minor"], "currency": row["from_currency"]}
-            if row["from_amount_minor"] is not None
-            else None
-        ),
+        "from_price": _from_price(row["from_amount_minor"], row["from_currency"]),
         "services": row["service_names"],
         "languages": row["language_codes"],
         "rating": rating.as_dict() if rating is not None else None,
